@@ -1,0 +1,161 @@
+package io.cdcflow.model;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import static io.cdcflow.model.MalformedEventException.Reason.MISSING_KEY;
+import static io.cdcflow.model.MalformedEventException.Reason.NOT_AN_ENVELOPE;
+import static io.cdcflow.model.MalformedEventException.Reason.UNPARSEABLE_JSON;
+
+/**
+ * Reads and writes change events and keys as JSON, in the form Kafka Connect's JSON converter produces
+ * (with or without the {@code schema}/{@code payload} wrapper) and writes them without the wrapper.
+ * Anything that is not an envelope fails with a {@link MalformedEventException} that names the reason.
+ */
+public final class ChangeEventSerde {
+
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private ChangeEventSerde() {
+    }
+
+    /** Reads a record value. */
+    public static Envelope readValue(byte[] value) {
+        if (value == null) {
+            throw new MalformedEventException(NOT_AN_ENVELOPE, "the record has no value (a Kafka tombstone)");
+        }
+        JsonNode root = parse(value);
+        JsonNode schema = null;
+        JsonNode payload = root;
+        if (root.isObject() && root.has("payload") && root.has("schema") && root.size() == 2) {
+            schema = root.get("schema");
+            payload = root.get("payload");
+        }
+        return new Envelope(toEvent(payload), schema);
+    }
+
+    /** Reads a record key: the key columns as a JSON object, optionally wrapped with a schema. */
+    public static RowKey readKey(byte[] key) {
+        if (key == null) {
+            throw new MalformedEventException(MISSING_KEY, "the record has no key");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(key);
+        } catch (IOException e) {
+            throw new MalformedEventException(MISSING_KEY, "the key is not JSON: " + firstLine(e), e);
+        }
+        if (root != null && root.isObject() && root.has("payload") && root.has("schema") && root.size() == 2) {
+            root = root.get("payload");
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedEventException(MISSING_KEY, "the key is not a JSON object");
+        }
+        return new RowKey((ObjectNode) root);
+    }
+
+    /** Writes an event as a bare envelope (no schema wrapper). */
+    public static byte[] writeValue(ChangeEvent event) {
+        return write(toJson(event));
+    }
+
+    public static byte[] writeKey(RowKey key) {
+        return write(key.columns());
+    }
+
+    /** The envelope as a JSON tree, field order as Debezium writes it. */
+    public static ObjectNode toJson(ChangeEvent e) {
+        ObjectNode out = MAPPER.createObjectNode();
+        out.set("before", e.before());
+        out.set("after", e.after());
+        out.set("source", e.source().fields());
+        out.put("op", e.op().code());
+        out.put("ts_ms", e.tsMs());
+        if (e.transaction() == null) {
+            out.putNull("transaction");
+        } else {
+            ObjectNode tx = out.putObject("transaction");
+            tx.put("id", e.transaction().id());
+            tx.put("total_order", e.transaction().totalOrder());
+            tx.put("data_collection_order", e.transaction().dataCollectionOrder());
+        }
+        return out;
+    }
+
+    /** Reads an envelope from a JSON tree (the {@code payload} part when a schema came with it). */
+    public static ChangeEvent toEvent(JsonNode payload) {
+        if (payload == null || !payload.isObject()) {
+            throw new MalformedEventException(NOT_AN_ENVELOPE, "the value is not a JSON object");
+        }
+        JsonNode op = payload.get("op");
+        JsonNode source = payload.get("source");
+        if (op == null || !op.isTextual()) {
+            throw new MalformedEventException(NOT_AN_ENVELOPE, "no 'op' field");
+        }
+        if (source == null || !source.isObject()) {
+            throw new MalformedEventException(NOT_AN_ENVELOPE, "no 'source' object");
+        }
+        return new ChangeEvent(
+                row(payload, "before"),
+                row(payload, "after"),
+                Op.fromCode(op.asText()),
+                payload.path("ts_ms").asLong(0),
+                new SourceInfo((ObjectNode) source),
+                transaction(payload.get("transaction")));
+    }
+
+    private static ObjectNode row(JsonNode payload, String field) {
+        JsonNode n = payload.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new MalformedEventException(NOT_AN_ENVELOPE, "'" + field + "' is not an object");
+        }
+        return (ObjectNode) n;
+    }
+
+    private static TransactionInfo transaction(JsonNode tx) {
+        if (tx == null || tx.isNull()) {
+            return null;
+        }
+        if (!tx.isObject() || !tx.path("id").isTextual()) {
+            throw new MalformedEventException(NOT_AN_ENVELOPE, "'transaction' is not a transaction block");
+        }
+        return new TransactionInfo(tx.get("id").asText(), tx.path("total_order").asLong(0),
+                tx.path("data_collection_order").asLong(0));
+    }
+
+    private static JsonNode parse(byte[] value) {
+        try {
+            JsonNode n = MAPPER.readTree(value);
+            if (n == null || n.isMissingNode()) {
+                throw new MalformedEventException(UNPARSEABLE_JSON, "empty value");
+            }
+            return n;
+        } catch (JacksonException e) {
+            throw new MalformedEventException(UNPARSEABLE_JSON, "not valid JSON: " + firstLine(e), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}
