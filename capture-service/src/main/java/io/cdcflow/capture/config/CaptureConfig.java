@@ -1,0 +1,28 @@
+package io.cdcflow.capture.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The capture-service configuration ({@code cdc.capture.*}): where to publish, where to keep state, and the sources. */
+@ConfigMapping(prefix = "cdc.capture")
+public interface CaptureConfig {
+
+    /** Kafka bootstrap servers the raw change events are published to. */
+    @WithDefault("127.0.0.1:19092")
+    String kafkaBootstrapServers();
+
+    /** Extra Kafka producer properties (security settings such as {@code security.protocol}, SASL, TLS), passed through as they are. */
+    @WithName("kafka")
+    Map<String, String> kafkaProperties();
+
+    /** Folder where each source keeps its offsets and schema history; must survive restarts (a volume in Kubernetes). */
+    @WithDefault("target/capture-state")
+    Path stateDir();
+
+    /** The sources to capture, by logical name; the name becomes the topic prefix and {@code source.name}. */
+    Map<String, SourceConfig> sources();
+}

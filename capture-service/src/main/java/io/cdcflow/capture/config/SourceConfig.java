@@ -1,0 +1,54 @@
+package io.cdcflow.capture.config;
+
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One source database and how to capture it ({@code cdc.capture.sources.<name>.*}). */
+public interface SourceConfig {
+
+    /** The capture strategy: {@code log}, {@code trigger} or {@code timestamp}. */
+    @WithDefault("log")
+    CaptureStrategy strategy();
+
+    /** The kind of database: {@code postgresql}, {@code mysql} or {@code mariadb}. */
+    DatabaseKind kind();
+
+    /** Host name of the database server. */
+    String host();
+
+    /** Port of the database server. */
+    int port();
+
+    /** The database (PostgreSQL) or schema (MySQL) to capture from. */
+    String database();
+
+    /** The user capture connects as; see the README for the privileges each strategy needs. */
+    String user();
+
+    /** Its password; take it from an environment variable or a mounted secret, never a committed file. */
+    String password();
+
+    /** The captured tables as {@code schema.table} (PostgreSQL) or {@code database.table} (MySQL/MariaDB). */
+    List<String> tables();
+
+    /** Replication slot name (log strategy, PostgreSQL); defaults to {@code cdcflow_<source>}. */
+    Optional<String> slotName();
+
+    /** Publication name (log strategy, PostgreSQL); created for the captured tables when absent. */
+    Optional<String> publicationName();
+
+    /** Debezium snapshot mode: {@code initial}, {@code no_data}, {@code when_needed}, ... */
+    @WithDefault("initial")
+    String snapshotMode();
+
+    /** How often a heartbeat is emitted so an idle database does not hold WAL behind the slot. */
+    @WithDefault("10s")
+    Duration heartbeatInterval();
+
+    /** Further Debezium connector properties, passed through as they are (e.g. {@code column.mask.with.12.chars}). */
+    Map<String, String> debezium();
+}

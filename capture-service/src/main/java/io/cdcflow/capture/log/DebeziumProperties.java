@@ -1,0 +1,59 @@
+package io.cdcflow.capture.log;
+
+import io.cdcflow.capture.config.DatabaseKind;
+import io.cdcflow.capture.config.SourceConfig;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * Builds the Debezium embedded-engine properties for one log-based source from its {@link SourceConfig}: the
+ * connector, where offsets are kept, and the choices every source shares (pgoutput, a filtered publication,
+ * heartbeats, transaction metadata, no Kafka tombstones after deletes, exact decimals). Properties given under
+ * {@code cdc.capture.sources.<name>.debezium.*} are applied last and win.
+ */
+final class DebeziumProperties {
+
+    private DebeziumProperties() {
+    }
+
+    static Properties forSource(String sourceName, SourceConfig source, Path stateDir) {
+        Properties p = new Properties();
+        p.setProperty("name", sourceName);
+        p.setProperty("topic.prefix", sourceName);
+        p.setProperty("database.hostname", source.host());
+        p.setProperty("database.port", Integer.toString(source.port()));
+        p.setProperty("database.user", source.user());
+        p.setProperty("database.password", source.password());
+        p.setProperty("table.include.list", String.join(",", source.tables()));
+        p.setProperty("snapshot.mode", source.snapshotMode());
+        p.setProperty("heartbeat.interval.ms", Long.toString(source.heartbeatInterval().toMillis()));
+        p.setProperty("provide.transaction.metadata", "true");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        p.setProperty("offset.storage.file.filename", stateDir.resolve(sourceName + ".offsets").toString());
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("errors.max.retries", "-1");
+        switch (source.kind()) {
+            case postgresql -> {
+                p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+                p.setProperty("database.dbname", source.database());
+                p.setProperty("plugin.name", "pgoutput");
+                p.setProperty("slot.name", source.slotName().orElse(defaultName(sourceName)));
+                p.setProperty("publication.name", source.publicationName().orElse(defaultName(sourceName)));
+                p.setProperty("publication.autocreate.mode", "filtered");
+            }
+            case mysql, mariadb -> throw new IllegalArgumentException(
+                    "log capture from " + source.kind() + " is not available in this version; use kind=postgresql");
+        }
+        source.debezium().forEach(p::setProperty);
+        return p;
+    }
+
+    /** Slot and publication names allow lower-case letters, digits and underscores only. */
+    static String defaultName(String sourceName) {
+        return "cdcflow_" + sourceName.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+}

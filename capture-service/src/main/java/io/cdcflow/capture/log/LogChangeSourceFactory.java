@@ -1,0 +1,60 @@
+package io.cdcflow.capture.log;
+
+import io.cdcflow.capture.config.CaptureConfig;
+import io.cdcflow.capture.config.CaptureStrategy;
+import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.publish.KafkaChangePublisher;
+import io.cdcflow.capture.source.CaptureMetrics;
+import io.cdcflow.capture.source.ChangeSource;
+import io.cdcflow.capture.source.ChangeSourceFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.regex.Pattern;
+
+/** Creates {@link LogChangeSource}s, checking their configuration first. */
+@ApplicationScoped
+public class LogChangeSourceFactory implements ChangeSourceFactory {
+
+    private static final Pattern TABLE = Pattern.compile("[^.\\s]+\\.[^.\\s]+");
+
+    private final CaptureConfig config;
+    private final KafkaChangePublisher publisher;
+    private final CaptureMetrics metrics;
+
+    LogChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics) {
+        this.config = config;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CaptureStrategy strategy() {
+        return CaptureStrategy.log;
+    }
+
+    @Override
+    public ChangeSource create(String name, SourceConfig source) {
+        String prefix = "cdc.capture.sources." + name + ".";
+        if (source.tables().isEmpty()) {
+            throw new IllegalArgumentException(prefix + "tables is empty: list the tables to capture as schema.table");
+        }
+        for (String table : source.tables()) {
+            if (!TABLE.matcher(table).matches()) {
+                throw new IllegalArgumentException(prefix + "tables: '" + table + "' is not of the form schema.table");
+            }
+        }
+        try {
+            Files.createDirectories(config.stateDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cdc.capture.state-dir: cannot create " + config.stateDir(), e);
+        }
+        try {
+            return new LogChangeSource(name, DebeziumProperties.forSource(name, source, config.stateDir()), publisher, metrics);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(prefix + "kind: " + e.getMessage(), e);
+        }
+    }
+}

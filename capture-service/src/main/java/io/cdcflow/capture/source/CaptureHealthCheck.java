@@ -1,0 +1,30 @@
+package io.cdcflow.capture.source;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when every configured source is capturing; reports each source's state. */
+@Readiness
+@ApplicationScoped
+public class CaptureHealthCheck implements HealthCheck {
+
+    private final CaptureRunner runner;
+
+    CaptureHealthCheck(CaptureRunner runner) {
+        this.runner = runner;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("capture");
+        boolean up = !runner.states().isEmpty();
+        for (var e : runner.states().entrySet()) {
+            b.withData(e.getKey(), e.getValue().name());
+            up &= e.getValue() == CaptureRunner.SourceState.RUNNING;
+        }
+        return b.status(up).build();
+    }
+}

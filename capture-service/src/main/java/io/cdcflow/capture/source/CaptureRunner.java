@@ -1,0 +1,123 @@
+package io.cdcflow.capture.source;
+
+import io.cdcflow.capture.config.CaptureConfig;
+import io.cdcflow.capture.config.CaptureStrategy;
+import io.cdcflow.capture.config.SourceConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Starts one capture thread per configured source at start-up and keeps it running: a source that fails (lost
+ * connection, Kafka unavailable) is restarted with exponential backoff, from its last committed position, so
+ * nothing is lost and nothing is swallowed. Stops every source at shutdown.
+ */
+@ApplicationScoped
+public class CaptureRunner {
+
+    private static final Logger LOG = Logger.getLogger(CaptureRunner.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    private final CaptureConfig config;
+    private final Map<CaptureStrategy, ChangeSourceFactory> factories = new EnumMap<>(CaptureStrategy.class);
+    private final Map<String, SourceState> states = new ConcurrentHashMap<>();
+    private final Map<String, ChangeSource> running = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+    private volatile boolean stopping;
+    private ExecutorService threads;
+
+    CaptureRunner(CaptureConfig config, Instance<ChangeSourceFactory> factories, MeterRegistry meters) {
+        this.config = config;
+        this.meters = meters;
+        factories.forEach(f -> this.factories.put(f.strategy(), f));
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (config.sources().isEmpty()) {
+            throw new IllegalStateException("cdc.capture.sources is empty: configure at least one source to capture");
+        }
+        // Validate every source before starting any, so a wrong property fails the start-up, naming it.
+        Map<String, ChangeSourceFactory> chosen = new java.util.TreeMap<>();
+        config.sources().forEach((name, source) -> {
+            ChangeSourceFactory factory = factories.get(source.strategy());
+            if (factory == null) {
+                throw new IllegalStateException("cdc.capture.sources." + name + ".strategy=" + source.strategy()
+                        + " is not available in this version (available: " + factories.keySet() + ")");
+            }
+            chosen.put(name, factory);
+        });
+        threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("capture-", 0).factory());
+        chosen.forEach((name, factory) -> {
+            SourceConfig source = config.sources().get(name);
+            ChangeSource first = factory.create(name, source);
+            states.put(name, SourceState.STARTING);
+            meters.gauge("cdc.capture.source.up", List.of(io.micrometer.core.instrument.Tag.of("source", name)), states,
+                    s -> s.get(name) == SourceState.RUNNING ? 1 : 0);
+            threads.submit(() -> keepRunning(name, factory, source, first));
+            LOG.infof("capturing source %s (%s, %s) tables %s", name, source.strategy(), source.kind(), source.tables());
+        });
+    }
+
+    private void keepRunning(String name, ChangeSourceFactory factory, SourceConfig config, ChangeSource first) {
+        Duration backoff = FIRST_BACKOFF;
+        ChangeSource source = first;
+        while (!stopping) {
+            running.put(name, source);
+            states.put(name, SourceState.RUNNING);
+            try {
+                source.run();
+                if (stopping) {
+                    break;
+                }
+                LOG.warnf("source %s stopped on its own; restarting in %s", name, backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Exception e) {
+                meters.counter("cdc.capture.errors", "source", name).increment();
+                LOG.errorf(e, "source %s failed; restarting from its last committed position in %s", name, backoff);
+            }
+            states.put(name, SourceState.FAILED);
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            source = factory.create(name, config);
+        }
+        states.put(name, SourceState.STOPPED);
+    }
+
+    /** The state of each source, for health checks. */
+    public Map<String, SourceState> states() {
+        return Map.copyOf(states);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        running.values().forEach(ChangeSource::close);
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Where a source is in its life. */
+    public enum SourceState {
+        STARTING, RUNNING, FAILED, STOPPED
+    }
+}
