@@ -1,14 +1,10 @@
 package io.cdcflow.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the local stack through the project's launcher ({@code bin/stack up}) and reads where each server
@@ -27,8 +23,8 @@ public final class Stack {
     public static synchronized StackEndpoints up() {
         if (endpoints == null) {
             Path launcher = launcher();
-            run(List.of(launcher.toString(), "up"), Duration.UP);
-            endpoints = new StackEndpoints(parseEnv(run(List.of(launcher.toString(), "env"), Duration.QUICK)));
+            Scripts.run(List.of(launcher.toString(), "up"), Scripts.LONG);
+            endpoints = new StackEndpoints(parseEnv(Scripts.run(List.of(launcher.toString(), "env"), Scripts.QUICK)));
         }
         return endpoints;
     }
@@ -73,36 +69,4 @@ public final class Stack {
         return env;
     }
 
-    private enum Duration {
-        QUICK(60), UP(1800);
-
-        final long seconds;
-
-        Duration(long seconds) {
-            this.seconds = seconds;
-        }
-    }
-
-    private static String run(List<String> command, Duration limit) {
-        try {
-            Path log = Files.createTempFile("cdc-stack", ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            if (!p.waitFor(limit.seconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish in " + limit.seconds
-                        + " s; its output is in " + log);
-            }
-            String out = Files.readString(log, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n" + out);
-            }
-            Files.deleteIfExists(log);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        }
-    }
 }
