@@ -69,3 +69,15 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- The transactional outbox of the example order service (the Debezium outbox extension's default layout).
+CREATE TABLE IF NOT EXISTS outboxevent (
+    id            uuid         PRIMARY KEY,
+    aggregatetype varchar(255) NOT NULL,
+    aggregateid   varchar(255) NOT NULL,
+    type          varchar(255) NOT NULL,
+    timestamp     timestamp    NOT NULL,
+    payload       varchar(8000),
+    tracingspancontext varchar(256)
+);
+ALTER TABLE outboxevent REPLICA IDENTITY FULL;
