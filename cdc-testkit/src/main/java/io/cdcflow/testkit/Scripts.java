@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs one of the project's scripts and returns its output, failing with that output when it fails. */
@@ -19,9 +20,15 @@ final class Scripts {
     }
 
     static String run(List<String> command, Duration limit) {
+        return run(command, limit, Map.of());
+    }
+
+    static String run(List<String> command, Duration limit, Map<String, String> env) {
         try {
             Path log = Files.createTempFile("cdc-script", ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish in " + limit

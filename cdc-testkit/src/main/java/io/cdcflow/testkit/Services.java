@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Starts the project's services from their built jars through {@code bin/services} (the same launcher the demo
  * uses), on the local stack, and stops them. For end-to-end tests; a service test of one module uses
- * {@code @QuarkusTest} instead.
+ * {@code @QuarkusTest} instead. The services get the stack's addresses through {@code CDC_*} variables, whichever
+ * backend started it.
  */
 public final class Services {
 
@@ -15,8 +16,7 @@ public final class Services {
 
     /** Starts the named services (all of them when none is named) and waits until each is ready. */
     public static void up(String... names) {
-        Stack.up();
-        Scripts.run(command("up", names), Scripts.LONG);
+        Scripts.run(command("up", names), Scripts.LONG, Stack.up().env());
     }
 
     /** Stops the named services (all when none is named). */

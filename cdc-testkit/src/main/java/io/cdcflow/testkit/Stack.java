@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts the local stack through the project's launcher ({@code bin/stack up}) and reads where each server
- * listens ({@code bin/stack env}). The launcher is idempotent and the servers outlive the JVM, so the stack
- * starts once per build (or once per machine, when CI started it before the build) however many test classes
- * ask for it.
+ * Starts the servers tests need and says where they listen. By default through the project's launcher
+ * ({@code bin/stack up}, then {@code bin/stack env}): it is idempotent and the servers outlive the JVM, so the
+ * stack starts once per build (or once per machine, when CI started it first) however many test classes ask.
+ * With {@code CDC_STACK_BACKEND=containers}, or {@code auto} (the default) when a Docker engine answers, the same
+ * servers run as Testcontainers containers instead, once per JVM; {@code CDC_STACK_BACKEND=local} forces the
+ * launcher.
  */
 public final class Stack {
 
@@ -22,11 +24,25 @@ public final class Stack {
     /** Brings the stack up if it is not running yet and returns its endpoints. */
     public static synchronized StackEndpoints up() {
         if (endpoints == null) {
-            Path launcher = launcher();
-            Scripts.run(List.of(launcher.toString(), "up"), Scripts.LONG);
-            endpoints = new StackEndpoints(parseEnv(Scripts.run(List.of(launcher.toString(), "env"), Scripts.QUICK)));
+            endpoints = new StackEndpoints(useContainers() ? ContainerStack.start() : startLocal());
         }
         return endpoints;
+    }
+
+    private static Map<String, String> startLocal() {
+        Path launcher = launcher();
+        Scripts.run(List.of(launcher.toString(), "up"), Scripts.LONG);
+        return parseEnv(Scripts.run(List.of(launcher.toString(), "env"), Scripts.QUICK));
+    }
+
+    private static boolean useContainers() {
+        String backend = System.getenv().getOrDefault("CDC_STACK_BACKEND", "auto");
+        return switch (backend) {
+            case "local" -> false;
+            case "containers" -> true;
+            case "auto" -> ContainerStack.dockerAvailable();
+            default -> throw new IllegalStateException("CDC_STACK_BACKEND=" + backend + ": use local, containers or auto");
+        };
     }
 
     /** The repository's {@code bin/stack}, found from the working directory upwards, or from {@code CDC_HOME}. */
