@@ -25,6 +25,41 @@ public interface RouterConfig {
     /** The schema registry. */
     Registry registry();
 
+    /** Outbox tables, whose changes are routed as domain events rather than forwarded as row changes. */
+    Outbox outbox();
+
+    /** How outbox rows become domain events (the semantics of Debezium's EventRouter). */
+    interface Outbox {
+
+        /** Names of outbox tables (without schema); a raw topic whose table is one of these is an outbox topic. */
+        @WithDefault("outboxevent")
+        java.util.Set<String> tables();
+
+        /** Topic of a routed event; {@code {aggregatetype}} is replaced by the row's aggregate type. */
+        @WithDefault("outbox.event.{aggregatetype}")
+        String topic();
+
+        /** Column holding the aggregate type. */
+        @WithDefault("aggregatetype")
+        String aggregateTypeColumn();
+
+        /** Column holding the aggregate id, which becomes the record key. */
+        @WithDefault("aggregateid")
+        String aggregateIdColumn();
+
+        /** Column holding the event id, put in header {@code id}. */
+        @WithDefault("id")
+        String idColumn();
+
+        /** Column holding the event type, put in header {@code eventType}. */
+        @WithDefault("type")
+        String typeColumn();
+
+        /** Column holding the payload, which becomes the record value. */
+        @WithDefault("payload")
+        String payloadColumn();
+    }
+
     /** How the router talks to the schema registry. */
     interface Registry {
 

@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Decides where one raw record goes. A change event is parsed, its value schema registered (or found) in the
  * registry, the event validated against it, and forwarded to {@code <validated prefix><topic>} with its original
- * key (so the same key lands in the same partition) and header {@code cdc.schema.id}. Anything it cannot accept
- * goes to the dead-letter topic with headers naming the reason and where it came from; the original bytes are kept.
+ * key (so the same key lands in the same partition) and header {@code cdc.schema.id}. Changes of an outbox table
+ * are handed to the {@link OutboxRouter}. Anything it cannot accept goes to the dead-letter topic with headers
+ * naming the reason and where it came from; the original bytes are kept.
  */
 @ApplicationScoped
 public class ChangeRouter {
@@ -32,17 +33,19 @@ public class ChangeRouter {
 
     private final RouterConfig config;
     private final SchemaRegistrar registrar;
+    private final OutboxRouter outbox;
     private final MeterRegistry meters;
     private final Map<String, Timer> lag = new ConcurrentHashMap<>();
 
-    ChangeRouter(RouterConfig config, SchemaRegistrar registrar, MeterRegistry meters) {
+    ChangeRouter(RouterConfig config, SchemaRegistrar registrar, OutboxRouter outbox, MeterRegistry meters) {
         this.config = config;
         this.registrar = registrar;
+        this.outbox = outbox;
         this.meters = meters;
     }
 
     /** Routes one record read from {@code topic}. */
-    public Routed route(String topic, int partition, long offset, byte[] key, byte[] value) {
+    public Decision route(String topic, int partition, long offset, byte[] key, byte[] value) {
         try {
             if (value != null && value.length > config.maxValueBytes()) {
                 throw new MalformedEventException(MalformedEventException.Reason.TOO_LARGE,
@@ -53,6 +56,12 @@ public class ChangeRouter {
             Envelope envelope = ChangeEventSerde.readValue(value);
             ChangeEvent event = envelope.event();
             event.position();
+            if (outbox.isOutbox(event.table().table())) {
+                Decision d = outbox.route(event);
+                meters.counter(d instanceof Decision.Skip ? "cdc.router.skipped" : "cdc.router.outbox.routed",
+                        "topic", topic).increment();
+                return d;
+            }
             JsonNode payload = ChangeEventSerde.toJson(event);
             RegisteredSchema schema = registrar.resolve(topic, envelope.connectSchema(), payload);
             String violations = schema.violations(payload);
@@ -69,13 +78,13 @@ public class ChangeRouter {
                                 .publishPercentileHistogram().register(meters))
                         .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - event.source().tsMs())));
             }
-            return new Routed(target, key, ChangeEventSerde.writeValue(event), headers, false, null);
+            return new Decision.Write(target, key, ChangeEventSerde.writeValue(event), headers);
         } catch (MalformedEventException e) {
             return deadLetter(topic, partition, offset, key, value, e.reason().tag(), e.getMessage());
         }
     }
 
-    private Routed deadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason,
+    private Decision deadLetter(String topic, int partition, long offset, byte[] key, byte[] value, String reason,
                               String message) {
         meters.counter("cdc.router.dead.lettered", "reason", reason).increment();
         RecordHeaders h = new RecordHeaders();
@@ -85,7 +94,7 @@ public class ChangeRouter {
         h.add("cdc.dlq.partition", bytes(Integer.toString(partition)));
         h.add("cdc.dlq.offset", bytes(Long.toString(offset)));
         h.add("cdc.dlq.service", bytes("router-service"));
-        return new Routed(config.deadLetterTopic(), key, value, h, true, reason);
+        return new Decision.Write(config.deadLetterTopic(), key, value, h);
     }
 
     private static byte[] bytes(String s) {
