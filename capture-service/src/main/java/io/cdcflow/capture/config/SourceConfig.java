@@ -41,6 +41,9 @@ public interface SourceConfig {
     /** Publication name (log strategy, PostgreSQL); created for the captured tables when absent. */
     Optional<String> publicationName();
 
+    /** Replication client id (log strategy, MySQL/MariaDB): unique among the server's replicas; derived from the name when absent. */
+    Optional<Long> serverId();
+
     /** Debezium snapshot mode: {@code initial}, {@code no_data}, {@code when_needed}, ... */
     @WithDefault("initial")
     String snapshotMode();

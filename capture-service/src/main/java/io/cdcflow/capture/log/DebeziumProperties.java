@@ -45,8 +45,18 @@ final class DebeziumProperties {
                 p.setProperty("publication.name", source.publicationName().orElse(defaultName(sourceName)));
                 p.setProperty("publication.autocreate.mode", "filtered");
             }
-            case mysql, mariadb -> throw new IllegalArgumentException(
-                    "log capture from " + source.kind() + " is not available in this version; use kind=postgresql");
+            case mysql, mariadb -> {
+                p.setProperty("connector.class", source.kind() == DatabaseKind.mysql
+                        ? "io.debezium.connector.mysql.MySqlConnector" : "io.debezium.connector.mariadb.MariaDbConnector");
+                p.setProperty("database.include.list", source.database());
+                p.setProperty("database.server.id", Long.toString(source.serverId()
+                        .orElse(5400L + Math.floorMod(sourceName.hashCode(), 100_000))));
+                // The schema history must outlive restarts: without it the binlog cannot be decoded.
+                p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+                p.setProperty("schema.history.internal.file.filename",
+                        stateDir.resolve(sourceName + ".schema-history").toString());
+                p.setProperty("include.schema.changes", "false");
+            }
         }
         source.debezium().forEach(p::setProperty);
         return p;
