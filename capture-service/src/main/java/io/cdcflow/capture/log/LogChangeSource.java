@@ -32,6 +32,7 @@ final class LogChangeSource implements ChangeSource {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private volatile boolean closed;
+    private volatile boolean taskRunning;
 
     LogChangeSource(String name, Properties properties, KafkaChangePublisher publisher, CaptureMetrics metrics) {
         this.name = name;
@@ -55,12 +56,21 @@ final class LogChangeSource implements ChangeSource {
                         failure.set(error != null ? error : new IllegalStateException(message));
                     }
                 })
+                .using(new DebeziumEngine.ConnectorCallback() {
+                    @Override
+                    public void taskStarted() {
+                        taskRunning = true;
+                    }
+
+                    @Override
+                    public void taskStopped() {
+                        taskRunning = false;
+                    }
+                })
                 .build();
-        try {
-            engine.run();
-        } finally {
-            closeEngine();
-        }
+        // run() returns once the engine has stopped, by itself (failure) or through close().
+        engine.run();
+        taskRunning = false;
         Throwable error = failure.get();
         if (error != null) {
             throw error instanceof Exception e ? e : new IllegalStateException(error);
@@ -86,14 +96,15 @@ final class LogChangeSource implements ChangeSource {
     }
 
     @Override
-    public void close() {
-        closed = true;
-        closeEngine();
+    public boolean capturing() {
+        return taskRunning;
     }
 
-    private void closeEngine() {
+    @Override
+    public void close() {
+        closed = true;
         DebeziumEngine<?> e = engine;
-        if (e != null) {
+        if (e != null && taskRunning) {
             try {
                 e.close();
             } catch (IOException ex) {

@@ -64,8 +64,8 @@ public class CaptureRunner {
             SourceConfig source = config.sources().get(name);
             ChangeSource first = factory.create(name, source);
             states.put(name, SourceState.STARTING);
-            meters.gauge("cdc.capture.source.up", List.of(io.micrometer.core.instrument.Tag.of("source", name)), states,
-                    s -> s.get(name) == SourceState.RUNNING ? 1 : 0);
+            meters.gauge("cdc.capture.source.up", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
+                    r -> r.states().get(name) == SourceState.RUNNING ? 1 : 0);
             threads.submit(() -> keepRunning(name, factory, source, first));
             LOG.infof("capturing source %s (%s, %s) tables %s", name, source.strategy(), source.kind(), source.tables());
         });
@@ -103,9 +103,12 @@ public class CaptureRunner {
         states.put(name, SourceState.STOPPED);
     }
 
-    /** The state of each source, for health checks. */
+    /** The state of each source, for health checks: RUNNING only while its source reports it is capturing. */
     public Map<String, SourceState> states() {
-        return Map.copyOf(states);
+        Map<String, SourceState> now = new java.util.TreeMap<>(states);
+        now.replaceAll((name, state) -> state == SourceState.RUNNING && !running.get(name).capturing()
+                ? SourceState.STARTING : state);
+        return now;
     }
 
     void stop(@Observes ShutdownEvent event) {

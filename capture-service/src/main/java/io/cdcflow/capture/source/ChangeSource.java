@@ -13,6 +13,9 @@ public interface ChangeSource extends AutoCloseable {
     /** The logical source name (topic prefix). */
     String name();
 
+    /** True while the source is connected and capturing (snapshot or stream), for readiness. */
+    boolean capturing();
+
     /** Captures until closed; throws when capture failed and should be restarted. */
     void run() throws Exception;
 
