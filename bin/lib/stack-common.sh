@@ -159,16 +159,18 @@ pid_matches() {
 }
 
 server_pid() {
-  # The pid of server $1 started from this work folder, or nothing: its pid file, else a scan of /proc.
-  local server=$1 kind pid proc
+  # The pid of server $1 started from this work folder, or nothing: its pid file, else the one process whose
+  # command line holds the server's needle (one grep over /proc) and that the server's kind recognises.
+  local server=$1 kind pid file
   kind=$(stack_kind "$server")
   pid=$(cat "$(stack_pidfile "$server")" 2>/dev/null || true)
   if [ -n "$pid" ] && "${kind}_owns_pid" "$server" "$pid"; then
     printf '%s\n' "$pid"
     return 0
   fi
-  for proc in /proc/[0-9]*; do
-    pid=${proc#/proc/}
+  for file in $(grep -l -a -F -e "$("${kind}_needle" "$server")" /proc/[0-9]*/cmdline 2>/dev/null); do
+    pid=${file#/proc/}
+    pid=${pid%/cmdline}
     if "${kind}_owns_pid" "$server" "$pid" 2>/dev/null; then
       printf '%s\n' "$pid" >"$(stack_pidfile "$server")" 2>/dev/null || true
       printf '%s\n' "$pid"

@@ -12,6 +12,7 @@ kafka_needs() { :; }
 kafka_libs() { echo "$STACK_HOME/dist/kafka-$KAFKA_VERSION/libs"; }
 kafka_conf_dir() { echo "$STACK_HOME/conf/kafka"; }
 
+kafka_needle() { echo "$(kafka_conf_dir)/server.properties"; }
 kafka_owns_pid() { pid_matches "$2" "kafka.Kafka" "$(kafka_conf_dir)/server.properties"; }
 
 kafka_java() {

@@ -25,6 +25,7 @@ mariadb_bin() {
   if command -v "$1" >/dev/null 2>&1; then command -v "$1"; else echo "/usr/sbin/$1"; fi
 }
 
+mariadb_needle() { mariadb_conf; }
 mariadb_owns_pid() { pid_matches "$2" "mariadbd" "--defaults-file=$(mariadb_conf)"; }
 
 mariadb_prepare() {

@@ -17,6 +17,7 @@ opensearch_user() { stack_owner "$OPENSEARCH_OS_USER"; }
 
 opensearch_needs() { command -v curl >/dev/null 2>&1 || echo curl; }
 
+opensearch_needle() { echo "-Dopensearch.path.conf=$(opensearch_conf_dir)"; }
 opensearch_owns_pid() {
   pid_matches "$2" "org.opensearch.bootstrap.OpenSearch" "-Dopensearch.path.conf=$(opensearch_conf_dir) "
 }

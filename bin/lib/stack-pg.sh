@@ -31,6 +31,7 @@ pg_needs() {
   command -v psql >/dev/null 2>&1 || echo postgresql-client
 }
 
+pg_needle() { pg_data "$1"; }
 pg_owns_pid() { pid_matches "$2" "postgres" "-D $(pg_data "$1") "; }
 
 pg_prepare() {

@@ -12,6 +12,7 @@ redis_needs() {
   command -v redis-cli >/dev/null 2>&1 || echo redis-tools
 }
 
+redis_needle() { echo "127.0.0.1:$REDIS_PORT"; }
 # Redis rewrites its process title to "redis-server 127.0.0.1:<port>", so match the port, not the folder.
 redis_owns_pid() {
   [ "$(cat "/proc/$2/comm" 2>/dev/null)" = redis-server ] && pid_matches "$2" "127.0.0.1:$REDIS_PORT"
