@@ -13,10 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class CandidateParser {
 
     private final SchemaTypes types;
+    private final SchemaStore store;
     private final MeterRegistry metrics;
 
-    CandidateParser(SchemaTypes types, MeterRegistry metrics) {
+    CandidateParser(SchemaTypes types, SchemaStore store, MeterRegistry metrics) {
         this.types = types;
+        this.store = store;
         this.metrics = metrics;
     }
 
@@ -25,11 +27,9 @@ public class CandidateParser {
         if (request == null || request.schema() == null) {
             throw RegistryException.invalidSchema("Empty schema: the body needs a \"schema\" field");
         }
-        if (!request.referencesOrEmpty().isEmpty()) {
-            throw RegistryException.invalidSchema("Schema references are not supported by this registry yet");
-        }
         try {
-            ParsedSchema schema = types.parse(request.schemaType(), request.schema());
+            ParsedSchema schema = types.parse(request.schemaType(), request.schema(),
+                    store.referencedTexts(request.referencesOrEmpty()));
             return new SchemaStore.Candidate(schema, request.referencesOrEmpty(), normalize);
         } catch (InvalidSchemaException e) {
             metrics.counter("cdc.registry.registrations", "result", "invalid").increment();

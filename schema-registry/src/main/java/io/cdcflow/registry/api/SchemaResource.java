@@ -3,6 +3,7 @@ package io.cdcflow.registry.api;
 import io.cdcflow.registry.schema.SchemaTypes;
 import io.cdcflow.registry.store.SchemaStore;
 import io.cdcflow.registry.store.SubjectVersion;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,8 +27,24 @@ public class SchemaResource {
 
     @GET
     @Path("ids/{id}")
-    public Views.SchemaById byId(@PathParam("id") int id) {
-        return Views.SchemaById.of(store.schema(id), null);
+    public Views.SchemaById byId(@PathParam("id") int id, @QueryParam("fetchMaxId") boolean fetchMaxId) {
+        return Views.SchemaById.of(store.schema(id), fetchMaxId ? store.maxId() : null);
+    }
+
+    /** Confluent's schema listing: every (or every latest) version of the subjects with the prefix. */
+    @GET
+    public List<Views.Version> list(@QueryParam("subjectPrefix") @DefaultValue("") String prefix,
+                                    @QueryParam("deleted") boolean deleted,
+                                    @QueryParam("latestOnly") boolean latestOnly,
+                                    @QueryParam("offset") @DefaultValue("0") int offset,
+                                    @QueryParam("limit") @DefaultValue("-1") int limit) {
+        List<SubjectVersion> all = store.allVersions(prefix, deleted);
+        // Rows come ordered by subject then version: the latest of a subject is the last before the next subject.
+        List<SubjectVersion> versions = !latestOnly ? all : java.util.stream.IntStream.range(0, all.size())
+                .filter(i -> i == all.size() - 1 || !all.get(i + 1).subject().equals(all.get(i).subject()))
+                .mapToObj(all::get).toList();
+        return versions.stream().skip(Math.max(0, offset)).limit(limit < 0 ? Long.MAX_VALUE : limit)
+                .map(v -> Views.Version.of(v, deleted)).toList();
     }
 
     @GET

@@ -67,6 +67,12 @@ public class SubjectResource {
         return store.version(Requests.subject(subject), Requests.version(version), deleted).schema().text();
     }
 
+    @GET
+    @Path("{subject}/versions/{version}/referencedby")
+    public List<Integer> referencedBy(@PathParam("subject") String subject, @PathParam("version") String version) {
+        return store.referencedBy(Requests.subject(subject), Requests.version(version));
+    }
+
     @POST
     @Path("{subject}")
     public Views.Version lookup(@PathParam("subject") String subject, @QueryParam("normalize") Boolean normalize,

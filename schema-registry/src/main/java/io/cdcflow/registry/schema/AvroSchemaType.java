@@ -5,6 +5,7 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,14 +21,21 @@ public class AvroSchemaType implements SchemaType {
     }
 
     @Override
-    public ParsedSchema parse(String text) throws InvalidSchemaException {
+    public ParsedSchema parse(String text, List<String> referenced) throws InvalidSchemaException {
         Schema schema;
+        List<Schema> dependencies = new ArrayList<>();
         try {
-            schema = new Schema.Parser().setValidateDefaults(true).parse(text);
+            // Referenced schemas define named types that the main schema uses by name.
+            Schema.Parser parser = new Schema.Parser().setValidateDefaults(true);
+            for (String dependency : referenced) {
+                dependencies.add(parser.parse(dependency));
+            }
+            schema = parser.parse(text);
         } catch (AvroRuntimeException | IllegalArgumentException e) {
             throw new InvalidSchemaException("Invalid Avro schema: " + e.getMessage());
         }
-        String canonical = schema.toString();
+        // Referenced types are written by name, as in the text the client sent, not inlined.
+        String canonical = schema.toString(dependencies, false);
         String normalized;
         try {
             normalized = JsonText.compact(JsonText.sorted(JsonText.read(canonical), false));

@@ -246,7 +246,8 @@ public final class JsonSchemaDiff {
                         return true;
                     }
                 }
-                add(path + "/" + sum, Type.SUM_TYPE_NARROWED);
+                // Reported where the original is: nothing in the update's union accepts it.
+                add(path, Type.SUM_TYPE_NARROWED);
                 return true;
             }
         }

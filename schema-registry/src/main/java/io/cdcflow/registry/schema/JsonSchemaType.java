@@ -46,7 +46,9 @@ public class JsonSchemaType implements SchemaType {
     }
 
     @Override
-    public ParsedSchema parse(String text) throws InvalidSchemaException {
+    public ParsedSchema parse(String text, List<String> referenced) throws InvalidSchemaException {
+        // Referenced documents are named by the references' names in $ref; they stay unresolved here, and the
+        // compatibility rules compare such $refs by name.
         JsonNode node = JsonText.read(text);
         if (!node.isObject() && !node.isBoolean()) {
             throw new InvalidSchemaException("Invalid JSON Schema: a schema must be a JSON object or a boolean");

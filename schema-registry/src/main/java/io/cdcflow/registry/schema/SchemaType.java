@@ -9,6 +9,9 @@ public interface SchemaType {
     /** The Confluent name of the type, e.g. {@code AVRO}. */
     String name();
 
-    /** Parses and validates schema text; throws {@link InvalidSchemaException} with a reason a user can act on. */
-    ParsedSchema parse(String text) throws InvalidSchemaException;
+    /**
+     * Parses and validates schema text; throws {@link InvalidSchemaException} with a reason a user can act on.
+     * {@code referenced} holds the texts of the schemas it references, each after those it references itself.
+     */
+    ParsedSchema parse(String text, java.util.List<String> referenced) throws InvalidSchemaException;
 }

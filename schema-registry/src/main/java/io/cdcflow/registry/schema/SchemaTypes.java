@@ -45,12 +45,17 @@ public class SchemaTypes {
         return type;
     }
 
-    /** Parses {@code text} as a schema of the named type. */
+    /** Parses {@code text} as a schema of the named type, without references. */
     public ParsedSchema parse(String typeName, String text) throws InvalidSchemaException {
+        return parse(typeName, text, List.of());
+    }
+
+    /** Parses {@code text} as a schema of the named type, given the texts of the schemas it references. */
+    public ParsedSchema parse(String typeName, String text, List<String> referenced) throws InvalidSchemaException {
         if (text == null || text.isBlank()) {
             throw new InvalidSchemaException("Empty schema");
         }
-        return get(typeName).parse(text);
+        return get(typeName).parse(text, referenced);
     }
 
     /** The supported type names, sorted. */

@@ -193,7 +193,9 @@ public class SchemaStore {
             ps.setString(4, hash);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    return rs.getInt(1);
+                    int id = rs.getInt(1);
+                    insertReferences(c, id, refs);
+                    return id;
                 }
             }
         }
@@ -224,12 +226,99 @@ public class SchemaStore {
             ps.setString(5, hash);
             ps.executeUpdate();
         }
+        insertReferences(c, id, refs);
         try (PreparedStatement ps = c.prepareStatement("""
                 select setval(pg_get_serial_sequence('registry_schema', 'id'),
                               greatest((select max(id) from registry_schema), 1))""")) {
             ps.executeQuery().close();
         }
         return id;
+    }
+
+    private static void insertReferences(Connection c, int id, String refs) throws SQLException {
+        for (SchemaReference ref : references(refs)) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into registry_reference (schema_id, name, subject, version) values (?, ?, ?, ?)")) {
+                ps.setInt(1, id);
+                ps.setString(2, ref.name());
+                ps.setString(3, ref.subject());
+                ps.setInt(4, ref.version());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /**
+     * The texts of the schemas {@code references} name, each after the ones it references itself (depth first,
+     * each once); 42201 when one does not name a live version.
+     */
+    public List<String> referencedTexts(List<SchemaReference> references) {
+        if (references.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.inTransaction(c -> referencedTexts(c, references));
+    }
+
+    private List<String> referencedTexts(Connection c, List<SchemaReference> references) throws SQLException {
+        List<String> texts = new ArrayList<>();
+        collect(c, references, new java.util.HashSet<>(), texts, 0);
+        return texts;
+    }
+
+    private void collect(Connection c, List<SchemaReference> references, java.util.Set<String> done, List<String> texts,
+                         int depth) throws SQLException {
+        if (depth > 32) {
+            throw RegistryException.invalidSchema("Schema references nest deeper than 32 levels");
+        }
+        for (SchemaReference ref : references) {
+            if (ref.name() == null || ref.subject() == null) {
+                throw RegistryException.invalidSchema("Invalid schema reference: name and subject are required");
+            }
+            if (!done.add(ref.subject() + "@" + ref.version())) {
+                continue;
+            }
+            StoredSchema target = versionRows(c, ref.subject(), false).stream()
+                    .filter(v -> v.version() == ref.version()).findFirst()
+                    .orElseThrow(() -> RegistryException.invalidSchema("Invalid schema reference '" + ref.name()
+                            + "': version " + ref.version() + " of subject '" + ref.subject() + "' not found"))
+                    .schema();
+            collect(c, target.references(), done, texts, depth + 1);
+            texts.add(target.text());
+        }
+    }
+
+    /** Ids of the schemas, live in some subject, that reference a version; 40401/40402 when it does not exist. */
+    public List<Integer> referencedBy(String subject, Integer version) {
+        SubjectVersion target = version(subject, version, false);
+        return jdbc.inTransaction(c -> {
+            List<Integer> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    select distinct r.schema_id from registry_reference r
+                    where r.subject = ? and r.version = ?
+                      and exists (select 1 from registry_subject_version v where v.schema_id = r.schema_id
+                                  and not v.deleted)
+                    order by r.schema_id""")) {
+                ps.setString(1, subject);
+                ps.setInt(2, target.version());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getInt(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** Refuses (42206) to delete a version another schema still refers to (live ones; any, when permanent). */
+    private static void requireUnreferenced(Connection c, String subject, int version, boolean permanent)
+            throws SQLException {
+        if (exists(c, """
+                select 1 from registry_reference r join registry_subject_version v on v.schema_id = r.schema_id
+                where r.subject = ? and r.version = ? and (? or not v.deleted)""", subject, version, permanent)) {
+            throw RegistryException.referenceExists("One or more references exist to the schema {subject="
+                    + subject + ", version=" + version + "}");
+        }
     }
 
     private static boolean exists(Connection c, String sql, Object... params) throws SQLException {
@@ -258,7 +347,7 @@ public class SchemaStore {
         List<CompatibilityChecker.Previous> previous = new ArrayList<>();
         if (allVersions) {
             for (SubjectVersion v : live) {
-                previous.add(new CompatibilityChecker.Previous(v.version(), parsed(v.schema())));
+                previous.add(new CompatibilityChecker.Previous(v.version(), parsed(c, v.schema())));
             }
             return CompatibilityChecker.check(level, candidate, previous);
         }
@@ -270,21 +359,23 @@ public class SchemaStore {
                 .orElseThrow(() -> RegistryException.versionNotFound(subject, String.valueOf(version)));
         // Against one given version the direction of the level applies, never its transitivity.
         return CompatibilityChecker.check(level, candidate,
-                List.of(new CompatibilityChecker.Previous(target.version(), parsed(target.schema()))));
+                List.of(new CompatibilityChecker.Previous(target.version(), parsed(c, target.schema()))));
     }
 
     /** The stored schema parsed again (cached by id), for compatibility checks. */
-    private ParsedSchema parsed(StoredSchema schema) {
-        return parsedById.get(schema.id()).orElseGet(() -> {
-            try {
-                ParsedSchema p = types.parse(schema.type(), schema.text());
-                parsedById.put(schema.id(), p);
-                return p;
-            } catch (InvalidSchemaException e) {
-                throw RegistryException.storeError("stored schema " + schema.id() + " no longer parses: "
-                        + e.getMessage(), e);
-            }
-        });
+    private ParsedSchema parsed(Connection c, StoredSchema schema) throws SQLException {
+        Optional<ParsedSchema> cached = parsedById.get(schema.id());
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        try {
+            ParsedSchema p = types.parse(schema.type(), schema.text(), referencedTexts(c, schema.references()));
+            parsedById.put(schema.id(), p);
+            return p;
+        } catch (InvalidSchemaException e) {
+            throw RegistryException.storeError("stored schema " + schema.id() + " no longer parses: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Finds the version of the subject that holds this schema, or empty; 40401 when the subject has no version. */
@@ -418,6 +509,9 @@ public class SchemaStore {
                 throw RegistryException.subjectNotFound(subject);
             }
             boolean anyLive = all.stream().anyMatch(v -> !v.deleted());
+            for (SubjectVersion v : all) {
+                requireUnreferenced(c, subject, v.version(), permanent);
+            }
             if (!permanent) {
                 if (!anyLive) {
                     throw RegistryException.subjectSoftDeleted(subject);
@@ -473,6 +567,7 @@ public class SchemaStore {
             if (permanent && !target.deleted()) {
                 throw RegistryException.versionNotSoftDeleted(subject, target.version());
             }
+            requireUnreferenced(c, subject, target.version(), permanent);
             try (PreparedStatement ps = c.prepareStatement(permanent
                     ? "delete from registry_subject_version where subject = ? and version = ?"
                     : "update registry_subject_version set deleted = true where subject = ? and version = ?")) {
@@ -517,6 +612,37 @@ public class SchemaStore {
         return jdbc.inTransaction(c -> subject.equals(SettingsStore.GLOBAL)
                 ? exists(c, "select 1 from registry_subject_version limit 1")
                 : exists(c, "select 1 from registry_subject_version where subject = ? limit 1", subject));
+    }
+
+    /** The highest schema id handed out so far (0 when none). */
+    public int maxId() {
+        return jdbc.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select coalesce(max(id), 0) from registry_schema");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    /** Every subject version whose subject starts with {@code prefix}, by subject and version. */
+    public List<SubjectVersion> allVersions(String prefix, boolean includeDeleted) {
+        return jdbc.inTransaction(c -> {
+            List<SubjectVersion> versions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("select v.subject, v.version, v.deleted, " + SCHEMA_COLUMNS
+                    + """
+                     from registry_subject_version v join registry_schema s on s.id = v.schema_id
+                    where starts_with(v.subject, ?) and (? or not v.deleted) order by v.subject, v.version""")) {
+                ps.setString(1, prefix == null ? "" : prefix);
+                ps.setBoolean(2, includeDeleted);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        versions.add(new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getBoolean(3), schema(rs, 4)));
+                    }
+                }
+            }
+            return versions;
+        });
     }
 
     /** Empties the in-memory caches, so that the next reads come from the database. */
