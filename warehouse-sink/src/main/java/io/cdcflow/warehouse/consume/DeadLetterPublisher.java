@@ -1,0 +1,117 @@
+package io.cdcflow.warehouse.consume;
+
+import io.cdcflow.warehouse.config.WarehouseSinkConfig;
+import io.cdcflow.warehouse.metrics.SinkMetrics;
+import io.cdcflow.warehouse.write.DeadLetter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Writes dead letters to {@code cdc.dlq} (channel {@code dlq}) with the original key and value and the headers of
+ * the contract ({@code cdc.dlq.reason}, {@code .message}, {@code .topic}, {@code .partition}, {@code .offset},
+ * {@code .service}), and waits until Kafka has acknowledged every one, so the batch's offsets are committed only
+ * after its dead letters are durable. Sends Kafka refuses are retried with backoff (counted as errors).
+ */
+@ApplicationScoped
+public class DeadLetterPublisher {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterPublisher.class);
+    private static final long ACK_WAIT_SECONDS = 180;
+
+    private final Emitter<byte[]> emitter;
+    private final WarehouseSinkConfig config;
+    private final SinkMetrics metrics;
+
+    DeadLetterPublisher(@Channel("dlq") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2048)
+                        Emitter<byte[]> emitter, WarehouseSinkConfig config, SinkMetrics metrics) {
+        this.emitter = emitter;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** Sends every dead letter and returns once all are acknowledged. */
+    public void publish(List<DeadLetter> letters) {
+        List<DeadLetter> pending = letters;
+        Backoff backoff = null;
+        while (!pending.isEmpty()) {
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (DeadLetter letter : pending) {
+                acks.add(send(letter));
+            }
+            List<DeadLetter> failed = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                DeadLetter letter = pending.get(i);
+                try {
+                    acks.get(i).get(ACK_WAIT_SECONDS, TimeUnit.SECONDS);
+                    metrics.deadLettered(letter.reason());
+                    LOG.debugf("dead-lettered %s-%d@%d: %s (%s)", letter.origin().topic(), letter.origin().partition(),
+                            letter.origin().offset(), letter.reason(), letter.message());
+                } catch (ExecutionException | TimeoutException e) {
+                    failed.add(letter);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while writing dead letters", e);
+                }
+            }
+            if (!failed.isEmpty()) {
+                metrics.error();
+                if (backoff == null) {
+                    LOG.warnf("%d dead letter(s) not acknowledged by Kafka; retrying with backoff", failed.size());
+                    backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
+                }
+                backoff.pause();
+            }
+            pending = failed;
+        }
+    }
+
+    private CompletableFuture<Void> send(DeadLetter letter) {
+        RecordHeaders headers = new RecordHeaders();
+        header(headers, "cdc.dlq.reason", letter.reason());
+        header(headers, "cdc.dlq.message", letter.message() == null ? letter.reason() : letter.message());
+        header(headers, "cdc.dlq.topic", letter.origin().topic());
+        header(headers, "cdc.dlq.partition", Integer.toString(letter.origin().partition()));
+        header(headers, "cdc.dlq.offset", Long.toString(letter.origin().offset()));
+        header(headers, "cdc.dlq.service", config.name());
+        OutgoingKafkaRecordMetadata<byte[]> meta = OutgoingKafkaRecordMetadata.<byte[]>builder()
+                .withTopic(config.deadLetterTopic())
+                .withKey(letter.origin().key())
+                .withHeaders(headers)
+                .build();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Message<byte[]> message = Message.of(letter.origin().value(), Metadata.of(meta),
+                () -> {
+                    done.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    done.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                });
+        try {
+            emitter.send(message);
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

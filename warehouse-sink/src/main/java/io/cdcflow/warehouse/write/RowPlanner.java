@@ -1,0 +1,149 @@
+package io.cdcflow.warehouse.write;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.Op;
+import io.cdcflow.warehouse.schema.ColumnType;
+import io.cdcflow.warehouse.schema.ColumnTypes;
+import io.cdcflow.warehouse.schema.RowSchema;
+import io.cdcflow.warehouse.schema.ValueConversionException;
+import io.cdcflow.warehouse.write.SinkChange.RowChange;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns row changes into what the statements need, without touching the database: first the columns a table
+ * must have (names checked, types from the registered schema, else inferred), then, against the table's actual
+ * shape, one bound value per column. A change whose names, key or values cannot be used becomes a dead letter
+ * here and never reaches SQL.
+ */
+final class RowPlanner {
+
+    /** The usable changes of one table, its key columns, and the columns they need with their types. */
+    record Columns(List<RowChange> rows, List<String> keys, Map<String, ColumnType> wanted) {
+    }
+
+    Columns columns(List<RowChange> changes, List<DeadLetter> dead) {
+        List<RowChange> ok = new ArrayList<>();
+        List<String> keys = null;
+        Map<String, ColumnType> wanted = new LinkedHashMap<>();
+        for (RowChange rc : changes) {
+            Optional<String> problem = nameProblem(rc);
+            if (problem.isPresent()) {
+                dead.add(new DeadLetter(rc.origin(), InvalidIdentifierException.REASON, problem.get()));
+                continue;
+            }
+            Map<String, ColumnType> mine = new LinkedHashMap<>();
+            boolean keyOk = true;
+            for (String k : keyNames(rc)) {
+                JsonNode v = value(rc, k);
+                Optional<ColumnType> type = rc.schema().flatMap(s -> s.type(k)).or(() -> ColumnTypes.inferred(v));
+                if (v == null || v.isNull() || type.isEmpty()) {
+                    dead.add(new DeadLetter(rc.origin(), MalformedEventException.Reason.MISSING_KEY.tag(),
+                            "key column '" + k + "' has no value"));
+                    keyOk = false;
+                    break;
+                }
+                mine.put(k, type.get());
+            }
+            if (!keyOk) {
+                continue;
+            }
+            rc.schema().ifPresent(s -> s.columns().forEach(mine::putIfAbsent));
+            ObjectNode image = rc.event().row();
+            if (image != null) {
+                image.properties().forEach(e -> {
+                    if (!mine.containsKey(e.getKey())) {
+                        ColumnTypes.inferred(e.getValue()).ifPresent(t -> mine.put(e.getKey(), t));
+                    }
+                });
+            }
+            mine.forEach(wanted::putIfAbsent);
+            if (keys == null) {
+                keys = keyNames(rc);
+            }
+            ok.add(rc);
+        }
+        return new Columns(ok, keys == null ? List.of() : keys, wanted);
+    }
+
+    List<BoundRow> bind(TableShape shape, List<RowChange> rows, List<DeadLetter> dead) {
+        List<BoundRow> bound = new ArrayList<>();
+        List<String> columns = new ArrayList<>(shape.columns().keySet());
+        for (RowChange rc : rows) {
+            if (shape.keyColumns().isEmpty() || !new HashSet<>(shape.keyColumns()).equals(new HashSet<>(keyNames(rc)))) {
+                dead.add(new DeadLetter(rc.origin(), MalformedEventException.Reason.INCOMPATIBLE_SCHEMA.tag(),
+                        "the event's key columns " + keyNames(rc) + " are not the primary key " + shape.keyColumns()
+                                + " of " + shape.names().currentSql()));
+                continue;
+            }
+            Object[] values = new Object[columns.size()];
+            try {
+                for (int i = 0; i < values.length; i++) {
+                    String col = columns.get(i);
+                    ColumnType type = typeOf(rc.schema(), col, shape.columns().get(col));
+                    try {
+                        values[i] = type.toJdbc(value(rc, col));
+                    } catch (ValueConversionException e) {
+                        throw new ValueConversionException("column '" + col + "': " + e.getMessage());
+                    }
+                }
+            } catch (ValueConversionException e) {
+                dead.add(new DeadLetter(rc.origin(), ValueConversionException.REASON, e.getMessage()));
+                continue;
+            }
+            bound.add(new BoundRow(rc, values, rc.event().op() == Op.DELETE));
+        }
+        return bound;
+    }
+
+    /** The event's own type for a column when its schema declares it; otherwise what the column's SQL type implies. */
+    static ColumnType typeOf(Optional<RowSchema> schema, String column, String sqlType) {
+        return schema.flatMap(s -> s.type(column)).orElseGet(() -> ColumnTypes.forSqlType(sqlType));
+    }
+
+    /** The column's value in the row image; for a key column missing there, the record key's value. */
+    static JsonNode value(RowChange rc, String column) {
+        ObjectNode image = rc.event().row();
+        JsonNode v = image == null ? null : image.get(column);
+        if ((v == null || v.isNull()) && rc.key().columns().has(column)) {
+            return rc.key().columns().get(column);
+        }
+        return v;
+    }
+
+    static List<String> keyNames(RowChange rc) {
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = rc.key().columns().fieldNames(); it.hasNext(); ) {
+            names.add(it.next());
+        }
+        return names;
+    }
+
+    private static Optional<String> nameProblem(RowChange rc) {
+        List<String> names = new ArrayList<>(keyNames(rc));
+        rc.schema().ifPresent(s -> names.addAll(s.columns().keySet()));
+        ObjectNode image = rc.event().row();
+        if (image != null) {
+            image.fieldNames().forEachRemaining(names::add);
+        }
+        for (String n : names) {
+            if (n.startsWith(WarehouseSql.META_PREFIX)) {
+                return Optional.of("column '" + n + "' uses the prefix " + WarehouseSql.META_PREFIX
+                        + " reserved for the warehouse's bookkeeping columns");
+            }
+            Optional<String> p = Identifiers.problem(n, Identifiers.MAX_BYTES);
+            if (p.isPresent()) {
+                return Optional.of("column name " + p.get());
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,190 @@
+package io.cdcflow.warehouse.write;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static io.cdcflow.warehouse.write.Identifiers.quote;
+
+/**
+ * Builds the warehouse's SQL text. Only identifiers (validated and quoted) and SQL type names (from the type
+ * mapping or from PostgreSQL's own catalog) are written into it; every value is a bound parameter.
+ *
+ * <p>Tables: the current-state table has the source columns (key columns {@code NOT NULL} and primary key) and
+ * {@code _cdc_position bigint NOT NULL}, {@code _cdc_deleted}, {@code _cdc_op}, {@code _cdc_source_ts},
+ * {@code _cdc_applied_at}. The history table has the same source columns and {@code _cdc_position},
+ * {@code _cdc_op}, {@code _cdc_deleted}, {@code _cdc_source_ts}, {@code _cdc_valid_from},
+ * {@code _cdc_valid_to} (null for the latest version), {@code _cdc_applied_at}, with primary key
+ * (key columns, {@code _cdc_position}). The meta table {@code <meta-schema>.truncations} keeps, per target table,
+ * the position and time of the newest truncate: a table-wide tombstone.
+ */
+public final class WarehouseSql {
+
+    /** Prefix of the bookkeeping columns; source columns may not use it. */
+    public static final String META_PREFIX = "_cdc_";
+
+    private final String metaSchema;
+    private final String truncations;
+
+    public WarehouseSql(String metaSchema) {
+        this.metaSchema = metaSchema;
+        this.truncations = Identifiers.qualified(metaSchema, "truncations");
+    }
+
+    public List<String> createMeta() {
+        return List.of("CREATE SCHEMA IF NOT EXISTS " + quote(metaSchema),
+                "CREATE TABLE IF NOT EXISTS " + truncations + " (target_schema text NOT NULL, target_table text NOT NULL,"
+                        + " position bigint NOT NULL, source_ts timestamptz,"
+                        + " PRIMARY KEY (target_schema, target_table))");
+    }
+
+    public String createSchema(TableNames names) {
+        return "CREATE SCHEMA IF NOT EXISTS " + quote(names.schema());
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS} of the current-state table; {@code columns} holds the key columns too. */
+    public String createCurrent(TableNames names, List<String> keys, Map<String, String> columns) {
+        return "CREATE TABLE IF NOT EXISTS " + names.currentSql() + " ("
+                + columnDefinitions(keys, columns)
+                + ", \"_cdc_position\" bigint NOT NULL, \"_cdc_deleted\" boolean NOT NULL DEFAULT false,"
+                + " \"_cdc_op\" text NOT NULL, \"_cdc_source_ts\" timestamptz,"
+                + " \"_cdc_applied_at\" timestamptz NOT NULL DEFAULT now(),"
+                + " PRIMARY KEY (" + list(keys, Identifiers::quote) + "))";
+    }
+
+    /** {@code CREATE TABLE IF NOT EXISTS} of the history table. */
+    public String createHistory(TableNames names, List<String> keys, Map<String, String> columns) {
+        return "CREATE TABLE IF NOT EXISTS " + names.historySql() + " ("
+                + columnDefinitions(keys, columns)
+                + ", \"_cdc_position\" bigint NOT NULL, \"_cdc_op\" text NOT NULL, \"_cdc_deleted\" boolean NOT NULL,"
+                + " \"_cdc_source_ts\" timestamptz, \"_cdc_valid_from\" timestamptz NOT NULL,"
+                + " \"_cdc_valid_to\" timestamptz, \"_cdc_applied_at\" timestamptz NOT NULL DEFAULT now(),"
+                + " PRIMARY KEY (" + list(keys, Identifiers::quote) + ", \"_cdc_position\"))";
+    }
+
+    public String addColumn(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ADD COLUMN IF NOT EXISTS " + quote(column) + " " + sqlType;
+    }
+
+    /** Serializes DDL on one table across sink instances: {@code pg_advisory_xact_lock(hashtext(?))}. */
+    public String ddlLock() {
+        return "SELECT pg_advisory_xact_lock(hashtext(?))";
+    }
+
+    /** Source columns and types of a table ({@code ?} = its quoted qualified name), in column order. */
+    public String readColumns() {
+        return "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
+    }
+
+    /** Primary-key columns of a table ({@code ?} = its quoted qualified name), in key order. */
+    public String readKey() {
+        return "SELECT a.attname FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)"
+                + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+                + " WHERE i.indrelid = to_regclass(?) AND i.indisprimary ORDER BY k.n";
+    }
+
+    /**
+     * The guarded upsert of one row into the current-state table. Parameters: every source column of the shape
+     * in order, then position, deleted, op, source time, then target schema, target table and position again
+     * (for the truncation guard). Updates only a row holding an older position; the update count says whether
+     * the change was applied (1) or stale (0).
+     */
+    public String upsertCurrent(TableShape shape) {
+        List<String> cols = new ArrayList<>(shape.columns().keySet());
+        String casts = cols.stream().map(c -> "CAST(? AS " + shape.columns().get(c) + ")").collect(Collectors.joining(", "));
+        List<String> updates = new ArrayList<>();
+        for (String c : cols) {
+            if (!shape.keyColumns().contains(c)) {
+                updates.add(quote(c) + " = EXCLUDED." + quote(c));
+            }
+        }
+        for (String m : List.of("_cdc_position", "_cdc_deleted", "_cdc_op", "_cdc_source_ts", "_cdc_applied_at")) {
+            updates.add(quote(m) + " = EXCLUDED." + quote(m));
+        }
+        return "INSERT INTO " + shape.names().currentSql() + " AS t (" + list(cols, Identifiers::quote)
+                + ", \"_cdc_position\", \"_cdc_deleted\", \"_cdc_op\", \"_cdc_source_ts\", \"_cdc_applied_at\")"
+                + " SELECT " + casts + ", CAST(? AS bigint), CAST(? AS boolean), CAST(? AS text),"
+                + " CAST(? AS timestamptz), now()"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + truncations + " w WHERE w.target_schema = ?"
+                + " AND w.target_table = ? AND w.position >= ?)"
+                + " ON CONFLICT (" + list(shape.keyColumns(), Identifiers::quote) + ") DO UPDATE SET "
+                + String.join(", ", updates)
+                + " WHERE t.\"_cdc_position\" < EXCLUDED.\"_cdc_position\"";
+    }
+
+    /**
+     * Adds one version to the history table, idempotent on (key, position), and keeps every version's
+     * {@code _cdc_valid_to} equal to the {@code _cdc_valid_from} of the version after it (or the time of a truncate
+     * in between), whatever order versions arrive in: the new version is closed by its successor if one is
+     * already there, and its predecessor is closed by it. Parameters: every source column in order, then
+     * position, op, deleted, source time, valid from, then target schema and table twice.
+     */
+    public String insertHistory(TableShape shape) {
+        List<String> cols = new ArrayList<>(shape.columns().keySet());
+        String h = shape.names().historySql();
+        String casts = cols.stream().map(c -> "CAST(? AS " + shape.columns().get(c) + ")").collect(Collectors.joining(", "));
+        String meta = "\"_cdc_position\", \"_cdc_op\", \"_cdc_deleted\", \"_cdc_source_ts\", \"_cdc_valid_from\"";
+        return "WITH v (" + list(cols, Identifiers::quote) + ", " + meta + ") AS (VALUES (" + casts
+                + ", CAST(? AS bigint), CAST(? AS text), CAST(? AS boolean), CAST(? AS timestamptz),"
+                + " CAST(? AS timestamptz))),"
+                + " ins AS (INSERT INTO " + h + " (" + list(cols, Identifiers::quote) + ", " + meta
+                + ", \"_cdc_valid_to\") SELECT " + list(cols, c -> "v." + quote(c)) + ", v.\"_cdc_position\", v.\"_cdc_op\","
+                + " v.\"_cdc_deleted\", v.\"_cdc_source_ts\", v.\"_cdc_valid_from\","
+                + " COALESCE((SELECT n.\"_cdc_valid_from\" FROM " + h + " n WHERE " + keyMatch(shape, "n", "v")
+                + " AND n.\"_cdc_position\" > v.\"_cdc_position\" ORDER BY n.\"_cdc_position\" LIMIT 1),"
+                + " (SELECT w.source_ts FROM " + truncations + " w WHERE w.target_schema = ? AND w.target_table = ?"
+                + " AND w.position > v.\"_cdc_position\"))"
+                + " FROM v ON CONFLICT (" + list(shape.keyColumns(), Identifiers::quote) + ", \"_cdc_position\") DO NOTHING"
+                + " RETURNING " + list(shape.keyColumns(), Identifiers::quote) + ", \"_cdc_position\", \"_cdc_valid_from\")"
+                + " UPDATE " + h + " AS p SET \"_cdc_valid_to\" = ins.\"_cdc_valid_from\" FROM ins WHERE "
+                + keyMatch(shape, "p", "ins")
+                + " AND p.\"_cdc_position\" = (SELECT max(q.\"_cdc_position\") FROM " + h + " q WHERE "
+                + keyMatch(shape, "q", "ins") + " AND q.\"_cdc_position\" < ins.\"_cdc_position\")"
+                + " AND NOT EXISTS (SELECT 1 FROM " + truncations + " w WHERE w.target_schema = ? AND w.target_table = ?"
+                + " AND w.position > p.\"_cdc_position\" AND w.position < ins.\"_cdc_position\")";
+    }
+
+    /** Blocks concurrent writers of the table pair while a truncate applies (they wait for its commit). */
+    public String lockForTruncate(TableNames names) {
+        return "LOCK TABLE " + names.currentSql() + ", " + names.historySql() + " IN SHARE ROW EXCLUSIVE MODE";
+    }
+
+    /** Raises the table's truncation watermark; parameters schema, table, position, time; count 0 when older. */
+    public String raiseTruncation() {
+        return "INSERT INTO " + truncations + " AS w (target_schema, target_table, position, source_ts)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (target_schema, target_table) DO UPDATE"
+                + " SET position = EXCLUDED.position, source_ts = EXCLUDED.source_ts WHERE w.position < EXCLUDED.position";
+    }
+
+    /** Closes, per key, the last version before the truncate; parameters: time, position, position. */
+    public String closeHistoryAtTruncate(TableShape shape) {
+        String h = shape.names().historySql();
+        return "UPDATE " + h + " AS p SET \"_cdc_valid_to\" = CAST(? AS timestamptz) WHERE p.\"_cdc_position\" < ?"
+                + " AND NOT EXISTS (SELECT 1 FROM " + h + " n WHERE " + keyMatch(shape, "n", "p")
+                + " AND n.\"_cdc_position\" > p.\"_cdc_position\" AND n.\"_cdc_position\" < ?)";
+    }
+
+    /** Removes every row older than the truncate; the watermark stands in for their tombstones. Parameter: position. */
+    public String deleteAtTruncate(TableNames names) {
+        return "DELETE FROM " + names.currentSql() + " WHERE \"_cdc_position\" < ?";
+    }
+
+    private static String columnDefinitions(List<String> keys, Map<String, String> columns) {
+        return columns.entrySet().stream()
+                .map(e -> quote(e.getKey()) + " " + e.getValue() + (keys.contains(e.getKey()) ? " NOT NULL" : ""))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String keyMatch(TableShape shape, String left, String right) {
+        return shape.keyColumns().stream()
+                .map(k -> left + "." + quote(k) + " = " + right + "." + quote(k))
+                .collect(Collectors.joining(" AND "));
+    }
+
+    private static String list(List<String> names, Function<String, String> render) {
+        return names.stream().map(render).collect(Collectors.joining(", "));
+    }
+}
