@@ -65,7 +65,8 @@ CNF
   if [ ! -d "$data/mysql" ]; then
     say "initializing mariadb in $data"
     local -a as=()
-    is_root && as=(--user="$user")
+    # The admin account is <OS user>@localhost through unix_socket: root when root, else ourselves.
+    if is_root; then as=(--user="$user"); else as=(--auth-root-socket-user="$(id -un)"); fi
     (cd "$STACK_HOME" && mariadb-install-db --defaults-file="$conf" "${as[@]}" --auth-root-authentication-method=socket \
       --skip-test-db) >>"$log" 2>&1 || { echo "mariadb-install-db failed" >>"$log"; return 1; }
   fi
