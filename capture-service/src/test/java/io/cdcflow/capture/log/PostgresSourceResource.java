@@ -1,0 +1,89 @@
+package io.cdcflow.capture.log;
+
+import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A fresh source for a capture test: a table {@code capture_it.items} in the stack's source PostgreSQL, no slot
+ * or publication left from an earlier run, an empty state folder, and capture-service configured with one
+ * log-based source {@code itpg} over that table.
+ */
+public class PostgresSourceResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String SOURCE = "itpg";
+    static final String TOPIC = SOURCE + ".capture_it.items";
+
+    @Override
+    public Map<String, String> start() {
+        StackEndpoints stack = Stack.up();
+        try (Connection c = connect(stack); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_itpg'");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_itpg");
+            s.execute("DROP SCHEMA IF EXISTS capture_it CASCADE");
+            s.execute("CREATE SCHEMA capture_it");
+            s.execute("CREATE TABLE capture_it.items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), "
+                    + "added date, tags text[])");
+            s.execute("ALTER TABLE capture_it.items REPLICA IDENTITY FULL");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the source database", e);
+        }
+        deleteTopics(stack, TOPIC, SOURCE + ".transaction");
+        String prefix = "cdc.capture.sources." + SOURCE + ".";
+        try {
+            return Map.of(
+                    "cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap(),
+                    "cdc.capture.state-dir", Files.createTempDirectory("capture-it").toString(),
+                    prefix + "kind", "postgresql",
+                    prefix + "host", stack.get("CDC_SOURCE_PG_HOST"),
+                    prefix + "port", stack.get("CDC_SOURCE_PG_PORT"),
+                    prefix + "database", stack.get("CDC_SOURCE_PG_DB"),
+                    prefix + "user", stack.get("CDC_SOURCE_PG_USER"),
+                    prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"),
+                    prefix + "tables", "capture_it.items");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Removes what an earlier run left in Kafka, so the test sees only this run's events. */
+    static void deleteTopics(StackEndpoints stack, String... topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            var doomed = java.util.Arrays.stream(topics).filter(existing::contains).toList();
+            if (!doomed.isEmpty()) {
+                admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
+                // Deletion completes asynchronously in the broker; wait until the names are gone.
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (System.nanoTime() < end && admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().anyMatch(doomed::contains)) {
+                    Thread.sleep(200);
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot delete the topics " + java.util.Arrays.toString(topics), e);
+        }
+    }
+
+    static Connection connect(StackEndpoints stack) throws SQLException {
+        return DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"),
+                stack.get("CDC_SOURCE_PG_PASSWORD"));
+    }
+
+    @Override
+    public void stop() {
+        // The slot stays until the next run's start(): dropping it here races with the engine's shutdown.
+    }
+}
