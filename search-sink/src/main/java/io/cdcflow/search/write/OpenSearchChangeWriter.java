@@ -1,0 +1,290 @@
+package io.cdcflow.search.write;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.Op;
+import io.cdcflow.model.Position;
+import io.cdcflow.model.TableRef;
+import io.cdcflow.model.Json;
+import io.cdcflow.search.config.SearchSinkConfig;
+import io.cdcflow.search.index.Documents;
+import io.cdcflow.search.index.IndexMappings;
+import io.cdcflow.search.schema.RegistrySchemas;
+import io.cdcflow.search.schema.RowSchema;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch._types.OpenSearchException;
+import org.opensearch.client.opensearch._types.VersionType;
+import org.opensearch.client.opensearch.core.BulkResponse;
+import org.opensearch.client.opensearch.core.bulk.BulkOperation;
+import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Applies changes to OpenSearch: one index per table ({@link OpenSearchIndices}), one document per row with id
+ * {@code RowKey.asString()}, written with the bulk API and {@code version_type=external}, the change's position
+ * being the version. OpenSearch then applies a write only when its version is greater than the stored one, atomically
+ * per document, and answers 409 {@code version_conflict_engine_exception} otherwise: counted as skipped, not as an
+ * error. Replaying a topic is therefore harmless.
+ *
+ * <p><b>Deletes leave tombstone documents, not deletions.</b> A real delete with an external version is remembered
+ * only for {@code index.gc_deletes} (60 s by default); after that a late, older insert would bring the row back. So a
+ * delete indexes {@code {"_cdc_deleted": true, "_cdc_position": <position>, ...}} under the row's id with the delete's
+ * position as version: the version is kept as long as the document, with no time bound, and a late older insert gets
+ * a 409 like any stale write. Searches go through the filtered alias {@code <index>-live} that leaves tombstones out
+ * (the index itself shows them). A longer {@code gc_deletes} was not chosen because it only moves the bound (and
+ * keeps deleted versions in memory); the cost of tombstones is one small document per deleted row, which stays until
+ * someone purges tombstones older than any possible replay.
+ *
+ * <p>A truncate tombstones, with its position, every live document of the table whose position is lower, by search
+ * and bulk rounds until none is left (409 for rows changed after it). It is not atomic: a row of another partition
+ * written concurrently by another consumer with an older position can survive it.
+ *
+ * <p>Items are classified by {@link BulkItemOutcome}: a document OpenSearch refuses (mapping errors) is returned as a
+ * dead letter with reason {@code rejected_by_store} while the rest of the batch applies; items refused for load
+ * (429, 5xx) and every change after a request that could not be made are returned for retry. Lifecycle: one instance
+ * for the process, called by the consumer thread only; it keeps only the index states and holds no transaction.
+ */
+@ApplicationScoped
+public class OpenSearchChangeWriter implements ChangeWriter {
+
+    private static final Logger LOG = Logger.getLogger(OpenSearchChangeWriter.class);
+    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final String REJECTED = MalformedEventException.Reason.REJECTED_BY_STORE.tag();
+    /** OpenSearch refuses longer document ids, and would fail the whole bulk request for one. */
+    static final int MAX_ID_BYTES = 512;
+    private static final int TRUNCATE_PAGE = 1000;
+
+    private final OpenSearchClient client;
+    private final OpenSearchIndices indices;
+    private final RegistrySchemas schemas;
+    private final SearchSinkConfig.Bulk bulk;
+
+    OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices, RegistrySchemas schemas,
+                           SearchSinkConfig config) {
+        this.client = client;
+        this.indices = indices;
+        this.schemas = schemas;
+        this.bulk = config.bulk();
+    }
+
+    @Override
+    public WriteResult write(List<SinkChange> changes) {
+        WriteResult.Builder result = new WriteResult.Builder();
+        List<ChangeBatches.Segment> segments = ChangeBatches.segments(changes);
+        for (int s = 0; s < segments.size(); s++) {
+            try {
+                switch (segments.get(s)) {
+                    case ChangeBatches.Rows rows -> writeRows(rows.changes(), result);
+                    case ChangeBatches.Truncate t -> {
+                        truncate(t.change());
+                        result.applied(t.change());
+                    }
+                }
+            } catch (StoreUnavailableException e) {
+                // This segment's undecided changes were put back by writeRows; later segments must wait for it.
+                if (segments.get(s) instanceof ChangeBatches.Truncate t) {
+                    result.retry(t.change(), e.getMessage());
+                }
+                for (int later = s + 1; later < segments.size(); later++) {
+                    switch (segments.get(later)) {
+                        case ChangeBatches.Rows rows -> rows.changes().forEach(c -> result.retry(c, e.getMessage()));
+                        case ChangeBatches.Truncate t -> result.retry(t.change(), e.getMessage());
+                    }
+                }
+                break;
+            }
+        }
+        return result.build();
+    }
+
+    /** One pending bulk operation. */
+    private record Pending(SinkChange change, String index, String id, ObjectNode document, long bytes) {
+    }
+
+    private void writeRows(List<SinkChange> rows, WriteResult.Builder result) {
+        ChangeBatches.Latest latest = ChangeBatches.latestPerRow(rows);
+        List<Pending> pending;
+        List<DeadLetter> refused = new ArrayList<>();
+        try {
+            pending = prepare(latest.kept(), refused);
+        } catch (StoreUnavailableException e) {
+            latest.kept().forEach(c -> result.retry(c, e.getMessage()));
+            latest.superseded().forEach(result::stale);
+            throw e;
+        }
+        latest.superseded().forEach(result::stale);
+        refused.forEach(result::deadLetter);
+        List<List<Pending>> chunks = chunks(pending);
+        for (int i = 0; i < chunks.size(); i++) {
+            try {
+                send(chunks.get(i), result);
+            } catch (StoreUnavailableException e) {
+                for (int rest = i; rest < chunks.size(); rest++) {
+                    chunks.get(rest).forEach(p -> result.retry(p.change(), e.getMessage()));
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Resolves schemas, makes sure each table's index is there, and builds the documents. */
+    private List<Pending> prepare(List<SinkChange> changes, List<DeadLetter> refused) {
+        Map<TableRef, List<SinkChange>> byTable = new LinkedHashMap<>();
+        changes.forEach(c -> byTable.computeIfAbsent(c.table(), t -> new ArrayList<>()).add(c));
+        List<Pending> out = new ArrayList<>();
+        for (Map.Entry<TableRef, List<SinkChange>> table : byTable.entrySet()) {
+            Map<Integer, RowSchema> tableSchemas = new LinkedHashMap<>();
+            for (int id : new TreeSet<>(table.getValue().stream().filter(c -> c.schemaId().isPresent())
+                    .map(c -> c.schemaId().getAsInt()).toList())) {
+                schemas.byId(id).ifPresent(s -> tableSchemas.put(id, s));
+            }
+            OpenSearchIndices.IndexState state;
+            try {
+                state = indices.ensure(table.getKey(), null);
+                for (RowSchema schema : tableSchemas.values()) {
+                    state = indices.ensure(table.getKey(), schema);
+                }
+            } catch (IndexRejectedException e) {
+                table.getValue().forEach(c -> refused.add(new DeadLetter(c.origin(), REJECTED, e.getMessage())));
+                continue;
+            }
+            for (SinkChange c : table.getValue()) {
+                String id = c.key().asString();
+                if (id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+                    refused.add(new DeadLetter(c.origin(), REJECTED,
+                            "document id longer than " + MAX_ID_BYTES + " bytes: " + c.key()));
+                    continue;
+                }
+                RowSchema schema = c.schemaId().isPresent() ? tableSchemas.get(c.schemaId().getAsInt()) : null;
+                ObjectNode doc = c.event().op() == Op.DELETE
+                        ? Documents.tombstone(Op.DELETE, c.position(), c.event().source().tsMs())
+                        : Documents.live(c.event(), c.position(), schema, state.fieldTypes());
+                out.add(new Pending(c, state.index(), id, doc, doc.toString().length()));
+            }
+        }
+        return out;
+    }
+
+    private List<List<Pending>> chunks(List<Pending> pending) {
+        List<List<Pending>> out = new ArrayList<>();
+        List<Pending> current = new ArrayList<>();
+        long bytes = 0;
+        for (Pending p : pending) {
+            if (!current.isEmpty() && (current.size() >= bulk.maxActions() || bytes + p.bytes() > bulk.maxBytes())) {
+                out.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(p);
+            bytes += p.bytes();
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    private void send(List<Pending> chunk, WriteResult.Builder result) {
+        List<BulkResponseItem> items = bulk(chunk.stream().map(p -> operation(p.index(), p.id(), p.document(),
+                p.change().position())).toList());
+        for (int i = 0; i < chunk.size(); i++) {
+            Pending p = chunk.get(i);
+            BulkResponseItem item = items.get(i);
+            String type = item.error() == null ? null : item.error().type();
+            switch (BulkItemOutcome.classify(item.status(), type)) {
+                case APPLIED -> result.applied(p.change());
+                case STALE -> result.stale(p.change());
+                case REJECTED -> result.deadLetter(p.change(), REJECTED, type + ": " + item.error().reason());
+                case RETRY -> {
+                    if ("index_not_found_exception".equals(type)) {
+                        indices.forget(p.index());
+                    }
+                    result.retry(p.change(), "OpenSearch answered " + item.status() + " " + type + " for "
+                            + p.index() + "/" + p.id());
+                }
+            }
+        }
+    }
+
+    private static BulkOperation operation(String index, String id, ObjectNode document, Position version) {
+        return BulkOperation.of(b -> b.index(op -> op.index(index).id(id).version(version.value())
+                .versionType(VersionType.External).document(document)));
+    }
+
+    private List<BulkResponseItem> bulk(List<BulkOperation> operations) {
+        BulkResponse response;
+        try {
+            response = client.bulk(b -> b.operations(operations));
+        } catch (IOException e) {
+            throw new StoreUnavailableException("OpenSearch unreachable for a bulk request: " + e, e);
+        } catch (OpenSearchException e) {
+            // A whole request refused: overloaded or failing (429, 5xx), or a request we should not have built;
+            // either way nothing was decided per row, so the rows are retried rather than lost.
+            throw new StoreUnavailableException("OpenSearch refused a bulk request (" + e.status() + "): "
+                    + e.getMessage(), e);
+        }
+        if (response.items().size() != operations.size()) {
+            throw new StoreUnavailableException("OpenSearch answered " + response.items().size() + " items for "
+                    + operations.size() + " operations", null);
+        }
+        return response.items();
+    }
+
+    /** Tombstones every live row of the table older than the truncate, in rounds, until none is left. */
+    private void truncate(SinkChange t) {
+        String index = indices.ensure(t.table(), null).index();
+        ObjectNode tombstone = Documents.tombstone(Op.TRUNCATE, t.position(), t.event().source().tsMs());
+        long total = 0;
+        while (true) {
+            indices.refresh(index);
+            List<String> ids = new ArrayList<>();
+            indices.search(index, olderLiveRows(t.position())).path("hits").path("hits")
+                    .forEach(h -> ids.add(h.path("_id").asText()));
+            if (ids.isEmpty()) {
+                break;
+            }
+            List<BulkResponseItem> items = bulk(ids.stream().map(id -> operation(index, id, tombstone, t.position()))
+                    .toList());
+            long written = 0;
+            for (BulkResponseItem item : items) {
+                String type = item.error() == null ? null : item.error().type();
+                switch (BulkItemOutcome.classify(item.status(), type)) {
+                    case APPLIED -> written++;
+                    case STALE -> { }
+                    case RETRY -> throw new StoreUnavailableException("truncate of " + index + ": OpenSearch answered "
+                            + item.status() + " " + type, null);
+                    case REJECTED -> LOG.warnf("truncate of %s: tombstone of %s refused: %s", index, item.id(),
+                            Optional.ofNullable(item.error()).map(e -> e.reason()).orElse(""));
+                }
+            }
+            total += written;
+            if (written == 0) {
+                break;
+            }
+        }
+        LOG.infof("truncate of %s at position %s: %d rows tombstoned", t.table(), t.position(), total);
+    }
+
+    private static ObjectNode olderLiveRows(Position position) {
+        ObjectNode q = MAPPER.createObjectNode();
+        q.put("size", TRUNCATE_PAGE);
+        q.put("_source", false);
+        q.putArray("sort").add("_doc");
+        ObjectNode bool = q.putObject("query").putObject("bool");
+        bool.putArray("must_not").addObject().putObject("term").put(IndexMappings.DELETED, true);
+        bool.putArray("filter").addObject().putObject("range").putObject(IndexMappings.POSITION)
+                .put("lt", position.value());
+        return q;
+    }
+}

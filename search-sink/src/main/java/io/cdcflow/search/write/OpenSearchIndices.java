@@ -1,0 +1,230 @@
+package io.cdcflow.search.write;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcflow.model.Json;
+import io.cdcflow.model.TableRef;
+import io.cdcflow.search.config.SearchSinkConfig;
+import io.cdcflow.search.index.IndexMappings;
+import io.cdcflow.search.index.IndexNames;
+import io.cdcflow.search.schema.RowSchema;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import org.opensearch.client.opensearch.OpenSearchClient;
+import org.opensearch.client.opensearch.generic.Body;
+import org.opensearch.client.opensearch.generic.OpenSearchGenericClient;
+import org.opensearch.client.opensearch.generic.Requests;
+import org.opensearch.client.opensearch.generic.Response;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Creates and evolves the index of each table, and remembers what it knows of each index's mapping. On first sight
+ * of a table the index is created with the mapping derived from its registered schema (or the sink's fields only,
+ * and dynamic mapping, when there is none) and the filtered alias that hides tombstones; an index that already
+ * exists is adopted (its mapping read, its alias put). A schema id not seen before adds the mapping of the columns
+ * the index does not have yet; a column the index already maps is never changed (OpenSearch cannot).
+ */
+@ApplicationScoped
+public class OpenSearchIndices {
+
+    private static final Logger LOG = Logger.getLogger(OpenSearchIndices.class);
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private final OpenSearchGenericClient http;
+    private final IndexNames names;
+    private final SearchSinkConfig.Index settings;
+    private final Map<String, IndexState> known = new ConcurrentHashMap<>();
+
+    OpenSearchIndices(OpenSearchClient client, SearchSinkConfig config) {
+        this.http = client.generic();
+        this.settings = config.index();
+        this.names = new IndexNames(settings.prefix(), settings.names(), settings.liveAliasSuffix());
+    }
+
+    /** What the sink knows of one index: its name, its mapped top-level field types, the schema ids applied. */
+    public record IndexState(String index, Map<String, String> fieldTypes, Set<Integer> schemaIds) {
+    }
+
+    /** The name of a table's index. */
+    public String indexFor(TableRef table) {
+        return names.indexFor(table);
+    }
+
+    /** The index of a table, created or adopted if needed, its mapping extended for {@code schema} (may be null). */
+    public IndexState ensure(TableRef table, RowSchema schema) {
+        String index = names.indexFor(table);
+        IndexState state = known.get(index);
+        if (state == null) {
+            state = createOrAdopt(index, schema);
+            known.put(index, state);
+        }
+        if (schema != null && !state.schemaIds().contains(schema.id())) {
+            extendMapping(state, schema);
+            state.schemaIds().add(schema.id());
+        }
+        return state;
+    }
+
+    /** Forgets an index (it was deleted under us), so the next write creates it again. */
+    public void forget(String index) {
+        known.remove(index);
+    }
+
+    /** Makes every write to the index visible to searches. */
+    public void refresh(String index) {
+        Answer a = call("POST", "/" + index + "/_refresh", null);
+        if (!a.ok()) {
+            throw new StoreUnavailableException("refresh of " + index + " answered " + a.status() + ": " + a.error(), null);
+        }
+    }
+
+    /** Runs a search on the index and returns OpenSearch's answer. */
+    public JsonNode search(String index, ObjectNode query) {
+        Answer a = call("POST", "/" + index + "/_search", query);
+        if (!a.ok()) {
+            throw new StoreUnavailableException("search of " + index + " answered " + a.status() + ": " + a.error(), null);
+        }
+        return a.body();
+    }
+
+    private IndexState createOrAdopt(String index, RowSchema schema) {
+        Answer existing = call("GET", "/" + index + "/_mapping", null);
+        if (existing.ok()) {
+            return adopt(index, existing.body());
+        }
+        if (existing.status() != 404) {
+            throw rejected(index, "reading the mapping of", existing);
+        }
+        ObjectNode columns = schema == null ? MAPPER.createObjectNode() : IndexMappings.columnProperties(schema.row());
+        ObjectNode body = IndexMappings.createIndexBody(settings.shards(), settings.replicas(), names.aliasFor(index),
+                columns);
+        Answer created = call("PUT", "/" + index, body);
+        if (created.ok()) {
+            LOG.infof("created index %s (alias %s) with %s", index, names.aliasFor(index),
+                    schema == null ? "dynamic mapping" : "the mapping of schema id " + schema.id());
+            IndexState state = new IndexState(index, new ConcurrentHashMap<>(fieldTypes(
+                    body.path("mappings").path("properties"))), ConcurrentHashMap.newKeySet());
+            if (schema != null) {
+                state.schemaIds().add(schema.id());
+            }
+            return state;
+        }
+        if ("resource_already_exists_exception".equals(created.errorType())) {
+            Answer again = call("GET", "/" + index + "/_mapping", null);
+            if (again.ok()) {
+                return adopt(index, again.body());
+            }
+            throw rejected(index, "reading the mapping of", again);
+        }
+        throw rejected(index, "creating", created);
+    }
+
+    private IndexState adopt(String index, JsonNode mappingAnswer) {
+        Answer alias = call("PUT", "/" + index + "/_alias/" + names.aliasFor(index), IndexMappings.aliasBody());
+        if (!alias.ok()) {
+            throw rejected(index, "putting the alias on", alias);
+        }
+        return new IndexState(index, new ConcurrentHashMap<>(mappedTypes(mappingAnswer)),
+                ConcurrentHashMap.newKeySet());
+    }
+
+    private void extendMapping(IndexState state, RowSchema schema) {
+        ObjectNode additions = IndexMappings.columnProperties(schema.row());
+        additions.remove(state.fieldTypes().keySet());
+        if (additions.isEmpty()) {
+            return;
+        }
+        ObjectNode body = MAPPER.createObjectNode();
+        body.set("properties", additions);
+        Answer put = call("PUT", "/" + state.index() + "/_mapping", body);
+        if (put.ok()) {
+            LOG.infof("index %s: mapped new columns %s (schema id %d)", state.index(), names(additions),
+                    schema.id());
+            state.fieldTypes().putAll(fieldTypes(additions));
+            return;
+        }
+        if (put.status() / 100 == 4) {
+            // Dynamic mapping got there first with another type; the column keeps it, values are sent as they are.
+            LOG.warnf("index %s: cannot map columns %s as schema id %d says (%s); keeping the current mapping",
+                    state.index(), names(additions), schema.id(), put.error());
+            Answer current = call("GET", "/" + state.index() + "/_mapping", null);
+            if (current.ok()) {
+                state.fieldTypes().putAll(mappedTypes(current.body()));
+            }
+            return;
+        }
+        throw new StoreUnavailableException("mapping update of " + state.index() + " answered " + put.status(), null);
+    }
+
+    private static java.util.List<String> names(ObjectNode o) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        o.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    /** The top-level field types of a GET _mapping answer ({@code {"<index>": {"mappings": {...}}}}). */
+    static Map<String, String> mappedTypes(JsonNode answer) {
+        Map<String, String> types = new HashMap<>();
+        answer.properties().forEach(e -> types.putAll(fieldTypes(e.getValue().path("mappings").path("properties"))));
+        return types;
+    }
+
+    private static Map<String, String> fieldTypes(JsonNode properties) {
+        Map<String, String> types = new HashMap<>();
+        properties.properties().forEach(e -> types.put(e.getKey(), e.getValue().path("type").asText("object")));
+        return types;
+    }
+
+    private static IndexRejectedException rejected(String index, String doing, Answer a) {
+        if (a.status() == 429 || a.status() >= 500) {
+            throw new StoreUnavailableException(doing + " index " + index + " answered " + a.status() + ": "
+                    + a.error(), null);
+        }
+        return new IndexRejectedException(doing + " index " + index + " answered " + a.status() + ": " + a.error());
+    }
+
+    /** One HTTP exchange; connection failures, 429 and 5xx raise {@link StoreUnavailableException}. */
+    private Answer call(String method, String endpoint, JsonNode body) {
+        Requests.JsonBodyBuilder request = Requests.builder().method(method).endpoint(endpoint);
+        try {
+            if (body != null) {
+                request.json(MAPPER.writeValueAsString(body));
+            }
+            try (Response response = http.execute(request.build())) {
+                int status = response.getStatus();
+                String text = response.getBody().map(Body::bodyAsString).orElse("");
+                JsonNode json = text.isBlank() ? MAPPER.createObjectNode() : MAPPER.readTree(text);
+                Answer answer = new Answer(status, json);
+                if (status == 429 || status >= 500) {
+                    throw new StoreUnavailableException(method + " " + endpoint + " answered " + status + ": "
+                            + answer.error(), null);
+                }
+                return answer;
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailableException("OpenSearch unreachable (" + method + " " + endpoint + "): " + e, e);
+        }
+    }
+
+    /** A status and a JSON body. */
+    record Answer(int status, JsonNode body) {
+        boolean ok() {
+            return status / 100 == 2;
+        }
+
+        String errorType() {
+            return body.path("error").path("type").asText(null);
+        }
+
+        String error() {
+            JsonNode e = body.path("error");
+            return e.isObject() ? e.path("type").asText() + ": " + e.path("reason").asText() : e.asText(String.valueOf(body));
+        }
+    }
+}
