@@ -2,7 +2,7 @@
 # Kafka of the local stack: one KRaft process (broker and controller), jars from Maven Central resolved by
 # bin/lib/stack-artifacts/kafka/pom.xml into dist/kafka-<version>/libs, storage formatted once in data/kafka.
 
-KAFKA_VERSION=${CDC_KAFKA_VERSION:-4.1.2}
+KAFKA_VERSION=${CDC_KAFKA_VERSION:-4.4.0}
 
 kafka_ports() { echo "$KAFKA_PORT $KAFKA_CONTROLLER_PORT"; }
 kafka_address() { echo "127.0.0.1:$KAFKA_PORT"; }
