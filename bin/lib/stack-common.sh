@@ -168,7 +168,7 @@ server_pid() {
     printf '%s\n' "$pid"
     return 0
   fi
-  for file in $(grep -l -a -F -e "$("${kind}_needle" "$server")" /proc/[0-9]*/cmdline 2>/dev/null); do
+  while IFS= read -r file; do
     pid=${file#/proc/}
     pid=${pid%/cmdline}
     if "${kind}_owns_pid" "$server" "$pid" 2>/dev/null; then
@@ -176,7 +176,7 @@ server_pid() {
       printf '%s\n' "$pid"
       return 0
     fi
-  done
+  done < <(grep -l -a -F -e "$("${kind}_needle" "$server")" /proc/[0-9]*/cmdline 2>/dev/null)
   return 1
 }
 
