@@ -48,8 +48,9 @@ public class SettingsStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                Boolean normalize = rs.getBoolean(2);
-                return Optional.of(new SubjectSettings(rs.getString(1), rs.wasNull() ? null : normalize));
+                String compatibility = rs.getString(1);
+                boolean normalize = rs.getBoolean(2);
+                return Optional.of(new SubjectSettings(compatibility, rs.wasNull() ? null : normalize));
             }
         }
     }
