@@ -20,7 +20,8 @@ import java.util.Optional;
  *   <tr><td>string</td><td>text with a {@code keyword} sub-field (ignore_above 256), as dynamic mapping does</td></tr>
  *   <tr><td>bytes, {@code io.debezium.data.Bits}</td><td>binary (base64, as the JSON converter writes bytes)</td></tr>
  *   <tr><td>{@code Decimal}</td><td>scaled_float with factor 10^scale when precision &le; 15 and scale &le; 9 (exact in
- *       the index), double otherwise (the exact digits stay in {@code _source})</td></tr>
+ *       the index), double otherwise (the exact digits stay in {@code _source}); double also on a cluster without
+ *       the {@code mapper-extras} module, which provides scaled_float</td></tr>
  *   <tr><td>{@code io.debezium.time.Date}, Connect {@code Date}</td><td>date (the document gets an ISO date)</td></tr>
  *   <tr><td>{@code io.debezium.time.Timestamp}, Connect {@code Timestamp}</td><td>date (epoch millis, as sent)</td></tr>
  *   <tr><td>{@code MicroTimestamp}, {@code NanoTimestamp}</td><td>date (the document gets an ISO instant with all its
@@ -86,17 +87,22 @@ public final class IndexMappings {
 
     /** The mapping of every column of a row schema ({@code definitions.Value}) that has a usable type. */
     public static ObjectNode columnProperties(JsonNode rowSchema) {
+        return columnProperties(rowSchema, true);
+    }
+
+    /** As {@link #columnProperties(JsonNode)}; {@code scaledFloat} false maps every decimal as double. */
+    public static ObjectNode columnProperties(JsonNode rowSchema, boolean scaledFloat) {
         ObjectNode out = F.objectNode();
         rowSchema.path("properties").properties()
-                .forEach(e -> forColumn(e.getValue()).ifPresent(m -> out.set(e.getKey(), m)));
+                .forEach(e -> forColumn(e.getValue(), scaledFloat).ifPresent(m -> out.set(e.getKey(), m)));
         return out;
     }
 
     /** The mapping of one column, from its JSON Schema with the {@code connect.*} annotations. */
-    public static Optional<ObjectNode> forColumn(JsonNode column) {
+    public static Optional<ObjectNode> forColumn(JsonNode column, boolean scaledFloat) {
         String logical = column.path("connect.name").asText("");
         String connect = column.path("connect.type").asText("");
-        Optional<ObjectNode> byName = byLogicalName(logical, column);
+        Optional<ObjectNode> byName = byLogicalName(logical, column, scaledFloat);
         if (byName != null) {
             return byName;
         }
@@ -110,8 +116,8 @@ public final class IndexMappings {
             case "boolean" -> type("boolean");
             case "string" -> Optional.of(text());
             case "bytes" -> type("binary");
-            case "struct" -> Optional.of(object(column));
-            case "array" -> forColumn(column.path("items"));
+            case "struct" -> Optional.of(object(column, scaledFloat));
+            case "array" -> forColumn(column.path("items"), scaledFloat);
             case "map" -> Optional.of(notIndexed());
             case "" -> byJsonType(column);
             default -> Optional.empty();
@@ -119,9 +125,10 @@ public final class IndexMappings {
     }
 
     /** Null when the logical name does not decide the mapping. */
-    private static Optional<ObjectNode> byLogicalName(String logical, JsonNode column) {
+    private static Optional<ObjectNode> byLogicalName(String logical, JsonNode column, boolean scaledFloat) {
         return switch (logical) {
-            case "org.apache.kafka.connect.data.Decimal" -> Optional.of(decimal(column.path("connect.parameters")));
+            case "org.apache.kafka.connect.data.Decimal" ->
+                    Optional.of(decimal(column.path("connect.parameters"), scaledFloat));
             case "io.debezium.time.Date", "org.apache.kafka.connect.data.Date", "io.debezium.time.Timestamp",
                  "org.apache.kafka.connect.data.Timestamp", "io.debezium.time.MicroTimestamp",
                  "io.debezium.time.NanoTimestamp", "io.debezium.time.ZonedTimestamp" -> type("date");
@@ -155,10 +162,10 @@ public final class IndexMappings {
         return "";
     }
 
-    private static ObjectNode decimal(JsonNode parameters) {
+    private static ObjectNode decimal(JsonNode parameters, boolean scaledFloat) {
         int scale = intParameter(parameters, "scale", -1);
         int precision = intParameter(parameters, "connect.decimal.precision", Integer.MAX_VALUE);
-        if (scale >= 0 && scale <= 9 && precision <= 15) {
+        if (scaledFloat && scale >= 0 && scale <= 9 && precision <= 15) {
             return F.objectNode().put("type", "scaled_float").put("scaling_factor", Math.pow(10, scale));
         }
         return F.objectNode().put("type", "double");
@@ -176,9 +183,9 @@ public final class IndexMappings {
         }
     }
 
-    private static ObjectNode object(JsonNode struct) {
+    private static ObjectNode object(JsonNode struct, boolean scaledFloat) {
         ObjectNode o = F.objectNode().put("type", "object");
-        o.set("properties", columnProperties(struct));
+        o.set("properties", columnProperties(struct, scaledFloat));
         return o;
     }
 

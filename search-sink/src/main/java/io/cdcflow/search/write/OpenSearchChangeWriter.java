@@ -149,11 +149,14 @@ public class OpenSearchChangeWriter implements ChangeWriter {
                     .map(c -> c.schemaId().getAsInt()).toList())) {
                 schemas.byId(id).ifPresent(s -> tableSchemas.put(id, s));
             }
-            OpenSearchIndices.IndexState state;
+            OpenSearchIndices.IndexState state = null;
             try {
-                state = indices.ensure(table.getKey(), null);
+                // Created with the first schema's mapping when there is one; later schemas add their new columns.
                 for (RowSchema schema : tableSchemas.values()) {
                     state = indices.ensure(table.getKey(), schema);
+                }
+                if (state == null) {
+                    state = indices.ensure(table.getKey(), null);
                 }
             } catch (IndexRejectedException e) {
                 table.getValue().forEach(c -> refused.add(new DeadLetter(c.origin(), REJECTED, e.getMessage())));

@@ -40,6 +40,8 @@ public class OpenSearchIndices {
     private final IndexNames names;
     private final SearchSinkConfig.Index settings;
     private final Map<String, IndexState> known = new ConcurrentHashMap<>();
+    /** False once the cluster said it has no scaled_float (no mapper-extras module): decimals become double. */
+    private volatile boolean scaledFloat = true;
 
     OpenSearchIndices(OpenSearchClient client, SearchSinkConfig config) {
         this.http = client.generic();
@@ -101,7 +103,8 @@ public class OpenSearchIndices {
         if (existing.status() != 404) {
             throw rejected(index, "reading the mapping of", existing);
         }
-        ObjectNode columns = schema == null ? MAPPER.createObjectNode() : IndexMappings.columnProperties(schema.row());
+        ObjectNode columns = schema == null ? MAPPER.createObjectNode()
+                : IndexMappings.columnProperties(schema.row(), scaledFloat);
         ObjectNode body = IndexMappings.createIndexBody(settings.shards(), settings.replicas(), names.aliasFor(index),
                 columns);
         Answer created = call("PUT", "/" + index, body);
@@ -114,6 +117,9 @@ public class OpenSearchIndices {
                 state.schemaIds().add(schema.id());
             }
             return state;
+        }
+        if (scaledFloat && lacksScaledFloat(created)) {
+            return createOrAdopt(index, schema);
         }
         if ("resource_already_exists_exception".equals(created.errorType())) {
             Answer again = call("GET", "/" + index + "/_mapping", null);
@@ -135,7 +141,7 @@ public class OpenSearchIndices {
     }
 
     private void extendMapping(IndexState state, RowSchema schema) {
-        ObjectNode additions = IndexMappings.columnProperties(schema.row());
+        ObjectNode additions = IndexMappings.columnProperties(schema.row(), scaledFloat);
         additions.remove(state.fieldTypes().keySet());
         if (additions.isEmpty()) {
             return;
@@ -149,6 +155,10 @@ public class OpenSearchIndices {
             state.fieldTypes().putAll(fieldTypes(additions));
             return;
         }
+        if (scaledFloat && lacksScaledFloat(put)) {
+            extendMapping(state, schema);
+            return;
+        }
         if (put.status() / 100 == 4) {
             // Dynamic mapping got there first with another type; the column keeps it, values are sent as they are.
             LOG.warnf("index %s: cannot map columns %s as schema id %d says (%s); keeping the current mapping",
@@ -160,6 +170,16 @@ public class OpenSearchIndices {
             return;
         }
         throw new StoreUnavailableException("mapping update of " + state.index() + " answered " + put.status(), null);
+    }
+
+    /** True (and decimals are mapped as double from now on) when the answer says scaled_float is unknown. */
+    private boolean lacksScaledFloat(Answer a) {
+        if ("mapper_parsing_exception".equals(a.errorType()) && a.error().contains("[scaled_float]")) {
+            scaledFloat = false;
+            LOG.info("this OpenSearch has no scaled_float (module mapper-extras missing): decimals are mapped as double");
+            return true;
+        }
+        return false;
     }
 
     private static java.util.List<String> names(ObjectNode o) {

@@ -66,6 +66,13 @@ class IndexMappingsTest {
     }
 
     @Test
+    void decimalsAreDoublesOnAClusterWithoutScaledFloat() throws Exception {
+        ObjectNode p = IndexMappings.columnProperties(json(ROW), false);
+        assertThat(p.path("price").path("type").asText()).isEqualTo("double");
+        assertThat(p.path("born").path("type").asText()).isEqualTo("date");
+    }
+
+    @Test
     void logicalTypesDecideBeforeConnectTypes() throws Exception {
         ObjectNode p = IndexMappings.columnProperties(json(ROW));
         assertThat(p.path("born").path("type").asText()).isEqualTo("date");

@@ -1,0 +1,487 @@
+package io.cdcflow.search.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.ChangeEventSerde;
+import io.cdcflow.model.Json;
+import io.cdcflow.model.Op;
+import io.cdcflow.model.RowKey;
+import io.cdcflow.model.SourceInfo;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sink against the real Kafka and OpenSearch of the local stack: each test produces change envelopes to a
+ * topic of its own ({@code validated.<run><n>.public.<table>}) and asserts the documents OpenSearch then holds.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = SearchSinkStackResource.class, restrictToAnnotatedClass = true)
+class SearchSinkIT {
+
+    private static final AtomicInteger SOURCES = new AtomicInteger();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final long TS = 1_735_689_600_000L;
+
+    private static KafkaProducer<byte[], byte[]> producer;
+    private static Admin admin;
+
+    @Inject
+    MeterRegistry meters;
+
+    @BeforeAll
+    static void clients() {
+        String bootstrap = SearchSinkStackResource.endpoints.kafkaBootstrap();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    @AfterAll
+    static void close() {
+        producer.close();
+        admin.close();
+    }
+
+    /** One table of one test: its source name, topic and index. */
+    record Table(String source, String name) {
+        String topic() {
+            return "validated." + source + ".public." + name;
+        }
+
+        String index() {
+            return SearchSinkStackResource.PREFIX + "-" + source + ".public." + name;
+        }
+
+        String alias() {
+            return index() + "-live";
+        }
+
+        String qualified() {
+            return source + ".public." + name;
+        }
+    }
+
+    private static Table table(String name) {
+        return new Table(SearchSinkStackResource.RUN + SOURCES.incrementAndGet(), name);
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    void insertUpdateDeleteArriveAndOnlyLiveRowsAreSearchable() {
+        Table t = table("customers");
+        send(t, Op.CREATE, 100, row("id", 1, "name", "Ada", "price", new BigDecimal("12.50")));
+        send(t, Op.CREATE, 110, row("id", 2, "name", "Bob", "price", new BigDecimal("3.10")));
+        send(t, Op.UPDATE, 120, row("id", 1, "name", "Ada L.", "price", new BigDecimal("13.00")));
+        send(t, Op.DELETE, 130, row("id", 2, "name", "Bob", "price", new BigDecimal("3.10")));
+        awaitConsumed(t);
+
+        JsonNode ada = doc(t, "1");
+        assertThat(ada.path("_version").asLong()).isEqualTo(120);
+        assertThat(ada.path("_source").path("name").asText()).isEqualTo("Ada L.");
+        assertThat(ada.path("_source").path("price").toString()).isEqualTo("13.00");
+        assertThat(ada.path("_source").path("_cdc_deleted").asBoolean()).isFalse();
+        JsonNode bob = doc(t, "2");
+        assertThat(bob.path("_version").asLong()).isEqualTo(130);
+        assertThat(bob.path("_source").path("_cdc_deleted").asBoolean()).isTrue();
+        assertThat(bob.path("_source").has("name")).isFalse();
+        assertThat(liveIds(t)).containsExactly("1");
+        // Changes superseded within one batch by a newer change of the same row count as skipped.
+        double applied = meters.get("cdc.sink.applied").tag("table", t.qualified()).counter().count();
+        double skipped = meters.find("cdc.sink.skipped.stale").tag("table", t.qualified()).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        assertThat(applied).isGreaterThanOrEqualTo(2.0);
+        assertThat(applied + skipped).isEqualTo(4.0);
+        assertThat(meters.get("cdc.sink.lag").tag("sink", "search-sink").tag("table", t.qualified()).timer()
+                .count()).isEqualTo((long) applied);
+    }
+
+    @Test
+    void replayingTheTopicTwiceLeavesTheIndexAsOnePassDid() {
+        Table t = table("orders");
+        List<ChangeEvent> events = history(t.source(), "orders", 20, new Random(7));
+        events.forEach(e -> send(t, e, null));
+        awaitConsumed(t);
+        Map<String, String> once = snapshot(t);
+        assertThat(once).hasSize(20);
+
+        events.forEach(e -> send(t, e, null));
+        events.forEach(e -> send(t, e, null));
+        awaitConsumed(t);
+        assertThat(snapshot(t)).isEqualTo(once);
+        assertThat(meters.get("cdc.sink.skipped.stale").tag("table", t.qualified()).counter().count())
+                .isGreaterThanOrEqualTo(2.0 * events.size());
+    }
+
+    @Test
+    void shuffledAndDuplicatedEventsEndAsInOrder() {
+        Table ordered = table("items");
+        Table shuffled = table("items");
+        List<ChangeEvent> inOrder = history(ordered.source(), "items", 15, new Random(11));
+        List<ChangeEvent> mixed = new ArrayList<>(history(shuffled.source(), "items", 15, new Random(11)));
+        Random r = new Random(3);
+        for (int i = 0; i < 20; i++) {
+            mixed.add(mixed.get(r.nextInt(mixed.size())));
+        }
+        Collections.shuffle(mixed, r);
+        inOrder.forEach(e -> send(ordered, e, null));
+        mixed.forEach(e -> send(shuffled, e, null));
+        awaitConsumed(ordered);
+        awaitConsumed(shuffled);
+        assertThat(snapshot(shuffled)).isEqualTo(snapshot(ordered)).isNotEmpty();
+    }
+
+    @Test
+    void aDeleteThenALateOlderInsertStaysDeletedEvenAfterGcDeletes() throws Exception {
+        Table t = table("accounts");
+        send(t, Op.CREATE, 100, row("id", 1, "owner", "Ada"));
+        send(t, Op.DELETE, 200, row("id", 1, "owner", "Ada"));
+        awaitConsumed(t);
+        // A real versioned delete would be forgotten after gc_deletes; a tombstone document is not.
+        http("PUT", "/" + t.index() + "/_settings", "{\"index\":{\"gc_deletes\":\"0s\"}}");
+        Thread.sleep(1000);
+        send(t, Op.CREATE, 150, row("id", 1, "owner", "Ada (late)"));
+        send(t, Op.UPDATE, 199, row("id", 1, "owner", "Ada (late update)"));
+        awaitConsumed(t);
+        JsonNode d = doc(t, "1");
+        assertThat(d.path("_version").asLong()).isEqualTo(200);
+        assertThat(d.path("_source").path("_cdc_deleted").asBoolean()).isTrue();
+        assertThat(liveIds(t)).isEmpty();
+    }
+
+    @Test
+    void aMalformedRecordIsDeadLetteredWithItsReasonAndLaterEventsStillFlow() {
+        Table t = table("payments");
+        Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
+        byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(t.topic(), key(1), garbage));
+        ObjectNode unknownOp = ChangeEventSerde.toJson(event(t.source(), t.name(), Op.CREATE, 50, row("id", 3)));
+        unknownOp.put("op", "x");
+        producer.send(new ProducerRecord<>(t.topic(), key(3), unknownOp.toString().getBytes(StandardCharsets.UTF_8)));
+        send(t, Op.CREATE, 100, row("id", 2, "amount", 5));
+        awaitConsumed(t);
+        assertThat(doc(t, "2").path("found").asBoolean()).isTrue();
+
+        List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(dlqStart, t.topic(), 2);
+        Map<String, ConsumerRecord<byte[], byte[]>> byReason = dead.stream()
+                .collect(Collectors.toMap(r -> header(r, "cdc.dlq.reason"), r -> r));
+        assertThat(byReason).containsOnlyKeys("unparseable_json", "unknown_op");
+        ConsumerRecord<byte[], byte[]> g = byReason.get("unparseable_json");
+        assertThat(g.value()).isEqualTo(garbage);
+        assertThat(g.key()).isEqualTo(key(1));
+        assertThat(header(g, "cdc.dlq.service")).isEqualTo("search-sink");
+        assertThat(header(g, "cdc.dlq.offset")).matches("\\d+");
+        assertThat(meters.get("cdc.sink.dead.lettered").tag("reason", "unknown_op").counter().count())
+                .isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
+    void aDocumentOpenSearchRefusesIsDeadLetteredAndTheRestOfTheBatchApplies() {
+        Table t = table("stock");
+        Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
+        send(t, Op.CREATE, 100, row("id", 1, "qty", 5));
+        awaitConsumed(t);
+        send(t, Op.CREATE, 110, row("id", 2, "qty", "not a number"));
+        send(t, Op.CREATE, 120, row("id", 3, "qty", 7));
+        awaitConsumed(t);
+        assertThat(doc(t, "2").path("found").asBoolean()).isFalse();
+        assertThat(doc(t, "3").path("_source").path("qty").asInt()).isEqualTo(7);
+        ConsumerRecord<byte[], byte[]> dead = deadLetters(dlqStart, t.topic(), 1).getFirst();
+        assertThat(header(dead, "cdc.dlq.reason")).isEqualTo("rejected_by_store");
+        assertThat(header(dead, "cdc.dlq.message")).contains("qty");
+        assertThat(ChangeEventSerde.readKey(dead.key()).asString()).isEqualTo("2");
+    }
+
+    @Test
+    void aNewColumnInLaterEventsIsAdded() {
+        Table t = table("people");
+        send(t, Op.CREATE, 100, row("id", 1, "name", "Ada"));
+        awaitConsumed(t);
+        send(t, Op.CREATE, 110, row("id", 2, "name", "Bob", "email", "bob@example.org"));
+        awaitConsumed(t);
+        assertThat(doc(t, "2").path("_source").path("email").asText()).isEqualTo("bob@example.org");
+        assertThat(mapping(t).path("email").path("type").asText()).isEqualTo("text");
+    }
+
+    @Test
+    void theRegisteredSchemaDrivesTheMappingAndANewSchemaAddsItsColumns() {
+        Table t = table("invoices");
+        SearchSinkStackResource.SCHEMAS.put(9001, envelopeSchema("""
+                "id":{"type":"integer","connect.type":"int32"},
+                "total":{"type":"number","connect.type":"bytes","connect.name":"org.apache.kafka.connect.data.Decimal",
+                         "connect.parameters":{"scale":"2","connect.decimal.precision":"10"}},
+                "issued":{"type":"integer","connect.type":"int32","connect.name":"io.debezium.time.Date"},
+                "paid_at":{"type":["integer","null"],"connect.type":"int64","connect.name":"io.debezium.time.MicroTimestamp"},
+                "code":{"type":"string","connect.type":"string","connect.name":"io.debezium.data.Uuid"}"""));
+        SearchSinkStackResource.SCHEMAS.put(9002, envelopeSchema("""
+                "id":{"type":"integer","connect.type":"int32"},
+                "total":{"type":"number","connect.type":"bytes","connect.name":"org.apache.kafka.connect.data.Decimal",
+                         "connect.parameters":{"scale":"2","connect.decimal.precision":"10"}},
+                "issued":{"type":"integer","connect.type":"int32","connect.name":"io.debezium.time.Date"},
+                "paid_at":{"type":["integer","null"],"connect.type":"int64","connect.name":"io.debezium.time.MicroTimestamp"},
+                "code":{"type":"string","connect.type":"string","connect.name":"io.debezium.data.Uuid"},
+                "due":{"type":["integer","null"],"connect.type":"int32","connect.name":"io.debezium.time.Date"}"""));
+        send(t, event(t.source(), t.name(), Op.CREATE, 100, row("id", 1, "total", new BigDecimal("99.95"),
+                "issued", 19723, "paid_at", 1_704_103_200_123_456L, "code", "0f8fad5b-d9cb-469f-a165-70867728950e")),
+                9001);
+        awaitConsumed(t);
+        JsonNode m = mapping(t);
+        // The stack's OpenSearch (integ-test-zip) has no mapper-extras module, hence no scaled_float.
+        boolean extras = http("GET", "/_nodes?filter_path=nodes.*.modules.name", null).toString()
+                .contains("\"mapper-extras\"");
+        assertThat(m.path("total").path("type").asText()).isEqualTo(extras ? "scaled_float" : "double");
+        assertThat(m.path("issued").path("type").asText()).isEqualTo("date");
+        assertThat(m.path("paid_at").path("type").asText()).isEqualTo("date");
+        assertThat(m.path("code").path("type").asText()).isEqualTo("keyword");
+        JsonNode one = doc(t, "1").path("_source");
+        assertThat(one.path("issued").asText()).isEqualTo("2024-01-01");
+        assertThat(one.path("paid_at").asText()).isEqualTo("2024-01-01T10:00:00.123456Z");
+        assertThat(one.path("total").toString()).isEqualTo("99.95");
+        assertThat(searchCount(t, "{\"range\":{\"issued\":{\"gte\":\"2023-12-31\",\"lte\":\"2024-01-02\"}}}"))
+                .isEqualTo(1);
+
+        send(t, event(t.source(), t.name(), Op.CREATE, 110, row("id", 2, "total", new BigDecimal("1.00"),
+                "issued", 19724, "paid_at", null, "code", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "due", 19754)), 9002);
+        awaitConsumed(t);
+        assertThat(mapping(t).path("due").path("type").asText()).isEqualTo("date");
+        assertThat(doc(t, "2").path("_source").path("due").asText()).isEqualTo("2024-02-01");
+    }
+
+    @Test
+    void aTruncateTombstonesTheRowsBeforeItAndNotThoseAfter() {
+        Table t = table("carts");
+        send(t, Op.CREATE, 100, row("id", 1, "n", 1));
+        send(t, Op.CREATE, 110, row("id", 2, "n", 2));
+        awaitConsumed(t);
+        ChangeEvent truncate = event(t.source(), t.name(), Op.TRUNCATE, 120, null);
+        producer.send(new ProducerRecord<>(t.topic(), 0, null, ChangeEventSerde.writeValue(truncate)));
+        awaitConsumed(t);
+        send(t, Op.CREATE, 130, row("id", 3, "n", 3));
+        send(t, Op.CREATE, 115, row("id", 1, "n", 1));
+        awaitConsumed(t);
+        assertThat(doc(t, "1").path("_version").asLong()).isEqualTo(120);
+        assertThat(doc(t, "2").path("_source").path("_cdc_op").asText()).isEqualTo("t");
+        assertThat(liveIds(t)).containsExactly("3");
+    }
+
+    // ---------------------------------------------------------------- producing
+
+    private static ObjectNode row(Object... namesAndValues) {
+        ObjectNode row = Json.mapper().createObjectNode();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            row.set((String) namesAndValues[i], Json.mapper().valueToTree(namesAndValues[i + 1]));
+        }
+        return row;
+    }
+
+    private static ChangeEvent event(String source, String table, Op op, long lsn, ObjectNode row) {
+        SourceInfo s = SourceInfo.empty().with("connector", "postgresql").with("name", source)
+                .with("db", "inventory").with("schema", "public").with("table", table)
+                .with("ts_ms", TS).with("snapshot", "false").with("lsn", lsn);
+        return new ChangeEvent(op == Op.DELETE ? row : null, op.writesRow() ? row : null, op, TS, s, null);
+    }
+
+    /** Creates, updates and deletes of {@code rows} rows with increasing LSNs, the same for a given seed. */
+    private static List<ChangeEvent> history(String source, String table, int rows, Random r) {
+        List<ChangeEvent> out = new ArrayList<>();
+        long lsn = 1000;
+        Map<Integer, ObjectNode> live = new TreeMap<>();
+        for (int step = 0; step < rows * 4; step++) {
+            int id = 1 + r.nextInt(rows);
+            lsn += 1 + r.nextInt(50);
+            ObjectNode current = live.get(id);
+            if (current == null) {
+                ObjectNode row = row("id", id, "name", "row " + id, "qty", r.nextInt(100));
+                live.put(id, row);
+                out.add(event(source, table, Op.CREATE, lsn, row));
+            } else if (r.nextInt(4) == 0) {
+                live.remove(id);
+                out.add(event(source, table, Op.DELETE, lsn, current));
+            } else {
+                ObjectNode row = row("id", id, "name", "row " + id + " v" + step, "qty", r.nextInt(100));
+                live.put(id, row);
+                out.add(event(source, table, Op.UPDATE, lsn, row));
+            }
+        }
+        return out;
+    }
+
+    private static byte[] key(int id) {
+        return ChangeEventSerde.writeKey(new RowKey(row("id", id)));
+    }
+
+    private static void send(Table t, Op op, long lsn, ObjectNode row) {
+        send(t, event(t.source(), t.name(), op, lsn, row), null);
+    }
+
+    private static void send(Table t, ChangeEvent e, Integer schemaId) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(t.topic(),
+                ChangeEventSerde.writeKey(new RowKey(row("id", e.row().get("id")))), ChangeEventSerde.writeValue(e));
+        if (schemaId != null) {
+            record.headers().add("cdc.schema.id", schemaId.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            producer.send(record).get();
+        } catch (Exception ex) {
+            throw new IllegalStateException("cannot produce to " + t.topic(), ex);
+        }
+    }
+
+    private static String envelopeSchema(String columns) {
+        return """
+                {"type":"object","properties":{"before":{},"after":{},"op":{"type":"string"}},
+                 "definitions":{"Value":{"type":"object","properties":{%s}}}}""".formatted(columns);
+    }
+
+    // ---------------------------------------------------------------- Kafka state
+
+    private static Map<TopicPartition, Long> endOffsets(String topic) {
+        try {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return Map.of();
+            }
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until the sink's group has committed every record of the table's topic. */
+    private static void awaitConsumed(Table t) {
+        producer.flush();
+        Map<TopicPartition, Long> end = endOffsets(t.topic());
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(300)).until(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(SearchSinkStackResource.GROUP).partitionsToOffsetAndMetadata().get();
+            return end.entrySet().stream().filter(e -> e.getValue() > 0).allMatch(e ->
+                    committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
+        });
+    }
+
+    /** The dead letters this test caused: those naming its topic, written after {@code start}. */
+    private static List<ConsumerRecord<byte[], byte[]>> deadLetters(Map<TopicPartition, Long> start, String topic,
+                                                                  int expected) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SearchSinkStackResource.endpoints.kafkaBootstrap(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor("cdc.dlq").stream()
+                    .map(p -> new TopicPartition("cdc.dlq", p.partition())).toList();
+            c.assign(partitions);
+            partitions.forEach(p -> c.seek(p, start.getOrDefault(p, 0L)));
+            await().atMost(DEADLINE).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (topic.equals(header(r, "cdc.dlq.topic")) && "search-sink".equals(header(r, "cdc.dlq.service"))) {
+                        found.add(r);
+                    }
+                }
+                return found.size() >= expected;
+            });
+        }
+        return found;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- OpenSearch state
+
+    private static JsonNode http(String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(SearchSinkStackResource.endpoints.openSearchUrl()
+                + path)).header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        try {
+            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return Json.mapper().readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode doc(Table t, String id) {
+        return http("GET", "/" + t.index() + "/_doc/" + id, null);
+    }
+
+    private static JsonNode mapping(Table t) {
+        return http("GET", "/" + t.index() + "/_mapping", null).path(t.index()).path("mappings").path("properties");
+    }
+
+    private static List<String> liveIds(Table t) {
+        http("POST", "/" + t.index() + "/_refresh", null);
+        List<String> ids = new ArrayList<>();
+        http("POST", "/" + t.alias() + "/_search", "{\"size\":1000,\"query\":{\"match_all\":{}}}")
+                .path("hits").path("hits").forEach(h -> ids.add(h.path("_id").asText()));
+        Collections.sort(ids);
+        return ids;
+    }
+
+    private static long searchCount(Table t, String query) {
+        http("POST", "/" + t.index() + "/_refresh", null);
+        return http("POST", "/" + t.alias() + "/_count", "{\"query\":" + query + "}").path("count").asLong();
+    }
+
+    /** Every document of the index (tombstones included): id to version and source. */
+    private static Map<String, String> snapshot(Table t) {
+        http("POST", "/" + t.index() + "/_refresh", null);
+        Map<String, String> out = new TreeMap<>();
+        http("POST", "/" + t.index() + "/_search", "{\"size\":1000,\"version\":true,\"query\":{\"match_all\":{}}}")
+                .path("hits").path("hits").forEach(h -> out.put(h.path("_id").asText(),
+                        h.path("_version").asLong() + " " + h.path("_source")));
+        return out;
+    }
+}
