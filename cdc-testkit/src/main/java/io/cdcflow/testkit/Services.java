@@ -24,6 +24,19 @@ public final class Services {
         Scripts.run(command("down", names), Scripts.QUICK);
     }
 
+    /**
+     * The schema registry's write credential ({@code cdc}, this password), which {@code bin/services} generates
+     * once per stack and gives the registry and the router.
+     */
+    public static String registryPassword() {
+        String stackHome = System.getenv().getOrDefault("CDC_STACK_HOME", Stack.home().resolve(".stack").toString());
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(stackHome, "secrets", "registry-password")).strip();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no registry password yet: start the registry with Services.up first", e);
+        }
+    }
+
     private static List<String> command(String verb, String... names) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Stack.home().resolve("bin").resolve("services").toString());

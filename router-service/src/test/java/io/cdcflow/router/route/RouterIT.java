@@ -1,0 +1,181 @@
+package io.cdcflow.router.route;
+
+import io.cdcflow.model.ChangeEventSerde;
+import io.cdcflow.testkit.Stack;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The router against the real Kafka and the real schema registry: valid events are registered and forwarded with
+ * their key; a compatible new column registers a new version and flows; an incompatible change and every kind of
+ * bad record end in the dead-letter topic with their reason, while later good records still flow; outbox rows
+ * are routed as domain events and their deletes skipped.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RouterResource.class, restrictToAnnotatedClass = true)
+class RouterIT {
+
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void producer() {
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap()),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void close() {
+        producer.close();
+    }
+
+    @Test
+    void validEventsAreRegisteredAndForwardedAndACompatibleColumnFlowsOn() throws Exception {
+        String topic = "rt" + hex() + ".public.items";
+        String v1 = RawEvents.schema(topic, "");
+        String v2 = RawEvents.schema(topic, ",{\"type\":\"string\",\"optional\":true,\"field\":\"color\"}");
+        send(topic, "{\"id\":1}", RawEvents.insert(topic, v1, "{\"id\":1,\"name\":\"one\"}", 100));
+        send(topic, "{\"id\":2}", RawEvents.insert(topic, v2, "{\"id\":2,\"name\":\"two\",\"color\":\"red\"}", 200));
+
+        List<ConsumerRecord<byte[], byte[]>> out = read("validated." + topic, r -> true, 2);
+        assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}");
+        ConsumerRecord<byte[], byte[]> second = out.stream().filter(r -> new String(r.key()).contains("2")).findFirst().orElseThrow();
+        assertThat(ChangeEventSerde.readValue(second.value()).event().after().get("color").asText()).isEqualTo("red");
+        assertThat(ChangeEventSerde.readValue(second.value()).hasConnectSchema()).isFalse();
+        assertThat(header(second, "cdc.schema.id")).isNotBlank();
+        assertThat(registry("/subjects/" + topic + "-value/versions")).isEqualTo("[1,2]");
+    }
+
+    @Test
+    void badRecordsAndIncompatibleChangesAreDeadLetteredAndTheRestFlows() throws Exception {
+        String topic = "rt" + hex() + ".public.items";
+        String v1 = RawEvents.schema(topic, "");
+        String retyped = v1.replace("{\"type\":\"string\",\"optional\":false,\"field\":\"name\"}",
+                "{\"type\":\"int32\",\"optional\":false,\"field\":\"name\"}");
+        send(topic, "{\"id\":1}", RawEvents.insert(topic, v1, "{\"id\":1,\"name\":\"one\"}", 100));
+        send(topic, "{\"id\":2}", "{not json");
+        send(topic, "{\"id\":3}", "[\"valid json, not an envelope\"]");
+        send(topic, "{\"id\":4}", RawEvents.insert(topic, v1, "{\"id\":4,\"name\":\"x\"}", 400).replace("\"op\":\"c\"", "\"op\":\"z\""));
+        send(topic, "{\"id\":5}", RawEvents.insert(topic, v1, "{\"id\":5,\"name\":\"" + "x".repeat(30_000) + "\"}", 500));
+        send(topic, "{\"id\":6}", RawEvents.insert(topic, retyped, "{\"id\":6,\"name\":6}", 600));
+        send(topic, "{\"id\":7}", RawEvents.insert(topic, v1, "{\"id\":7,\"name\":\"seven\"}", 700));
+
+        List<ConsumerRecord<byte[], byte[]>> dead = read("cdc.dlq", r -> topic.equals(header(r, "cdc.dlq.topic")), 5);
+        assertThat(dead).extracting(r -> header(r, "cdc.dlq.reason")).containsExactlyInAnyOrder(
+                "unparseable_json", "not_an_envelope", "unknown_op", "too_large", "incompatible_schema");
+        ConsumerRecord<byte[], byte[]> incompatible = dead.stream()
+                .filter(r -> "incompatible_schema".equals(header(r, "cdc.dlq.reason"))).findFirst().orElseThrow();
+        assertThat(new String(incompatible.key(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":6}");
+        assertThat(header(incompatible, "cdc.dlq.message")).contains(topic + "-value");
+        assertThat(header(incompatible, "cdc.dlq.offset")).isEqualTo("5");
+        assertThat(header(incompatible, "cdc.dlq.service")).isEqualTo("router-service");
+
+        List<ConsumerRecord<byte[], byte[]>> valid = read("validated." + topic, r -> true, 2);
+        assertThat(valid).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":7}");
+    }
+
+    @Test
+    void outboxRowsBecomeDomainEventsAndTheirDeletesAreSkipped() throws Exception {
+        String topic = "rt" + hex() + ".public.outboxevent";
+        String type = "Order" + hex();
+        String row = "{\"id\":\"3f1e0c4e-1f7a-4c53-9d2a-000000000001\",\"aggregatetype\":\"" + type + "\","
+                + "\"aggregateid\":\"42\",\"type\":\"OrderCreated\",\"timestamp\":1,"
+                + "\"payload\":\"{\\\"id\\\":42,\\\"total\\\":12.5}\"}";
+        String insert = "{\"before\":null,\"after\":" + row + ",\"op\":\"c\",\"ts_ms\":1,\"source\":"
+                + RawEvents.source(topic, 100) + "}";
+        String delete = "{\"before\":" + row + ",\"after\":null,\"op\":\"d\",\"ts_ms\":1,\"source\":"
+                + RawEvents.source(topic, 101) + "}";
+        send(topic, "{\"id\":\"3f1e0c4e-1f7a-4c53-9d2a-000000000001\"}", insert);
+        send(topic, "{\"id\":\"3f1e0c4e-1f7a-4c53-9d2a-000000000001\"}", delete);
+
+        List<ConsumerRecord<byte[], byte[]>> events = read("outbox.event." + type, r -> true, 1);
+        assertThat(events).hasSize(1);
+        ConsumerRecord<byte[], byte[]> e = events.get(0);
+        assertThat(new String(e.key(), StandardCharsets.UTF_8)).isEqualTo("42");
+        assertThat(new String(e.value(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":42,\"total\":12.5}");
+        assertThat(header(e, "id")).isEqualTo("3f1e0c4e-1f7a-4c53-9d2a-000000000001");
+        assertThat(header(e, "eventType")).isEqualTo("OrderCreated");
+    }
+
+    private static void send(String topic, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8))).get();
+    }
+
+    private static String hex() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String registry(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18081" + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * Reads a topic from the beginning until {@code count} matching records arrived (or 60 s passed), plus a grace
+     * poll. Exact re-deliveries (same key, value and headers: at-least-once after a rebalance) count once; anything
+     * else extra is kept, so a real duplicate or a stray record still fails the test.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int count) {
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
+                ConsumerConfig.GROUP_ID_CONFIG, "router-it-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        Predicate<ConsumerRecord<byte[], byte[]>> firstDelivery = r -> seen.add(java.util.Arrays.toString(r.key())
+                + java.util.Arrays.toString(r.value()) + java.util.Arrays.toString(r.headers().toArray()));
+        match = match.and(firstDelivery);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)));
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            Predicate<ConsumerRecord<byte[], byte[]>> wanted = match;
+            while (System.nanoTime() < end && out.size() < count) {
+                c.poll(Duration.ofMillis(500)).forEach(r -> {
+                    if (wanted.test(r)) {
+                        out.add(r);
+                    }
+                });
+            }
+            c.poll(Duration.ofSeconds(2)).forEach(r -> {
+                if (wanted.test(r)) {
+                    out.add(r);
+                }
+            });
+        }
+        return out;
+    }
+}
