@@ -1,0 +1,23 @@
+package io.cdcflow.cache.consume;
+
+import java.time.Duration;
+
+/** Exponential backoff: the first wait, then double each time up to a cap. */
+public final class Backoff {
+
+    private final Duration max;
+    private Duration next;
+
+    public Backoff(Duration initial, Duration max) {
+        this.max = max;
+        this.next = initial;
+    }
+
+    /** The wait before the next attempt; each call doubles the one after, up to the cap. */
+    public Duration next() {
+        Duration now = next.compareTo(max) > 0 ? max : next;
+        Duration doubled = next.multipliedBy(2);
+        next = doubled.compareTo(max) > 0 ? max : doubled;
+        return now;
+    }
+}

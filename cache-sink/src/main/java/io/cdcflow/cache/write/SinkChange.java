@@ -1,0 +1,41 @@
+package io.cdcflow.cache.write;
+
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.Position;
+import io.cdcflow.model.RowKey;
+import io.cdcflow.model.TableRef;
+
+import java.util.Objects;
+
+/**
+ * One parsed change, ready for a {@link ChangeWriter}.
+ *
+ * @param origin   the Kafka record it came from, kept whole for dead-lettering
+ * @param key      the row's primary key; null for a truncate, which concerns the whole table
+ * @param event    the change event
+ * @param position the event's position
+ */
+public record SinkChange(Origin origin, RowKey key, ChangeEvent event, Position position) {
+
+    public SinkChange {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(position, "position");
+    }
+
+    public TableRef table() {
+        return event.table();
+    }
+
+    /**
+     * Where a record was read from, with its original key and value bytes.
+     *
+     * @param topic     the topic
+     * @param partition the partition
+     * @param offset    the offset
+     * @param key       the key bytes (may be null)
+     * @param value     the value bytes (may be null)
+     */
+    public record Origin(String topic, int partition, long offset, byte[] key, byte[] value) {
+    }
+}
