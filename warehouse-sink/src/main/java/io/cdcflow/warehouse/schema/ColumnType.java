@@ -83,8 +83,17 @@ public record ColumnType(Kind kind, String sqlType, int scale) {
                 return v.isNumber() ? v.doubleValue() : Double.parseDouble(text(v));
             }
         },
-        /** Exact decimals: a JSON number, a decimal string, or Kafka Connect's base64 unscaled bytes. */
+        /** Exact decimals: a JSON number or a decimal string. */
         NUMERIC("numeric") {
+            Object read(JsonNode v, int scale) {
+                return v.isNumber() ? v.decimalValue() : new BigDecimal(text(v).trim());
+            }
+        },
+        /**
+         * Kafka Connect's {@code Decimal}: a JSON number ({@code decimal.format=NUMERIC}), a decimal string, or the
+         * converter's default form, base64 of the unscaled two's-complement bytes with the schema's scale.
+         */
+        DECIMAL("numeric") {
             Object read(JsonNode v, int scale) {
                 if (v.isNumber()) {
                     return v.decimalValue();

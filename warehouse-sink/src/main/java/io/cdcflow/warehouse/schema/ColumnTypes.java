@@ -168,9 +168,9 @@ public final class ColumnTypes {
         int scale = intParameter(parameters, "scale", 0);
         int precision = intParameter(parameters, "connect.decimal.precision", -1);
         if (precision >= 1 && precision <= 1000 && scale >= 0 && scale <= precision) {
-            return new ColumnType(Kind.NUMERIC, "numeric(" + precision + "," + scale + ")", scale);
+            return new ColumnType(Kind.DECIMAL, "numeric(" + precision + "," + scale + ")", scale);
         }
-        return new ColumnType(Kind.NUMERIC, "numeric", Math.max(scale, 0));
+        return new ColumnType(Kind.DECIMAL, "numeric", Math.max(scale, 0));
     }
 
     private static int intParameter(JsonNode parameters, String name, int otherwise) {

@@ -134,6 +134,9 @@ class ColumnTypesTest {
         assertThat(ColumnTypes.inferred(json("\"x\"")).orElseThrow().sqlType()).isEqualTo("text");
         assertThat(ColumnTypes.inferred(json("{\"a\":[1]}")).orElseThrow().sqlType()).isEqualTo("jsonb");
         assertThat(ColumnTypes.inferred(json("null"))).isEmpty();
+        // An inferred number column takes decimals only, never base64 (which "abc" would pass for).
+        assertThatThrownBy(() -> ColumnTypes.inferred(json("1")).orElseThrow().toJdbc(json("\"abc\"")))
+                .isInstanceOf(ValueConversionException.class);
     }
 
     @Test

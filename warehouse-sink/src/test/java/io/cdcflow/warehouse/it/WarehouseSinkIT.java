@@ -1,0 +1,385 @@
+package io.cdcflow.warehouse.it;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.Op;
+import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import static io.cdcflow.warehouse.TestEvents.event;
+import static io.cdcflow.warehouse.TestEvents.key;
+import static io.cdcflow.warehouse.TestEvents.row;
+import static io.cdcflow.warehouse.TestEvents.source;
+import static io.cdcflow.warehouse.TestEvents.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sink end to end against the real Kafka and the real warehouse PostgreSQL of the stack: the test produces
+ * change envelopes (PostgreSQL connector, increasing LSN positions) to its own {@code validated.it<run>.public.*}
+ * topics and asserts the rows of the current-state and history tables.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = WarehouseStackResource.class, restrictToAnnotatedClass = true)
+class WarehouseSinkIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final long T0 = 1_735_689_600_000L; // 2025-01-01T00:00:00Z, source commit times count from here
+
+    @ConfigProperty(name = "cdc.it.run")
+    String run;
+
+    @Inject
+    MeterRegistry meters;
+
+    @TestHTTPResource("/q/health/ready")
+    URI readiness;
+
+    private ItKafka kafka;
+    private ItWarehouse warehouse;
+
+    @BeforeEach
+    void connect() throws Exception {
+        StackEndpoints stack = Stack.up();
+        kafka = new ItKafka(stack.kafkaBootstrap());
+        warehouse = new ItWarehouse(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
+                stack.get("CDC_STORE_PG_PASSWORD"));
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        kafka.close();
+        warehouse.close();
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    /** Waits for the sink: queries may fail until it has created the table. */
+    private static org.awaitility.core.ConditionFactory eventually() {
+        return await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250)).ignoreExceptions();
+    }
+
+    private String topic(String table) {
+        String t = "validated." + run + ".public." + table;
+        kafka.createTopic(t);
+        return t;
+    }
+
+    private String current(String table) {
+        return "\"" + run + "_public\".\"" + table + "\"";
+    }
+
+    private String history(String table) {
+        return "\"" + run + "_public\".\"" + table + "_history\"";
+    }
+
+    private ChangeEvent change(String table, Op op, long lsn, ObjectNode before, ObjectNode after) {
+        return event(op, source(run, "public", table, lsn, T0 + lsn * 1000), before, after);
+    }
+
+    /** One produced record: key columns and event. */
+    private record Rec(ObjectNode key, ChangeEvent event) {
+    }
+
+    private void send(String topic, Rec r) {
+        kafka.send(topic, key(r.key()), value(r.event()), Map.of());
+    }
+
+    /** Produces a new row with the highest position and waits until the warehouse has it: all before it is done. */
+    private void sentinel(String topic, String table, int id, long lsn) {
+        send(topic, new Rec(row("id", id), change(table, Op.CREATE, lsn, null, row("id", id, "name", "sentinel"))));
+        eventually().untilAsserted(() ->
+                assertThat(warehouse.strings("SELECT id::text FROM " + current(table) + " WHERE id = " + id)).hasSize(1));
+    }
+
+    /** Waits until the sink has applied or skipped {@code count} changes of the table in all. */
+    private void awaitProcessed(String table, int count) {
+        String tag = run + ".public." + table;
+        eventually().untilAsserted(() -> assertThat(counter("cdc.sink.applied", "table", tag)
+                + counter("cdc.sink.skipped.stale", "table", tag)).isGreaterThanOrEqualTo(count));
+    }
+
+    private List<String> currentState(String table, String... without) {
+        return warehouse.rows(current(table), "id", without);
+    }
+
+    private List<String> historyState(String table, String... without) {
+        return warehouse.rows(history(table), "id, _cdc_position", without);
+    }
+
+    private double counter(String name, String tag, String tagValue) {
+        var c = meters.find(name).tag("sink", "warehouse-sink").tag(tag, tagValue).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    /** A history of several keys: inserts, updates, a delete and a re-insert, positions increasing globally. */
+    private List<Rec> workload(String table) {
+        List<Rec> recs = new ArrayList<>();
+        long lsn = 100;
+        for (int round = 0; round < 4; round++) {
+            for (int id = 1; id <= 5; id++) {
+                ObjectNode img = row("id", id, "name", "n" + id + "r" + round, "score", id * 10 + round);
+                Op op = round == 0 ? Op.CREATE : Op.UPDATE;
+                if (round == 2 && id % 2 == 0) {
+                    recs.add(new Rec(row("id", id), change(table, Op.DELETE, lsn++, row("id", id, "name", null, "score", null), null)));
+                    continue;
+                }
+                if (round == 3 && id % 2 == 0) {
+                    op = Op.CREATE; // re-inserted after the delete
+                }
+                recs.add(new Rec(row("id", id), change(table, op, lsn++, null, img)));
+            }
+        }
+        return recs;
+    }
+
+    // ---- tests ---------------------------------------------------------------------------------------------
+
+    @Test
+    void insertUpdateDeleteArriveInBothTables() {
+        String table = "customers";
+        String topic = topic(table);
+        send(topic, new Rec(row("id", 1), change(table, Op.CREATE, 10, null, row("id", 1, "name", "Ann", "email", "ann@x"))));
+        send(topic, new Rec(row("id", 2), change(table, Op.CREATE, 11, null, row("id", 2, "name", "Bob", "email", "bob@x"))));
+        send(topic, new Rec(row("id", 1), change(table, Op.UPDATE, 12, row("id", 1, "name", "Ann", "email", "ann@x"),
+                row("id", 1, "name", "Anne", "email", "anne@x"))));
+        send(topic, new Rec(row("id", 2), change(table, Op.DELETE, 13, row("id", 2, "name", null, "email", null), null)));
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings(
+                "SELECT concat_ws('|', id, coalesce(name, ''), coalesce(email, ''), _cdc_position, _cdc_deleted, _cdc_op) FROM " + current(table) + " ORDER BY id"))
+                .containsExactly("1|Anne|anne@x|12|f|u", "2|||13|t|d"));
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, coalesce(name, ''), _cdc_position, _cdc_op, _cdc_deleted,"
+                + " _cdc_valid_from = to_timestamp(" + (T0 / 1000) + " + _cdc_position),"
+                + " coalesce(extract(epoch from _cdc_valid_to)::bigint - " + (T0 / 1000) + ", -1))"
+                + " FROM " + history(table) + " ORDER BY id, _cdc_position"))
+                .containsExactly("1|Ann|10|c|f|t|12", "1|Anne|12|u|f|t|-1",
+                        "2|Bob|11|c|f|t|13", "2||13|d|t|t|-1");
+        assertThat(warehouse.strings("SELECT _cdc_source_ts = to_timestamp(" + (T0 / 1000) + " + 12) FROM "
+                + current(table) + " WHERE id = 1")).containsExactly("t");
+        assertThat(counter("cdc.sink.applied", "table", run + ".public." + table)).isGreaterThanOrEqualTo(4);
+        assertThat(meters.find("cdc.sink.lag").tag("table", run + ".public." + table).timer()).isNotNull();
+    }
+
+    @Test
+    void replayingTheTopicTwiceChangesNothing() {
+        String table = "replayed";
+        String topic = topic(table);
+        List<Rec> recs = workload(table);
+        recs.forEach(r -> send(topic, r));
+        sentinel(topic, table, 900, 10_000);
+        List<String> current = currentState(table);
+        List<String> history = historyState(table);
+        assertThat(current).hasSize(6);
+        assertThat(history).hasSize(recs.size() + 1);
+        double staleBefore = counter("cdc.sink.skipped.stale", "table", run + ".public." + table);
+
+        for (int pass = 0; pass < 2; pass++) {
+            recs.forEach(r -> send(topic, r));
+        }
+        sentinel(topic, table, 901, 10_001);
+
+        // Exactly the same rows, bookkeeping included (_cdc_applied_at too: nothing was re-applied).
+        assertThat(warehouse.rows(current(table), "id").subList(0, 6)).isEqualTo(current);
+        assertThat(warehouse.rows(history(table), "id, _cdc_position").stream()
+                .filter(r -> !r.contains("\"id\": 901")).toList()).isEqualTo(history);
+        assertThat(counter("cdc.sink.skipped.stale", "table", run + ".public." + table) - staleBefore)
+                .isEqualTo(2.0 * recs.size());
+    }
+
+    @Test
+    void shuffledAndDuplicatedEventsEndLikeInOrder() {
+        String inOrder = "ordered";
+        String shuffled = "shuffled";
+        String topicA = topic(inOrder);
+        String topicB = topic(shuffled);
+        workload(inOrder).forEach(r -> send(topicA, r));
+        sentinel(topicA, inOrder, 900, 10_000);
+
+        List<Rec> mixed = new ArrayList<>(workload(shuffled));
+        Random random = new Random(42);
+        List<Rec> duplicates = new ArrayList<>();
+        for (Rec r : mixed) {
+            if (random.nextInt(3) == 0) {
+                duplicates.add(r);
+            }
+        }
+        mixed.addAll(duplicates);
+        Collections.shuffle(mixed, random);
+        // In chunks, each awaited, so that late versions meet the guard in the warehouse, not only the sort of a batch.
+        for (int i = 0; i < mixed.size(); i++) {
+            send(topicB, mixed.get(i));
+            if (i % 3 == 2 || i == mixed.size() - 1) {
+                awaitProcessed(shuffled, i + 1);
+            }
+        }
+        sentinel(topicB, shuffled, 900, 10_000);
+
+        assertThat(currentState(shuffled, "_cdc_applied_at")).isEqualTo(currentState(inOrder, "_cdc_applied_at"));
+        assertThat(historyState(shuffled, "_cdc_applied_at")).isEqualTo(historyState(inOrder, "_cdc_applied_at"));
+        // The state is what the last event of each key says: ids 2 and 4 re-inserted in round 3.
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, name, score, _cdc_deleted) FROM " + current(shuffled)
+                + " WHERE id < 900 ORDER BY id"))
+                .containsExactly("1|n1r3|13|f", "2|n2r3|23|f", "3|n3r3|33|f", "4|n4r3|43|f", "5|n5r3|53|f");
+    }
+
+    @Test
+    void aDeleteThenALateOlderInsertStaysDeleted() {
+        String table = "late";
+        String topic = topic(table);
+        send(topic, new Rec(row("id", 1), change(table, Op.CREATE, 100, null, row("id", 1, "name", "first"))));
+        send(topic, new Rec(row("id", 1), change(table, Op.DELETE, 300, row("id", 1, "name", "second"), null)));
+        awaitProcessed(table, 2);
+        send(topic, new Rec(row("id", 1), change(table, Op.UPDATE, 200, null, row("id", 1, "name", "second"))));
+        awaitProcessed(table, 3);
+        // A delete of a row the warehouse never saw leaves a tombstone too; its older insert stays out.
+        send(topic, new Rec(row("id", 2), change(table, Op.DELETE, 400, row("id", 2, "name", null), null)));
+        awaitProcessed(table, 4);
+        send(topic, new Rec(row("id", 2), change(table, Op.CREATE, 350, null, row("id", 2, "name", "ghost"))));
+        sentinel(topic, table, 900, 1_000);
+        assertThat(counter("cdc.sink.skipped.stale", "table", run + ".public." + table)).isEqualTo(2);
+
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, coalesce(name, ''), _cdc_position, _cdc_deleted) FROM " + current(table)
+                + " WHERE id < 900 ORDER BY id")).containsExactly("1|second|300|t", "2||400|t");
+        // History still records the late version, in its place: 100 -> 200 -> 300.
+        assertThat(warehouse.strings("SELECT concat_ws('|', _cdc_position, _cdc_op,"
+                + " coalesce(extract(epoch from _cdc_valid_to)::bigint - " + (T0 / 1000) + ", -1)) FROM " + history(table)
+                + " WHERE id = 1 ORDER BY _cdc_position")).containsExactly("100|c|200", "200|u|300", "300|d|-1");
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicAndTheRestFlows() {
+        String table = "faulty";
+        String topic = topic(table);
+        send(topic, new Rec(row("id", 1), change(table, Op.CREATE, 10, null, row("id", 1, "name", "ok", "n", 1))));
+        kafka.send(topic, key(row("id", 2)), "{not json".getBytes(StandardCharsets.UTF_8), Map.of());
+        // Fits JSON but not the column: 'n' is numeric.
+        send(topic, new Rec(row("id", 3), change(table, Op.CREATE, 12, null, row("id", 3, "name", "bad", "n", "abc"))));
+        // Passes every check here but PostgreSQL refuses it (NUL in text): the batch is replayed row by row.
+        send(topic, new Rec(row("id", 4), change(table, Op.CREATE, 13, null, row("id", 4, "name", "nul\u0000", "n", 4))));
+        send(topic, new Rec(row("id", 5), change(table, Op.CREATE, 14, null, row("id", 5, "name", "after", "n", 5))));
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings(
+                "SELECT concat_ws('|', id, name, n) FROM " + current(table) + " ORDER BY id"))
+                .containsExactly("1|ok|1", "5|after|5"));
+        eventually().untilAsserted(() -> {
+            List<ConsumerRecord<byte[], byte[]>> dead = kafka.deadLetters(topic);
+            assertThat(dead).extracting(r -> ItKafka.header(r, "cdc.dlq.reason").orElse(""))
+                    .containsExactlyInAnyOrder("unparseable_json", "schema_mismatch", "rejected_by_store");
+            ConsumerRecord<byte[], byte[]> json = dead.stream()
+                    .filter(r -> ItKafka.header(r, "cdc.dlq.reason").orElse("").equals("unparseable_json")).findFirst().orElseThrow();
+            assertThat(new String(json.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+            assertThat(new String(json.key(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":2}");
+            assertThat(ItKafka.header(json, "cdc.dlq.service")).contains("warehouse-sink");
+            assertThat(ItKafka.header(json, "cdc.dlq.partition")).contains("0");
+            assertThat(ItKafka.header(json, "cdc.dlq.offset")).contains("1");
+            assertThat(ItKafka.header(json, "cdc.dlq.message")).isPresent();
+        });
+        assertThat(counter("cdc.sink.dead.lettered", "reason", "rejected_by_store")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aNewColumnInLaterEventsIsAddedToBothTables() {
+        String table = "evolving";
+        String topic = topic(table);
+        send(topic, new Rec(row("id", 1), change(table, Op.CREATE, 10, null, row("id", 1, "name", "Ann"))));
+        eventually().until(() -> warehouse.exists(current(table)));
+        send(topic, new Rec(row("id", 1), change(table, Op.UPDATE, 11, null, row("id", 1, "name", "Ann", "email", "ann@x"))));
+        send(topic, new Rec(row("id", 2), change(table, Op.CREATE, 12, null, row("id", 2, "name", "Bob", "email", null))));
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings(
+                "SELECT concat_ws('|', id, name, coalesce(email, '-')) FROM " + current(table) + " ORDER BY id"))
+                .containsExactly("1|Ann|ann@x", "2|Bob|-"));
+        assertThat(warehouse.strings("SELECT concat_ws('|', _cdc_position, coalesce(email, '-')) FROM " + history(table)
+                + " ORDER BY id, _cdc_position")).containsExactly("10|-", "11|ann@x", "12|-");
+    }
+
+    @Test
+    void registeredSchemaGivesExactTypesAndEvolves() {
+        String table = "typed";
+        String topic = topic(table);
+        UUID uid = UUID.fromString("0b7c6a4e-5a57-4c42-9d6f-1f0a9b1c2d3e");
+        ObjectNode first = row("id", 1, "price", new java.math.BigDecimal("12345678.90"), "born", 19723,
+                "seen", 1_704_067_200_123_456L, "at", "2024-01-01T10:00:00.5+02:00", "doc", "{\"a\": [1, 2]}",
+                "uid", uid.toString(), "raw", Base64.getEncoder().encodeToString(new byte[]{1, 2, (byte) 255}),
+                "active", true, "qty", 9_007_199_254_740_993L, "ratio", 0.25, "empty_at_first", null);
+        first.putArray("tags").add("a").add("b");
+        kafka.send(topic, key(row("id", 1)), value(change(table, Op.CREATE, 10, null, first)), Map.of("cdc.schema.id", "9001"));
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings(
+                "SELECT count(*)::text FROM " + current(table))).containsExactly("1"));
+        assertThat(warehouse.strings("SELECT attname || ' ' || format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = '" + current(table).replace("'", "''") + "'::regclass AND attnum > 0"
+                + " AND attname NOT LIKE '\\_cdc\\_%' ORDER BY attnum"))
+                .containsExactly("id integer", "price numeric(10,2)", "born date", "seen timestamp without time zone",
+                        "at timestamp with time zone", "doc jsonb", "uid uuid", "raw bytea", "active boolean",
+                        "qty bigint", "ratio double precision", "tags jsonb", "empty_at_first timestamp with time zone");
+        assertThat(warehouse.strings("SELECT concat_ws('|', price, born, seen, at AT TIME ZONE 'UTC', doc -> 'a' ->> 1,"
+                + " uid, encode(raw, 'hex'), active, qty, ratio, tags ->> 1, coalesce(empty_at_first::text, '-'))"
+                + " FROM " + current(table)))
+                .containsExactly("12345678.90|2024-01-01|2024-01-01 00:00:00.123456|2024-01-01 08:00:00.5|2|" + uid
+                        + "|0102ff|t|9007199254740993|0.25|b|-");
+
+        // A later schema version adds columns: both tables get them, typed, without a restart.
+        ObjectNode second = first.deepCopy();
+        second.put("note", "hello").put("due", 19724).put("price", new java.math.BigDecimal("0.10"));
+        kafka.send(topic, key(row("id", 1)), value(change(table, Op.UPDATE, 11, null, second)), Map.of("cdc.schema.id", "9002"));
+        eventually().untilAsserted(() -> assertThat(warehouse.strings(
+                "SELECT concat_ws('|', price, note, due) FROM " + current(table))).containsExactly("0.10|hello|2024-01-02"));
+        assertThat(warehouse.strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"
+                + history(table).replace("'", "''") + "'::regclass AND attname IN ('note', 'due') ORDER BY attname"))
+                .containsExactly("date", "text");
+        assertThat(warehouse.strings("SELECT concat_ws('|', _cdc_position, price, coalesce(note, '-')) FROM " + history(table)
+                + " ORDER BY _cdc_position")).containsExactly("10|12345678.90|-", "11|0.10|hello");
+    }
+
+    @Test
+    void aTruncateEndsEveryOlderRowAndKeepsLateOnesOut() {
+        String table = "truncated";
+        String topic = topic(table);
+        send(topic, new Rec(row("id", 1), change(table, Op.CREATE, 10, null, row("id", 1, "name", "a"))));
+        send(topic, new Rec(row("id", 2), change(table, Op.CREATE, 11, null, row("id", 2, "name", "b"))));
+        awaitProcessed(table, 2);
+        kafka.send(topic, null, value(change(table, Op.TRUNCATE, 20, null, null)), Map.of());
+        awaitProcessed(table, 3);
+        send(topic, new Rec(row("id", 3), change(table, Op.CREATE, 15, null, row("id", 3, "name", "late"))));
+        send(topic, new Rec(row("id", 4), change(table, Op.CREATE, 25, null, row("id", 4, "name", "after"))));
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings(
+                "SELECT concat_ws('|', id, name) FROM " + current(table) + " ORDER BY id")).containsExactly("4|after"));
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, _cdc_position,"
+                + " coalesce(extract(epoch from _cdc_valid_to)::bigint - " + (T0 / 1000) + ", -1)) FROM " + history(table)
+                + " ORDER BY id")).containsExactly("1|10|20", "2|11|20", "3|15|20", "4|25|-1");
+    }
+
+    @Test
+    void readinessReportsTheWarehouseUp() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"name\": \"warehouse\"").contains("\"status\": \"UP\"");
+    }
+}

@@ -1,0 +1,125 @@
+package io.cdcflow.warehouse.it;
+
+import com.sun.net.httpserver.HttpServer;
+import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Points the sink at the real stack (store PostgreSQL database {@code warehouse}, Kafka) with a consumer group and
+ * topic pattern of this run only ({@code validated.it<run>.*}), so the test neither takes partitions from a running
+ * warehouse-sink nor sees anyone else's topics. The schema registry is not part of the stack, so a tiny HTTP server
+ * answers {@code GET /schemas/ids/{id}} from the fixtures in {@code registry/<id>.json} (schemas written in the
+ * router's format); everything the sink writes goes to the real PostgreSQL.
+ */
+public class WarehouseStackResource implements QuarkusTestResourceLifecycleManager {
+
+    private HttpServer registry;
+    private StackEndpoints stack;
+    private String run;
+
+    @Override
+    public Map<String, String> start() {
+        stack = Stack.up();
+        run = "it" + Long.toString(System.currentTimeMillis(), 36);
+        try {
+            registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        registry.createContext("/schemas/ids/", exchange -> {
+            String id = exchange.getRequestURI().getPath().substring("/schemas/ids/".length());
+            byte[] body;
+            int status;
+            try (InputStream in = WarehouseStackResource.class.getResourceAsStream("/registry/" + id + ".json")) {
+                if (in == null || !id.matches("\\d+")) {
+                    status = 404;
+                    body = "{\"error_code\":40403,\"message\":\"Schema not found\"}".getBytes(StandardCharsets.UTF_8);
+                } else {
+                    String schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    status = 200;
+                    body = ("{\"schemaType\":\"JSON\",\"schema\":" + quote(schema) + "}").getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        registry.start();
+
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", stack.storePgJdbcUrl("warehouse"));
+        config.put("quarkus.datasource.username", stack.get("CDC_STORE_PG_USER"));
+        config.put("quarkus.datasource.password", stack.get("CDC_STORE_PG_PASSWORD"));
+        config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
+        config.put("cdc.sink.topics-pattern", "validated\\." + run + "\\..*");
+        config.put("mp.messaging.incoming.changes.group.id", "warehouse-sink-" + run);
+        config.put("cdc.sink.registry-url", "http://127.0.0.1:" + registry.getAddress().getPort());
+        config.put("cdc.sink.retry-initial-backoff", "50ms");
+        config.put("cdc.it.run", run);
+        return config;
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char ch : s.toCharArray()) {
+            switch (ch) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(ch);
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    /**
+     * Removes what this run made, so that the shared stack does not fill up and no other sink (subscribed to
+     * {@code validated.*}) picks the test topics up later: the topics, the consumer group, the warehouse schema.
+     */
+    @Override
+    public void stop() {
+        if (registry != null) {
+            registry.stop(0);
+        }
+        if (run == null) {
+            return;
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
+            List<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith("validated." + run + ".")).toList();
+            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+            admin.deleteConsumerGroups(List.of("warehouse-sink-" + run)).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("could not remove the Kafka topics or group of test run " + run + ": " + e);
+        }
+        try (Connection c = DriverManager.getConnection(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
+                stack.get("CDC_STORE_PG_PASSWORD")); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS \"" + run + "_public\" CASCADE");
+            st.execute("DELETE FROM cdc_sink.truncations WHERE target_schema = '" + run + "_public'");
+        } catch (SQLException e) {
+            System.err.println("could not drop the warehouse schema of test run " + run + ": " + e);
+        }
+    }
+}
