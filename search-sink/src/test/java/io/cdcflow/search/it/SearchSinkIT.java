@@ -10,6 +10,7 @@ import io.cdcflow.model.RowKey;
 import io.cdcflow.model.SourceInfo;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -69,6 +71,9 @@ class SearchSinkIT {
 
     @Inject
     MeterRegistry meters;
+
+    @TestHTTPResource("/q/health/ready")
+    URL readiness;
 
     @BeforeAll
     static void clients() {
@@ -304,6 +309,51 @@ class SearchSinkIT {
         assertThat(doc(t, "1").path("_version").asLong()).isEqualTo(120);
         assertThat(doc(t, "2").path("_source").path("_cdc_op").asText()).isEqualTo("t");
         assertThat(liveIds(t)).containsExactly("3");
+    }
+
+    @Test
+    void whileOpenSearchIsAwayNothingIsCommittedNorLostAndReadinessIsDown() throws Exception {
+        Table t = table("shipments");
+        send(t, Op.CREATE, 100, row("id", 1, "state", "new"));
+        awaitConsumed(t);
+        double errorsBefore = errors();
+        assertThat(status(readiness)).isEqualTo(200);
+        TcpProxy relay = SearchSinkStackResource.openSearchRelay;
+        relay.down();
+        try {
+            send(t, Op.CREATE, 110, row("id", 2, "state", "new"));
+            send(t, Op.UPDATE, 120, row("id", 1, "state", "shipped"));
+            await().atMost(DEADLINE).until(() -> errors() > errorsBefore);
+            assertThat(status(readiness)).isEqualTo(503);
+            Thread.sleep(2000);
+            assertThat(committedTotal(t)).isLessThan(endTotal(t));
+        } finally {
+            relay.up();
+        }
+        awaitConsumed(t);
+        assertThat(doc(t, "1").path("_source").path("state").asText()).isEqualTo("shipped");
+        assertThat(doc(t, "2").path("found").asBoolean()).isTrue();
+        assertThat(liveIds(t)).containsExactly("1", "2");
+        await().atMost(DEADLINE).until(() -> status(readiness) == 200);
+    }
+
+    private double errors() {
+        return meters.find("cdc.sink.errors").counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    private static int status(URL url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(url.toURI()).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private static long endTotal(Table t) {
+        return endOffsets(t.topic()).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static long committedTotal(Table t) throws Exception {
+        return admin.listConsumerGroupOffsets(SearchSinkStackResource.GROUP).partitionsToOffsetAndMetadata().get()
+                .entrySet().stream().filter(e -> e.getKey().topic().equals(t.topic()))
+                .mapToLong(e -> e.getValue().offset()).sum();
     }
 
     // ---------------------------------------------------------------- producing

@@ -9,6 +9,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Points the sink at the real Kafka and OpenSearch of the local stack ({@code Stack.up()}), with a consumer group,
  * topic pattern and index prefix of its own for this run, so it reads only this run's topics and writes only this
- * run's indices. The schema registry is a small in-test HTTP server answering {@code GET /schemas/ids/{id}} from
+ * run's indices. OpenSearch is reached through a {@link TcpProxy} a test can cut. The schema registry is a small in-test HTTP server answering {@code GET /schemas/ids/{id}} from
  * {@link #SCHEMAS} (the registry service may not be running; it is not the store under test).
  */
 public class SearchSinkStackResource implements QuarkusTestResourceLifecycleManager {
@@ -32,6 +33,8 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
     public static final Map<Integer, String> SCHEMAS = new ConcurrentHashMap<>();
 
     static StackEndpoints endpoints;
+    /** The sink reaches OpenSearch through this relay, so a test can take OpenSearch away and bring it back. */
+    static TcpProxy openSearchRelay;
     private HttpServer registry;
 
     @Override
@@ -55,9 +58,15 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
             }
         });
         registry.start();
+        URI os = URI.create(endpoints.openSearchUrl());
+        try {
+            openSearchRelay = new TcpProxy(os.getHost(), os.getPort());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         return Map.of(
                 "kafka.bootstrap.servers", endpoints.kafkaBootstrap(),
-                "cdc.sink.opensearch.url", endpoints.openSearchUrl(),
+                "cdc.sink.opensearch.url", "http://127.0.0.1:" + openSearchRelay.port(),
                 "cdc.sink.registry-url", "http://127.0.0.1:" + registry.getAddress().getPort(),
                 "cdc.sink.index.prefix", PREFIX,
                 "cdc.sink.topics-pattern", "validated\\." + RUN + "[a-z0-9]*\\..*",
@@ -70,6 +79,13 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
     public void stop() {
         if (registry != null) {
             registry.stop(0);
+        }
+        if (openSearchRelay != null) {
+            try {
+                openSearchRelay.close();
+            } catch (IOException e) {
+                // the JVM is ending anyway
+            }
         }
     }
 }
