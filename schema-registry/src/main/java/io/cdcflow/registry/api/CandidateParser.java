@@ -4,6 +4,7 @@ import io.cdcflow.registry.RegistryException;
 import io.cdcflow.registry.schema.InvalidSchemaException;
 import io.cdcflow.registry.schema.ParsedSchema;
 import io.cdcflow.registry.schema.SchemaTypes;
+import io.cdcflow.registry.store.ReferenceStore;
 import io.cdcflow.registry.store.SchemaStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,12 +14,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class CandidateParser {
 
     private final SchemaTypes types;
-    private final SchemaStore store;
+    private final ReferenceStore references;
     private final MeterRegistry metrics;
 
-    CandidateParser(SchemaTypes types, SchemaStore store, MeterRegistry metrics) {
+    CandidateParser(SchemaTypes types, ReferenceStore references, MeterRegistry metrics) {
         this.types = types;
-        this.store = store;
+        this.references = references;
         this.metrics = metrics;
     }
 
@@ -29,7 +30,7 @@ public class CandidateParser {
         }
         try {
             ParsedSchema schema = types.parse(request.schemaType(), request.schema(),
-                    store.referencedTexts(request.referencesOrEmpty()));
+                    references.referencedTexts(request.referencesOrEmpty()));
             return new SchemaStore.Candidate(schema, request.referencesOrEmpty(), normalize);
         } catch (InvalidSchemaException e) {
             metrics.counter("cdc.registry.registrations", "result", "invalid").increment();

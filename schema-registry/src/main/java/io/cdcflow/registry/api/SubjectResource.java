@@ -2,7 +2,9 @@ package io.cdcflow.registry.api;
 
 import io.cdcflow.registry.RegistryException;
 import io.cdcflow.registry.auth.WriteOperation;
+import io.cdcflow.registry.store.ReferenceStore;
 import io.cdcflow.registry.store.SchemaStore;
+import io.cdcflow.registry.store.SubjectDeletions;
 import io.cdcflow.registry.store.SubjectVersion;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -23,10 +25,14 @@ import java.util.List;
 public class SubjectResource {
 
     private final SchemaStore store;
+    private final SubjectDeletions deletions;
+    private final ReferenceStore references;
     private final CandidateParser parser;
 
-    SubjectResource(SchemaStore store, CandidateParser parser) {
+    SubjectResource(SchemaStore store, SubjectDeletions deletions, ReferenceStore references, CandidateParser parser) {
         this.store = store;
+        this.deletions = deletions;
+        this.references = references;
         this.parser = parser;
     }
 
@@ -70,7 +76,7 @@ public class SubjectResource {
     @GET
     @Path("{subject}/versions/{version}/referencedby")
     public List<Integer> referencedBy(@PathParam("subject") String subject, @PathParam("version") String version) {
-        return store.referencedBy(Requests.subject(subject), Requests.version(version));
+        return references.referencedBy(Requests.subject(subject), Requests.version(version));
     }
 
     @POST
@@ -87,7 +93,7 @@ public class SubjectResource {
     @WriteOperation
     public List<Integer> deleteSubject(@PathParam("subject") String subject,
                                        @QueryParam("permanent") boolean permanent) {
-        return store.deleteSubject(Requests.subject(subject), permanent);
+        return deletions.deleteSubject(Requests.subject(subject), permanent);
     }
 
     @DELETE
@@ -95,6 +101,6 @@ public class SubjectResource {
     @WriteOperation
     public int deleteVersion(@PathParam("subject") String subject, @PathParam("version") String version,
                              @QueryParam("permanent") boolean permanent) {
-        return store.deleteVersion(Requests.subject(subject), Requests.version(version), permanent);
+        return deletions.deleteVersion(Requests.subject(subject), Requests.version(version), permanent);
     }
 }

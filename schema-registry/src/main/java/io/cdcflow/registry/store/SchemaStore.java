@@ -1,8 +1,5 @@
 package io.cdcflow.registry.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcflow.registry.RegistryException;
 import io.cdcflow.registry.config.RegistryConfig;
 import io.cdcflow.registry.schema.CompatibilityChecker;
@@ -38,20 +35,21 @@ import java.util.Optional;
 public class SchemaStore {
 
     private static final Logger LOG = Logger.getLogger(SchemaStore.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String SCHEMA_COLUMNS = "s.id, s.schema_type, s.schema_text, s.references_json";
 
     private final Jdbc jdbc;
     private final SettingsStore settings;
     private final SchemaTypes types;
+    private final ReferenceStore references;
     private final MeterRegistry metrics;
     private final LruCache<Integer, StoredSchema> byId;
     private final LruCache<Integer, ParsedSchema> parsedById;
 
-    SchemaStore(Jdbc jdbc, SettingsStore settings, SchemaTypes types, MeterRegistry metrics, RegistryConfig config) {
+    SchemaStore(Jdbc jdbc, SettingsStore settings, SchemaTypes types, ReferenceStore references,
+                MeterRegistry metrics, RegistryConfig config) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.types = types;
+        this.references = references;
         this.metrics = metrics;
         this.byId = new LruCache<>(config.cacheMaxEntries());
         this.parsedById = new LruCache<>(config.cacheMaxEntries());
@@ -75,13 +73,13 @@ public class SchemaStore {
      */
     public Registered register(String subject, Candidate candidate, Integer importId, Integer importVersion) {
         Registered registered = jdbc.inTransaction(c -> {
-            int lastVersion = lockSubject(c, subject);
+            int lastVersion = Rows.lockSubject(c, subject);
             RegistryMode mode = settings.effectiveMode(c, subject);
             if (mode.readOnly()) {
                 throw RegistryException.operationNotPermitted("Subject '" + subject + "' is in read-only mode");
             }
             String text = text(c, subject, candidate);
-            String refs = referencesJson(candidate.references());
+            String refs = Rows.referencesJson(candidate.references());
             String hash = hash(candidate.schema().type(), text, refs);
             Optional<Integer> existingId = schemaIdByHash(c, hash);
             if (importId != null && mode != RegistryMode.IMPORT && !existingId.equals(Optional.of(importId))) {
@@ -128,26 +126,9 @@ public class SchemaStore {
         return normalize ? candidate.schema().normalized() : candidate.schema().canonical();
     }
 
-    /** Creates the subject row if needed and locks it for the transaction; returns the last version ever used. */
-    private static int lockSubject(Connection c, String subject) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into registry_subject (name) values (?) on conflict (name) do nothing")) {
-            ps.setString(1, subject);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "select last_version from registry_subject where name = ? for update")) {
-            ps.setString(1, subject);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
     private static int nextVersion(Connection c, String subject, int lastVersion, Integer requested) throws SQLException {
         int version = requested != null ? requested : lastVersion + 1;
-        if (requested != null && exists(c, "select 1 from registry_subject_version where subject = ? and version = ?",
+        if (requested != null && Rows.exists(c, "select 1 from registry_subject_version where subject = ? and version = ?",
                 subject, requested)) {
             throw RegistryException.operationNotPermitted("Version " + requested + " of subject '" + subject
                     + "' already exists");
@@ -194,7 +175,7 @@ public class SchemaStore {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     int id = rs.getInt(1);
-                    insertReferences(c, id, refs);
+                    ReferenceStore.insertReferences(c, id, refs);
                     return id;
                 }
             }
@@ -213,7 +194,7 @@ public class SchemaStore {
             }
             return id;
         }
-        if (exists(c, "select 1 from registry_schema where id = ?", id)) {
+        if (Rows.exists(c, "select 1 from registry_schema where id = ?", id)) {
             throw RegistryException.operationNotPermitted("Overwrite new schema with id " + id + " is not permitted.");
         }
         try (PreparedStatement ps = c.prepareStatement("""
@@ -226,110 +207,13 @@ public class SchemaStore {
             ps.setString(5, hash);
             ps.executeUpdate();
         }
-        insertReferences(c, id, refs);
+        ReferenceStore.insertReferences(c, id, refs);
         try (PreparedStatement ps = c.prepareStatement("""
                 select setval(pg_get_serial_sequence('registry_schema', 'id'),
                               greatest((select max(id) from registry_schema), 1))""")) {
             ps.executeQuery().close();
         }
         return id;
-    }
-
-    private static void insertReferences(Connection c, int id, String refs) throws SQLException {
-        for (SchemaReference ref : references(refs)) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into registry_reference (schema_id, name, subject, version) values (?, ?, ?, ?)")) {
-                ps.setInt(1, id);
-                ps.setString(2, ref.name());
-                ps.setString(3, ref.subject());
-                ps.setInt(4, ref.version());
-                ps.executeUpdate();
-            }
-        }
-    }
-
-    /**
-     * The texts of the schemas {@code references} name, each after the ones it references itself (depth first,
-     * each once); 42201 when one does not name a live version.
-     */
-    public List<String> referencedTexts(List<SchemaReference> references) {
-        if (references.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.inTransaction(c -> referencedTexts(c, references));
-    }
-
-    private List<String> referencedTexts(Connection c, List<SchemaReference> references) throws SQLException {
-        List<String> texts = new ArrayList<>();
-        collect(c, references, new java.util.HashSet<>(), texts, 0);
-        return texts;
-    }
-
-    private void collect(Connection c, List<SchemaReference> references, java.util.Set<String> done, List<String> texts,
-                         int depth) throws SQLException {
-        if (depth > 32) {
-            throw RegistryException.invalidSchema("Schema references nest deeper than 32 levels");
-        }
-        for (SchemaReference ref : references) {
-            if (ref.name() == null || ref.subject() == null) {
-                throw RegistryException.invalidSchema("Invalid schema reference: name and subject are required");
-            }
-            if (!done.add(ref.subject() + "@" + ref.version())) {
-                continue;
-            }
-            StoredSchema target = versionRows(c, ref.subject(), false).stream()
-                    .filter(v -> v.version() == ref.version()).findFirst()
-                    .orElseThrow(() -> RegistryException.invalidSchema("Invalid schema reference '" + ref.name()
-                            + "': version " + ref.version() + " of subject '" + ref.subject() + "' not found"))
-                    .schema();
-            collect(c, target.references(), done, texts, depth + 1);
-            texts.add(target.text());
-        }
-    }
-
-    /** Ids of the schemas, live in some subject, that reference a version; 40401/40402 when it does not exist. */
-    public List<Integer> referencedBy(String subject, Integer version) {
-        SubjectVersion target = version(subject, version, false);
-        return jdbc.inTransaction(c -> {
-            List<Integer> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select distinct r.schema_id from registry_reference r
-                    where r.subject = ? and r.version = ?
-                      and exists (select 1 from registry_subject_version v where v.schema_id = r.schema_id
-                                  and not v.deleted)
-                    order by r.schema_id""")) {
-                ps.setString(1, subject);
-                ps.setInt(2, target.version());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getInt(1));
-                    }
-                }
-            }
-            return ids;
-        });
-    }
-
-    /** Refuses (42206) to delete a version another schema still refers to (live ones; any, when permanent). */
-    private static void requireUnreferenced(Connection c, String subject, int version, boolean permanent)
-            throws SQLException {
-        if (exists(c, """
-                select 1 from registry_reference r join registry_subject_version v on v.schema_id = r.schema_id
-                where r.subject = ? and r.version = ? and (? or not v.deleted)""", subject, version, permanent)) {
-            throw RegistryException.referenceExists("One or more references exist to the schema {subject="
-                    + subject + ", version=" + version + "}");
-        }
-    }
-
-    private static boolean exists(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
     }
 
     /**
@@ -343,7 +227,7 @@ public class SchemaStore {
     private List<String> checkCompatibility(Connection c, String subject, ParsedSchema candidate, Integer version,
                                             boolean allVersions) throws SQLException {
         CompatibilityLevel level = settings.effectiveLevel(c, subject);
-        List<SubjectVersion> live = versionRows(c, subject, false);
+        List<SubjectVersion> live = Rows.versionRows(c, subject, false);
         List<CompatibilityChecker.Previous> previous = new ArrayList<>();
         if (allVersions) {
             for (SubjectVersion v : live) {
@@ -369,7 +253,7 @@ public class SchemaStore {
             return cached.get();
         }
         try {
-            ParsedSchema p = types.parse(schema.type(), schema.text(), referencedTexts(c, schema.references()));
+            ParsedSchema p = types.parse(schema.type(), schema.text(), references.referencedTexts(c, schema.references()));
             parsedById.put(schema.id(), p);
             return p;
         } catch (InvalidSchemaException e) {
@@ -381,15 +265,15 @@ public class SchemaStore {
     /** Finds the version of the subject that holds this schema, or empty; 40401 when the subject has no version. */
     public Optional<SubjectVersion> lookup(String subject, Candidate candidate, boolean includeDeleted) {
         return jdbc.inTransaction(c -> {
-            List<SubjectVersion> versions = versionRows(c, subject, includeDeleted);
+            List<SubjectVersion> versions = Rows.versionRows(c, subject, includeDeleted);
             if (versions.isEmpty()) {
                 throw RegistryException.subjectNotFound(subject);
             }
             String text = text(c, subject, candidate);
-            String refs = referencesJson(candidate.references());
+            String refs = Rows.referencesJson(candidate.references());
             String type = candidate.schema().type();
             return versions.stream().filter(v -> v.schema().type().equals(type) && v.schema().text().equals(text)
-                    && referencesJson(v.schema().references()).equals(refs)).reduce((a, b) -> b);
+                    && Rows.referencesJson(v.schema().references()).equals(refs)).reduce((a, b) -> b);
         });
     }
 
@@ -416,7 +300,7 @@ public class SchemaStore {
 
     /** The versions of a subject, oldest first; 40401 when there is none. */
     public List<SubjectVersion> versions(String subject, boolean includeDeleted) {
-        List<SubjectVersion> versions = jdbc.inTransaction(c -> versionRows(c, subject, includeDeleted));
+        List<SubjectVersion> versions = jdbc.inTransaction(c -> Rows.versionRows(c, subject, includeDeleted));
         if (versions.isEmpty()) {
             throw RegistryException.subjectNotFound(subject);
         }
@@ -425,28 +309,7 @@ public class SchemaStore {
 
     /** One version ({@code null}: the latest) of a subject: 40401 without the subject, 40402 without the version. */
     public SubjectVersion version(String subject, Integer version, boolean includeDeleted) {
-        List<SubjectVersion> versions = versions(subject, includeDeleted);
-        if (version == null) {
-            return versions.get(versions.size() - 1);
-        }
-        return versions.stream().filter(v -> v.version() == version).findFirst()
-                .orElseThrow(() -> RegistryException.versionNotFound(subject, String.valueOf(version)));
-    }
-
-    private List<SubjectVersion> versionRows(Connection c, String subject, boolean includeDeleted) throws SQLException {
-        List<SubjectVersion> versions = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select v.version, v.deleted, " + SCHEMA_COLUMNS + """
-                 from registry_subject_version v join registry_schema s on s.id = v.schema_id
-                where v.subject = ? and (? or not v.deleted) order by v.version""")) {
-            ps.setString(1, subject);
-            ps.setBoolean(2, includeDeleted);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    versions.add(new SubjectVersion(subject, rs.getInt(1), rs.getBoolean(2), schema(rs, 3)));
-                }
-            }
-        }
-        return versions;
+        return jdbc.inTransaction(c -> Rows.version(c, subject, version, includeDeleted));
     }
 
     /** The schema with this id, from the cache or else the database; 40403 when no version refers to it. */
@@ -458,12 +321,12 @@ public class SchemaStore {
         }
         metrics.counter("cdc.registry.schema.cache", "result", "miss").increment();
         StoredSchema schema = jdbc.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select " + SCHEMA_COLUMNS + """
+            try (PreparedStatement ps = c.prepareStatement("select " + Rows.SCHEMA_COLUMNS + """
                      from registry_schema s
                     where s.id = ? and exists (select 1 from registry_subject_version v where v.schema_id = s.id)""")) {
                 ps.setInt(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? schema(rs, 1) : null;
+                    return rs.next() ? Rows.schema(rs, 1) : null;
                 }
             }
         });
@@ -495,123 +358,11 @@ public class SchemaStore {
         return versions;
     }
 
-    /**
-     * Deletes every version of a subject: soft (marked deleted, still readable with {@code deleted=true}) or, for a
-     * subject already soft-deleted, permanent (rows removed with the subject's config and mode; the version counter
-     * stays, so numbers are not reused). Returns the versions deleted.
-     */
-    public List<Integer> deleteSubject(String subject, boolean permanent) {
-        List<Integer> deleted = jdbc.inTransaction(c -> {
-            lockSubject(c, subject);
-            requireWritable(c, subject);
-            List<SubjectVersion> all = versionRows(c, subject, true);
-            if (all.isEmpty()) {
-                throw RegistryException.subjectNotFound(subject);
-            }
-            boolean anyLive = all.stream().anyMatch(v -> !v.deleted());
-            for (SubjectVersion v : all) {
-                requireUnreferenced(c, subject, v.version(), permanent);
-            }
-            if (!permanent) {
-                if (!anyLive) {
-                    throw RegistryException.subjectSoftDeleted(subject);
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "update registry_subject_version set deleted = true where subject = ? and not deleted")) {
-                    ps.setString(1, subject);
-                    ps.executeUpdate();
-                }
-                return all.stream().filter(v -> !v.deleted()).map(SubjectVersion::version).toList();
-            }
-            if (anyLive) {
-                throw RegistryException.subjectNotSoftDeleted(subject);
-            }
-            for (String sql : List.of("delete from registry_subject_version where subject = ?",
-                    "delete from registry_config where scope = ?", "delete from registry_mode where scope = ?")) {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, subject);
-                    ps.executeUpdate();
-                }
-            }
-            return all.stream().map(SubjectVersion::version).toList();
-        });
-        if (permanent) {
-            forgetUnreferenced();
-        }
-        LOG.infof("%s deleted subject %s (versions %s)", permanent ? "permanently" : "soft", subject, deleted);
-        return deleted;
-    }
-
-    /**
-     * Deletes one version ({@code null}: the latest live one; with {@code permanent}, the latest soft-deleted one)
-     * soft or permanently, as {@link #deleteSubject} does for all; returns its number.
-     */
-    public int deleteVersion(String subject, Integer version, boolean permanent) {
-        int deleted = jdbc.inTransaction(c -> {
-            lockSubject(c, subject);
-            requireWritable(c, subject);
-            List<SubjectVersion> all = versionRows(c, subject, true);
-            if (all.isEmpty() || (!permanent && all.stream().allMatch(SubjectVersion::deleted))) {
-                throw RegistryException.subjectNotFound(subject);
-            }
-            SubjectVersion target;
-            if (version == null) {
-                target = all.stream().filter(v -> permanent || !v.deleted()).reduce((a, b) -> b).orElseThrow();
-            } else {
-                target = all.stream().filter(v -> v.version() == version).findFirst()
-                        .orElseThrow(() -> RegistryException.versionNotFound(subject, String.valueOf(version)));
-            }
-            if (!permanent && target.deleted()) {
-                throw RegistryException.versionSoftDeleted(subject, target.version());
-            }
-            if (permanent && !target.deleted()) {
-                throw RegistryException.versionNotSoftDeleted(subject, target.version());
-            }
-            requireUnreferenced(c, subject, target.version(), permanent);
-            try (PreparedStatement ps = c.prepareStatement(permanent
-                    ? "delete from registry_subject_version where subject = ? and version = ?"
-                    : "update registry_subject_version set deleted = true where subject = ? and version = ?")) {
-                ps.setString(1, subject);
-                ps.setInt(2, target.version());
-                ps.executeUpdate();
-            }
-            return target.version();
-        });
-        if (permanent) {
-            forgetUnreferenced();
-        }
-        LOG.infof("%s deleted version %d of subject %s", permanent ? "permanently" : "soft", deleted, subject);
-        return deleted;
-    }
-
-    private void requireWritable(Connection c, String subject) throws SQLException {
-        if (settings.effectiveMode(c, subject).readOnly()) {
-            throw RegistryException.operationNotPermitted("Subject '" + subject + "' is in read-only mode");
-        }
-    }
-
-    /** Drops from the cache the ids no version refers to any more, so that they answer 40403 as the database does. */
-    private void forgetUnreferenced() {
-        List<Integer> orphans = jdbc.inTransaction(c -> {
-            List<Integer> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    select id from registry_schema s
-                    where not exists (select 1 from registry_subject_version v where v.schema_id = s.id)""");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getInt(1));
-                }
-            }
-            return ids;
-        });
-        byId.removeAll(orphans);
-    }
-
     /** Whether any subject (or this one, when {@code subject} is not global) has a version, live or deleted. */
     public boolean hasVersions(String subject) {
         return jdbc.inTransaction(c -> subject.equals(SettingsStore.GLOBAL)
-                ? exists(c, "select 1 from registry_subject_version limit 1")
-                : exists(c, "select 1 from registry_subject_version where subject = ? limit 1", subject));
+                ? Rows.exists(c, "select 1 from registry_subject_version limit 1")
+                : Rows.exists(c, "select 1 from registry_subject_version where subject = ? limit 1", subject));
     }
 
     /** The highest schema id handed out so far (0 when none). */
@@ -629,7 +380,7 @@ public class SchemaStore {
     public List<SubjectVersion> allVersions(String prefix, boolean includeDeleted) {
         return jdbc.inTransaction(c -> {
             List<SubjectVersion> versions = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("select v.subject, v.version, v.deleted, " + SCHEMA_COLUMNS
+            try (PreparedStatement ps = c.prepareStatement("select v.subject, v.version, v.deleted, " + Rows.SCHEMA_COLUMNS
                     + """
                      from registry_subject_version v join registry_schema s on s.id = v.schema_id
                     where starts_with(v.subject, ?) and (? or not v.deleted) order by v.subject, v.version""")) {
@@ -637,7 +388,7 @@ public class SchemaStore {
                 ps.setBoolean(2, includeDeleted);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        versions.add(new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getBoolean(3), schema(rs, 4)));
+                        versions.add(new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getBoolean(3), Rows.schema(rs, 4)));
                     }
                 }
             }
@@ -645,31 +396,15 @@ public class SchemaStore {
         });
     }
 
+    /** Forgets cached schemas (after a permanent deletion left them without a version). */
+    void forget(List<Integer> ids) {
+        byId.removeAll(ids);
+    }
+
     /** Empties the in-memory caches, so that the next reads come from the database. */
     public void clearCache() {
         byId.clear();
         parsedById.clear();
-    }
-
-    private static StoredSchema schema(ResultSet rs, int first) throws SQLException {
-        return new StoredSchema(rs.getInt(first), rs.getString(first + 1), rs.getString(first + 2),
-                references(rs.getString(first + 3)));
-    }
-
-    static String referencesJson(List<SchemaReference> references) {
-        try {
-            return MAPPER.writeValueAsString(references);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write schema references", e);
-        }
-    }
-
-    private static List<SchemaReference> references(String json) throws SQLException {
-        try {
-            return MAPPER.readValue(json, new TypeReference<List<SchemaReference>>() { });
-        } catch (JsonProcessingException e) {
-            throw new SQLException("unreadable references_json: " + e.getOriginalMessage(), e);
-        }
     }
 
     static String hash(String type, String text, String references) {
