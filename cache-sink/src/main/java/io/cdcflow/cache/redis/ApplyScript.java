@@ -50,15 +50,18 @@ public final class ApplyScript {
 
     /** The EVALSHA arguments after the SHA, for a row change: numkeys, KEYS, ARGV. */
     static List<String> rowArguments(RedisKeys keys, SinkChange change, TablePolicy policy, long tombstoneTtlMillis) {
+        Op op = change.event().op();
+        if (op == Op.TRUNCATE) {
+            throw new IllegalArgumentException("a truncate is not a row change");
+        }
         String table = keys.table(change.table());
         String row = keys.row(change.table(), change.key());
         String position = change.position().toString();
-        Op op = change.event().op();
         return switch (op) {
             case CREATE, UPDATE, READ -> List.of("2", table, row, "u", position,
                     policy.project(change.event().after()).toString(), Long.toString(policy.rowTtlMillis()));
             case DELETE -> List.of("2", table, row, "d", position, "", Long.toString(tombstoneTtlMillis));
-            case TRUNCATE -> throw new IllegalArgumentException("a truncate is not a row change");
+            case TRUNCATE -> throw new IllegalStateException("unreachable");
         };
     }
 

@@ -42,7 +42,7 @@ public final class RedisKeys {
         StringBuilder out = new StringBuilder(literal.length() + 8);
         for (int i = 0; i < literal.length(); i++) {
             char ch = literal.charAt(i);
-            if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\' || ch == '^' || ch == '-') {
+            if (ch == '*' || ch == '?' || ch == '[' || ch == ']' || ch == '\\') {
                 out.append('\\');
             }
             out.append(ch);
