@@ -23,6 +23,14 @@ public interface CaptureConfig {
     @WithDefault("target/capture-state")
     Path stateDir();
 
+    /** Take a lock in each source database so that only one instance captures it; others wait as standbys. */
+    @WithDefault("true")
+    boolean leaderLock();
+
+    /** How often a standby tries to take a source's lock, and the holder checks it still has it. */
+    @WithDefault("5s")
+    java.time.Duration leaderLockInterval();
+
     /** The sources to capture, by logical name; the name becomes the topic prefix and {@code source.name}. */
     Map<String, SourceConfig> sources();
 }

@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when every configured source is capturing; reports each source's state. */
+/** Ready when every configured source is capturing, or standing by while another instance captures it. */
 @Readiness
 @ApplicationScoped
 public class CaptureHealthCheck implements HealthCheck {
@@ -23,7 +23,7 @@ public class CaptureHealthCheck implements HealthCheck {
         boolean up = !runner.states().isEmpty();
         for (var e : runner.states().entrySet()) {
             b.withData(e.getKey(), e.getValue().name());
-            up &= e.getValue() == CaptureRunner.SourceState.RUNNING;
+            up &= e.getValue() == CaptureRunner.SourceState.RUNNING || e.getValue() == CaptureRunner.SourceState.STANDBY;
         }
         return b.status(up).build();
     }

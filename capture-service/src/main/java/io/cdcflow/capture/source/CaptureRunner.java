@@ -3,6 +3,8 @@ package io.cdcflow.capture.source;
 import io.cdcflow.capture.config.CaptureConfig;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.leader.JdbcLeaderLock;
+import io.cdcflow.capture.leader.LeaderLock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -22,7 +24,8 @@ import java.util.concurrent.Executors;
 /**
  * Starts one capture thread per configured source at start-up and keeps it running: a source that fails (lost
  * connection, Kafka unavailable) is restarted with exponential backoff, from its last committed position, so
- * nothing is lost and nothing is swallowed. Stops every source at shutdown.
+ * nothing is lost and nothing is swallowed. A source is captured only while this instance holds its leader
+ * lock (in the source database); otherwise it stands by. Stops every source at shutdown.
  */
 @ApplicationScoped
 public class CaptureRunner {
@@ -74,10 +77,14 @@ public class CaptureRunner {
     private void keepRunning(String name, ChangeSourceFactory factory, SourceConfig config, ChangeSource first) {
         Duration backoff = FIRST_BACKOFF;
         ChangeSource source = first;
+        LeaderLock lock = this.config.leaderLock() ? new JdbcLeaderLock(name, config) : null;
         while (!stopping) {
+            if (lock != null && !awaitLeadership(name, lock)) {
+                break;
+            }
             running.put(name, source);
             states.put(name, SourceState.RUNNING);
-            try {
+            try (LeadershipWatch watch = lock == null ? null : new LeadershipWatch(name, lock, source)) {
                 source.run();
                 if (stopping) {
                     break;
@@ -100,7 +107,57 @@ public class CaptureRunner {
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             source = factory.create(name, config);
         }
+        if (lock != null) {
+            lock.close();
+        }
         states.put(name, SourceState.STOPPED);
+    }
+
+    /** Blocks until this instance holds the source's lock (true) or the service stops (false). */
+    private boolean awaitLeadership(String name, LeaderLock lock) {
+        boolean announced = false;
+        while (!stopping) {
+            if (lock.held() || lock.tryAcquire()) {
+                if (announced) {
+                    LOG.infof("source %s: this instance took the leader lock and starts capturing", name);
+                }
+                return true;
+            }
+            if (!announced) {
+                LOG.infof("source %s is captured by another instance (its leader lock is taken); standing by", name);
+                announced = true;
+            }
+            states.put(name, SourceState.STANDBY);
+            try {
+                Thread.sleep(this.config.leaderLockInterval());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Stops a capturing source when its lock's session is lost, so that two instances never stream at once. */
+    private final class LeadershipWatch implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("leader-watch").factory());
+
+        LeadershipWatch(String name, LeaderLock lock, ChangeSource source) {
+            long every = config.leaderLockInterval().toMillis();
+            timer.scheduleWithFixedDelay(() -> {
+                if (!lock.held()) {
+                    LOG.warnf("source %s: the leader lock's session was lost; stopping capture until it is retaken", name);
+                    lock.close();
+                    source.close();
+                }
+            }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     /** The state of each source, for health checks: RUNNING only while its source reports it is capturing. */
@@ -121,6 +178,6 @@ public class CaptureRunner {
 
     /** Where a source is in its life. */
     public enum SourceState {
-        STARTING, RUNNING, FAILED, STOPPED
+        STARTING, RUNNING, STANDBY, FAILED, STOPPED
     }
 }
