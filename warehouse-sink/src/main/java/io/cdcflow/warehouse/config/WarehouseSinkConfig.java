@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The warehouse-sink configuration ({@code cdc.sink.*}); defaults aim at the local stack. Checked at start-up by
@@ -32,6 +33,12 @@ public interface WarehouseSinkConfig {
     /** Time allowed for one schema registry request. */
     @WithDefault("5s")
     Duration registryTimeout();
+
+    /**
+     * Prefix put before every warehouse schema name ({@code <prefix><source>_<namespace>}), e.g. to keep several
+     * environments apart in one database; none by default.
+     */
+    Optional<String> schemaPrefix();
 
     /** Suffix appended to a table's name to name its history table. */
     @WithDefault("_history")

@@ -67,6 +67,8 @@ public class WarehouseSinkConfigValidator {
         if (c.historySuffix().isEmpty()) {
             problems.add("cdc.sink.history-suffix must not be empty (the history table would be the current table)");
         }
+        c.schemaPrefix().flatMap(p -> Identifiers.problem(p, 30))
+                .ifPresent(p -> problems.add("cdc.sink.schema-prefix " + p));
         Identifiers.problem(c.metaSchema(), Identifiers.MAX_BYTES)
                 .ifPresent(p -> problems.add("cdc.sink.meta-schema " + p));
         return problems;

@@ -45,6 +45,7 @@ public class PostgresChangeWriter implements ChangeWriter {
     private final WarehouseSql sql;
     private final RowPlanner planner;
     private final SinkMetrics metrics;
+    private final String schemaPrefix;
     private final String historySuffix;
 
     PostgresChangeWriter(AgroalDataSource dataSource, WarehouseTables tables, SinkMetrics metrics,
@@ -54,6 +55,7 @@ public class PostgresChangeWriter implements ChangeWriter {
         this.sql = tables.sql();
         this.planner = new RowPlanner();
         this.metrics = metrics;
+        this.schemaPrefix = config.schemaPrefix().orElse("");
         this.historySuffix = config.historySuffix();
     }
 
@@ -93,7 +95,7 @@ public class PostgresChangeWriter implements ChangeWriter {
             throws SQLException {
         TableNames names;
         try {
-            names = TableNames.of(table, historySuffix);
+            names = TableNames.of(table, schemaPrefix, historySuffix);
         } catch (InvalidIdentifierException e) {
             changes.forEach(ch -> dead.add(new DeadLetter(ch.origin(), InvalidIdentifierException.REASON, e.getMessage())));
             return Optional.empty();

@@ -5,7 +5,7 @@ import io.cdcflow.model.TableRef;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Where one source table lands in the warehouse: schema {@code <source>_<namespace>} (e.g. {@code inventory_public}),
+ * Where one source table lands in the warehouse: schema {@code <source>_<namespace>} (e.g. {@code inventory_public}, after an optional configured prefix),
  * the current-state table under the source table's own name, the history table under that name plus a suffix
  * ({@code customers_history}). Names keep their case and characters (they are always quoted) and are checked
  * against PostgreSQL's 63-byte limit, which it would otherwise apply by silently truncating.
@@ -14,7 +14,13 @@ public record TableNames(String schema, String current, String history) {
 
     /** Derives and validates the names; throws {@link InvalidIdentifierException} when they cannot be used. */
     public static TableNames of(TableRef table, String historySuffix) {
-        String schema = table.namespace().isEmpty() ? table.source() : table.source() + "_" + table.namespace();
+        return of(table, "", historySuffix);
+    }
+
+    /** As {@link #of(TableRef, String)}, with {@code schemaPrefix} put before the schema name. */
+    public static TableNames of(TableRef table, String schemaPrefix, String historySuffix) {
+        String schema = schemaPrefix
+                + (table.namespace().isEmpty() ? table.source() : table.source() + "_" + table.namespace());
         if (table.source().isEmpty()) {
             throw new InvalidIdentifierException("the event names no source (source.name is empty)");
         }

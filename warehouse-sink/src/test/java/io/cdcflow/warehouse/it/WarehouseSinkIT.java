@@ -90,11 +90,11 @@ class WarehouseSinkIT {
     }
 
     private String current(String table) {
-        return "\"" + run + "_public\".\"" + table + "\"";
+        return "\"" + WarehouseStackResource.SCHEMA_PREFIX + run + "_public\".\"" + table + "\"";
     }
 
     private String history(String table) {
-        return "\"" + run + "_public\".\"" + table + "_history\"";
+        return "\"" + WarehouseStackResource.SCHEMA_PREFIX + run + "_public\".\"" + table + "_history\"";
     }
 
     private ChangeEvent change(String table, Op op, long lsn, ObjectNode before, ObjectNode after) {
@@ -132,7 +132,7 @@ class WarehouseSinkIT {
     }
 
     private double counter(String name, String tag, String tagValue) {
-        var c = meters.find(name).tag("sink", "warehouse-sink").tag(tag, tagValue).counter();
+        var c = meters.find(name).tag("sink", WarehouseStackResource.SINK).tag(tag, tagValue).counter();
         return c == null ? 0 : c.count();
     }
 
@@ -181,7 +181,8 @@ class WarehouseSinkIT {
         assertThat(warehouse.strings("SELECT _cdc_source_ts = to_timestamp(" + (T0 / 1000) + " + 12) FROM "
                 + current(table) + " WHERE id = 1")).containsExactly("t");
         assertThat(counter("cdc.sink.applied", "table", run + ".public." + table)).isGreaterThanOrEqualTo(4);
-        assertThat(meters.find("cdc.sink.lag").tag("table", run + ".public." + table).timer()).isNotNull();
+        assertThat(meters.find("cdc.sink.lag").tag("sink", WarehouseStackResource.SINK)
+                .tag("table", run + ".public." + table).timer()).isNotNull();
     }
 
     @Test
@@ -286,14 +287,15 @@ class WarehouseSinkIT {
                 "SELECT concat_ws('|', id, name, n) FROM " + current(table) + " ORDER BY id"))
                 .containsExactly("1|ok|1", "5|after|5"));
         eventually().untilAsserted(() -> {
-            List<ConsumerRecord<byte[], byte[]>> dead = kafka.deadLetters(topic);
+            List<ConsumerRecord<byte[], byte[]>> dead = kafka.deadLetters(topic).stream()
+                    .filter(r -> ItKafka.header(r, "cdc.dlq.service").orElse("").equals(WarehouseStackResource.SINK)).toList();
             assertThat(dead).extracting(r -> ItKafka.header(r, "cdc.dlq.reason").orElse(""))
                     .containsExactlyInAnyOrder("unparseable_json", "schema_mismatch", "rejected_by_store");
             ConsumerRecord<byte[], byte[]> json = dead.stream()
                     .filter(r -> ItKafka.header(r, "cdc.dlq.reason").orElse("").equals("unparseable_json")).findFirst().orElseThrow();
             assertThat(new String(json.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
             assertThat(new String(json.key(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":2}");
-            assertThat(ItKafka.header(json, "cdc.dlq.service")).contains("warehouse-sink");
+            assertThat(ItKafka.header(json, "cdc.dlq.service")).contains(WarehouseStackResource.SINK);
             assertThat(ItKafka.header(json, "cdc.dlq.partition")).contains("0");
             assertThat(ItKafka.header(json, "cdc.dlq.offset")).contains("1");
             assertThat(ItKafka.header(json, "cdc.dlq.message")).isPresent();

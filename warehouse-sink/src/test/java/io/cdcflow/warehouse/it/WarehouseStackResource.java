@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Points the sink at the real stack (store PostgreSQL database {@code warehouse}, Kafka) with a consumer group and
@@ -31,14 +32,41 @@ import java.util.concurrent.TimeUnit;
  */
 public class WarehouseStackResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Init arg: when "true", the sink reaches PostgreSQL through a {@link TcpProxy} the test can cut. */
+    static final String PROXY = "proxy";
+
+    /**
+     * The name of the sink under test (metrics tag {@code sink}, dead-letter header {@code cdc.dlq.service}), told
+     * apart from a warehouse-sink service that may run on the same stack and also see the test topics.
+     */
+    static final String SINK = "warehouse-sink-it";
+
+    /** The warehouse schema prefix of the sink under test. */
+    static final String SCHEMA_PREFIX = "sinkit_";
+
     private HttpServer registry;
     private StackEndpoints stack;
     private String run;
+    private boolean proxied;
+    private TcpProxy proxy;
+    private final AtomicBoolean warehouseLink = new AtomicBoolean(true);
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        proxied = Boolean.parseBoolean(initArgs.getOrDefault(PROXY, "false"));
+    }
+
+    /** Gives a test the switch of the network link to the warehouse (a field of type AtomicBoolean). */
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(warehouseLink, new TestInjector.MatchesType(AtomicBoolean.class));
+    }
 
     @Override
     public Map<String, String> start() {
         stack = Stack.up();
-        run = "it" + Long.toString(System.currentTimeMillis(), 36);
+        run = "it" + Long.toString(System.currentTimeMillis(), 36)
+                + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1296), 36);
         try {
             registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -67,7 +95,19 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         registry.start();
 
         Map<String, String> config = new HashMap<>();
-        config.put("quarkus.datasource.jdbc.url", stack.storePgJdbcUrl("warehouse"));
+
+        String jdbcUrl = stack.storePgJdbcUrl("warehouse");
+        if (proxied) {
+            try {
+                proxy = new TcpProxy(stack.get("CDC_STORE_PG_HOST"), Integer.parseInt(stack.get("CDC_STORE_PG_PORT")),
+                        warehouseLink);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            jdbcUrl = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse";
+            config.put("cdc.sink.retry-max-backoff", "1s");
+        }
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl);
         config.put("quarkus.datasource.username", stack.get("CDC_STORE_PG_USER"));
         config.put("quarkus.datasource.password", stack.get("CDC_STORE_PG_PASSWORD"));
         config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
@@ -75,6 +115,10 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         config.put("mp.messaging.incoming.changes.group.id", "warehouse-sink-" + run);
         config.put("cdc.sink.registry-url", "http://127.0.0.1:" + registry.getAddress().getPort());
         config.put("cdc.sink.retry-initial-backoff", "50ms");
+        // A warehouse-sink service running on the same stack also consumes validated.*: its tables for these topics
+        // land in it<run>_public, the ones under test in sinkit_it<run>_public.
+        config.put("cdc.sink.schema-prefix", SCHEMA_PREFIX);
+        config.put("cdc.sink.name", SINK);
         config.put("cdc.it.run", run);
         return config;
     }
@@ -103,6 +147,9 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         if (registry != null) {
             registry.stop(0);
         }
+        if (proxy != null) {
+            proxy.close();
+        }
         if (run == null) {
             return;
         }
@@ -116,8 +163,10 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         }
         try (Connection c = DriverManager.getConnection(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
                 stack.get("CDC_STORE_PG_PASSWORD")); Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA IF EXISTS \"" + run + "_public\" CASCADE");
-            st.execute("DELETE FROM cdc_sink.truncations WHERE target_schema = '" + run + "_public'");
+            for (String schema : List.of(SCHEMA_PREFIX + run + "_public", run + "_public")) {
+                st.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+                st.execute("DELETE FROM cdc_sink.truncations WHERE target_schema = '" + schema + "'");
+            }
         } catch (SQLException e) {
             System.err.println("could not drop the warehouse schema of test run " + run + ": " + e);
         }

@@ -32,6 +32,8 @@ class WarehouseSqlTest {
         TableNames n = TableNames.of(new TableRef("inventory", "public", "customers"), "_history");
         assertThat(n.currentSql()).isEqualTo("\"inventory_public\".\"customers\"");
         assertThat(n.historySql()).isEqualTo("\"inventory_public\".\"customers_history\"");
+        assertThat(TableNames.of(new TableRef("inventory", "public", "customers"), "dev_", "_history").currentSql())
+                .isEqualTo("\"dev_inventory_public\".\"customers\"");
     }
 
     @Test
