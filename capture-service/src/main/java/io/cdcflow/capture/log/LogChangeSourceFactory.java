@@ -7,11 +7,18 @@ import io.cdcflow.capture.publish.KafkaChangePublisher;
 import io.cdcflow.capture.source.CaptureMetrics;
 import io.cdcflow.capture.source.ChangeSource;
 import io.cdcflow.capture.source.ChangeSourceFactory;
+import io.cdcflow.capture.config.DatabaseKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /** Creates {@link LogChangeSource}s, checking their configuration first. */
@@ -23,11 +30,15 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
     private final CaptureConfig config;
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
+    private final MeterRegistry meters;
+    private final Map<String, PostgresSlotLag> slotLags = new ConcurrentHashMap<>();
 
-    LogChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics) {
+    LogChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics,
+                           MeterRegistry meters) {
         this.config = config;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.meters = meters;
     }
 
     @Override
@@ -52,9 +63,17 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
             throw new UncheckedIOException("cdc.capture.state-dir: cannot create " + config.stateDir(), e);
         }
         try {
-            return new LogChangeSource(name, DebeziumProperties.forSource(name, source, config.stateDir()), publisher, metrics);
+            Properties properties = DebeziumProperties.forSource(name, source, config.stateDir());
+            if (source.kind() == DatabaseKind.postgresql) {
+                slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
+            }
+            return new LogChangeSource(name, properties, publisher, metrics);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(prefix + "kind: " + e.getMessage(), e);
         }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        slotLags.values().forEach(PostgresSlotLag::close);
     }
 }

@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = PostgresSourceResource.class, restrictToAnnotatedClass = true)
 class PostgresLogCaptureIT {
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @Test
     void everyCommittedChangeArrivesOnceInCommitOrder() throws Exception {
         try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
@@ -71,6 +74,16 @@ class PostgresLogCaptureIT {
         assertThat(delete.before().get("name").asText()).isEqualTo("two");
         assertThat(delete.after()).isNull();
         assertThat(delete.table().qualifiedName()).isEqualTo("itpg.capture_it.items");
+
+        // The slot's WAL lag is measured against the real server: a reading (>= 0) within its 15 s period.
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        double lag = -1;
+        while (lag < 0 && System.nanoTime() < end) {
+            var gauge = meters.find("cdc.capture.slot.lag.bytes").tag("source", PostgresSourceResource.SOURCE).gauge();
+            lag = gauge == null ? -1 : gauge.value();
+            Thread.sleep(500);
+        }
+        assertThat(lag).isGreaterThanOrEqualTo(0);
 
         Envelope withSchema = ChangeEventSerde.readValue(records.get(0).value());
         JsonNode schema = withSchema.connectSchema();
