@@ -19,6 +19,11 @@ public final class Services {
         Scripts.run(command("up", names), Scripts.LONG, Stack.up().env());
     }
 
+    /** Kills the named services with SIGKILL, as a crash would: no shutdown hook, no final offset commit. */
+    public static void kill(String... names) {
+        Scripts.run(command("kill", names), Scripts.QUICK);
+    }
+
     /** Stops the named services (all when none is named). */
     public static void down(String... names) {
         Scripts.run(command("down", names), Scripts.QUICK);
