@@ -86,12 +86,16 @@ rootLogger.appenderRef.err.ref = ERR
 PROPS
 }
 
+kafka_fetch() {
+  stack_fetch kafka "$STACK_REPO/bin/lib/stack-artifacts/kafka/pom.xml" "$(kafka_libs)" \
+    dependency:copy-dependencies -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime
+}
+
 kafka_prepare() {
   local log cluster_id
   log=$(stack_log kafka)
   kafka_java >/dev/null || { echo "no JDK 17 or newer found for Kafka (install openjdk-17-jre-headless)" >>"$log"; return 1; }
-  stack_fetch kafka "$STACK_REPO/bin/lib/stack-artifacts/kafka/pom.xml" "$(kafka_libs)" \
-    dependency:copy-dependencies -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime || return 1
+  kafka_fetch || return 1
   kafka_write_conf
   mkdir -p "$STACK_HOME/data/kafka"
   if [ ! -s "$STACK_HOME/data/kafka/meta.properties" ]; then
@@ -118,4 +122,10 @@ kafka_ping() {
 }
 
 kafka_provision() { :; }
-kafka_check() { kafka_ping; }
+# A broker already answering on the port (say, started from another checkout's work folder) counts as up; asking
+# it needs the Kafka jars, so fetch them first when this work folder has none yet.
+kafka_check() {
+  port_open "$KAFKA_PORT" || return 1
+  kafka_fetch >/dev/null 2>&1 || return 1
+  kafka_ping
+}
