@@ -56,7 +56,8 @@ public class CacheSinkConfigValidator {
         }
         CacheSinkConfig.Redis r = c.redis();
         if (!PREFIX.matcher(r.keyPrefix()).matches()) {
-            p.add("cdc.sink.redis.key-prefix: must be non-empty and contain no whitespace, was '" + r.keyPrefix() + "'");
+            p.add("cdc.sink.redis.key-prefix: must be non-empty and contain no whitespace, was '"
+                    + r.keyPrefix() + "'");
         }
         if (r.tombstoneTtl().isNegative()) {
             p.add("cdc.sink.redis.tombstone-ttl: must not be negative (0 keeps tombstones for ever)");
@@ -66,7 +67,8 @@ public class CacheSinkConfigValidator {
         checkTables(p, "cdc.sink.redis.row-ttl", r.rowTtl());
         r.rowTtl().forEach((table, ttl) -> {
             if (ttl.toMillis() < 1) {
-                p.add("cdc.sink.redis.row-ttl.\"" + table + "\": must be at least 1ms (leave the table out for no expiry)");
+                p.add("cdc.sink.redis.row-ttl.\"" + table
+                        + "\": must be at least 1ms (leave the table out for no expiry)");
             }
         });
         checkTables(p, "cdc.sink.redis.fields", r.fields());

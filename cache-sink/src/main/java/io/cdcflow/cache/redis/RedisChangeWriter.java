@@ -155,7 +155,8 @@ public class RedisChangeWriter implements ChangeWriter {
                 return null;
             }
             case RedisReply.Unavailable u -> throw new StoreUnavailableException(u.message());
-            case RedisReply.NoScript n -> throw new StoreUnavailableException("Redis keeps forgetting the apply script");
+            case RedisReply.NoScript n ->
+                    throw new StoreUnavailableException("Redis keeps forgetting the apply script");
         }
         long tombstoned = 0;
         String cursor = "0";
