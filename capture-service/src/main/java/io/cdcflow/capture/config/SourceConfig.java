@@ -54,4 +54,38 @@ public interface SourceConfig {
 
     /** Further Debezium connector properties, passed through as they are (e.g. {@code column.mask.with.12.chars}). */
     Map<String, String> debezium();
+
+    /** How long the trigger and timestamp strategies wait after a poll that found nothing new. */
+    @WithDefault("500ms")
+    Duration pollInterval();
+
+    /** The most changes (trigger) or rows per table (timestamp) read and published in one step. */
+    @WithDefault("1000")
+    int batchSize();
+
+    /** Where the trigger strategy keeps its change-log table: a schema (PostgreSQL, default {@code cdc}) or database (MySQL/MariaDB, default the source database). */
+    Optional<String> triggerSchema();
+
+    /** Install (idempotently) the change-log table and the triggers at start-up (trigger strategy); off when a DBA installs them. */
+    @WithDefault("true")
+    boolean triggerInstall();
+
+    /** Change-log rows older than this are deleted even if unpublished, bounding the table while capture is stopped (trigger strategy); logged as a loss. */
+    @WithDefault("7d")
+    Duration triggerMaxAge();
+
+    /** The column holding each row's last-modification time, kept current by the application (timestamp strategy). */
+    @WithDefault("updated_at")
+    String timestampColumn();
+
+    /** How far behind its watermark each poll looks again, for transactions that commit after a later timestamp was read (timestamp strategy). */
+    @WithDefault("5s")
+    Duration timestampOverlap();
+
+    /** Soft-delete column: a row where it is set is published as a delete (timestamp strategy); tables without it have no deletes. */
+    @WithDefault("deleted_at")
+    String timestampDeletedColumn();
+
+    /** Creation-time column: a row whose creation and modification times are equal is published as a create, others as updates (timestamp strategy). */
+    Optional<String> timestampCreatedColumn();
 }

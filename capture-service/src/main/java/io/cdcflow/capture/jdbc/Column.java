@@ -1,0 +1,13 @@
+package io.cdcflow.capture.jdbc;
+
+/**
+ * One column of a captured table.
+ *
+ * @param name     the column name as the catalog spells it
+ * @param type     the Connect type it is published with
+ * @param sqlType  the source's own type name, lower case (for dialect-specific image expressions)
+ * @param optional true when the column is nullable
+ * @param scale    the declared scale (decimals), 0 otherwise
+ */
+public record Column(String name, ColumnType type, String sqlType, boolean optional, int scale) {
+}

@@ -1,0 +1,134 @@
+package io.cdcflow.capture.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcflow.capture.publish.OutgoingChange;
+import io.cdcflow.model.Op;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+
+import java.util.Map;
+
+/**
+ * Builds the raw-topic records of one table for the trigger and timestamp strategies, in exactly the form the
+ * log strategy publishes: key = the primary-key columns as a bare JSON object, value = the Debezium envelope
+ * wrapped with its Kafka Connect schema (written by Connect's own JSON converter, decimals as numbers), topic
+ * {@code <source>.<schema or database>.<table>}. Row values come from JSON row images and are converted to
+ * the column's Connect type ({@link ConnectValues}).
+ */
+public final class TableEnvelopes {
+
+    private final String sourceName;
+    private final String connector;
+    private final String database;
+    private final boolean hasSchemas;
+    private final TableShape table;
+    private final String topic;
+    private final Schema rowSchema;
+    private final Schema keySchema;
+    private final Schema sourceSchema;
+    private final Schema envelopeSchema;
+    private final JsonConverter keyConverter = new JsonConverter();
+    private final JsonConverter valueConverter = new JsonConverter();
+
+    /**
+     * @param connector {@code trigger} or {@code timestamp}, written to {@code source.connector}
+     * @param database  the database name written to {@code source.db}
+     */
+    public TableEnvelopes(String sourceName, String connector, String database, SqlDialect dialect, TableShape table) {
+        this.sourceName = sourceName;
+        this.connector = connector;
+        this.database = database;
+        this.hasSchemas = dialect.hasSchemas();
+        this.table = table;
+        this.topic = sourceName + "." + table.id().namespace() + "." + table.id().table();
+        SchemaBuilder row = SchemaBuilder.struct().name(topic + ".Value").optional();
+        table.columns().forEach(c -> row.field(c.name(), ConnectValues.schema(c)));
+        this.rowSchema = row.build();
+        SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
+        table.keyColumns().forEach(c -> key.field(c.name(), ConnectValues.schema(c)));
+        this.keySchema = key.build();
+        this.sourceSchema = SchemaBuilder.struct().name("io.cdcflow.capture." + connector + ".Source")
+                .field("connector", Schema.STRING_SCHEMA)
+                .field("name", Schema.STRING_SCHEMA)
+                .field("ts_ms", Schema.INT64_SCHEMA)
+                .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("db", Schema.STRING_SCHEMA)
+                .field("schema", Schema.OPTIONAL_STRING_SCHEMA)
+                .field("table", Schema.STRING_SCHEMA)
+                .field("seq", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
+                .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+                .build();
+        this.envelopeSchema = SchemaBuilder.struct().name(topic + ".Envelope").version(1)
+                .field("before", rowSchema)
+                .field("after", rowSchema)
+                .field("source", sourceSchema)
+                .field("op", Schema.STRING_SCHEMA)
+                .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+                .build();
+        keyConverter.configure(Map.of("schemas.enable", "false", "decimal.format", "NUMERIC"), true);
+        valueConverter.configure(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), false);
+    }
+
+    /** The table these records are about. */
+    public TableShape table() {
+        return table;
+    }
+
+    /** The raw topic of the table. */
+    public String topic() {
+        return topic;
+    }
+
+    /**
+     * One change as a record to publish.
+     *
+     * @param before     the row image before the change (JSON object from the database), or null
+     * @param after      the row image after the change, or null for deletes
+     * @param sourceTsMs when the change happened at the source, epoch milliseconds
+     * @param position   {@code source.seq} (trigger) or {@code source.ts_us} (timestamp), by connector
+     * @param txId       the source transaction id, or null when unknown
+     */
+    public OutgoingChange change(Op op, JsonNode before, JsonNode after, long sourceTsMs, long position, Long txId) {
+        JsonNode keyImage = after != null ? after : before;
+        Struct source = new Struct(sourceSchema)
+                .put("connector", connector)
+                .put("name", sourceName)
+                .put("ts_ms", sourceTsMs)
+                .put("snapshot", "false")
+                .put("db", database)
+                .put("schema", hasSchemas ? table.id().namespace() : null)
+                .put("table", table.id().table())
+                .put("txId", txId);
+        source.put(connector.equals("trigger") ? "seq" : "ts_us", position);
+        Struct envelope = new Struct(envelopeSchema)
+                .put("before", row(before))
+                .put("after", row(after))
+                .put("source", source)
+                .put("op", op.code())
+                .put("ts_ms", System.currentTimeMillis());
+        Struct key = new Struct(keySchema);
+        table.keyColumns().forEach(c -> key.put(c.name(), ConnectValues.value(c, keyImage.get(c.name()))));
+        byte[] keyBytes = keyConverter.fromConnectData(topic, keySchema, key);
+        byte[] valueBytes = valueConverter.fromConnectData(topic, envelopeSchema, envelope);
+        return new OutgoingChange(topic, keyBytes, valueBytes, table.id().qualifiedName(), op.code(), sourceTsMs);
+    }
+
+    /** The key columns of an image as compact JSON, for deduplication. */
+    public byte[] key(JsonNode image) {
+        Struct key = new Struct(keySchema);
+        table.keyColumns().forEach(c -> key.put(c.name(), ConnectValues.value(c, image.get(c.name()))));
+        return keyConverter.fromConnectData(topic, keySchema, key);
+    }
+
+    private Struct row(JsonNode image) {
+        if (image == null || image.isNull()) {
+            return null;
+        }
+        Struct s = new Struct(rowSchema);
+        table.columns().forEach(c -> s.put(c.name(), ConnectValues.value(c, image.get(c.name()))));
+        return s;
+    }
+}

@@ -1,0 +1,178 @@
+package io.cdcflow.capture.trigger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcflow.capture.jdbc.PostgresDialect;
+import io.cdcflow.capture.jdbc.TableId;
+import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.model.Json;
+import io.cdcflow.model.Op;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The PostgreSQL change log: a table and a PL/pgSQL trigger function in one schema ({@code cdc} by default),
+ * and an AFTER INSERT OR UPDATE OR DELETE row trigger {@code cdcflow_capture} per table that records
+ * {@code to_jsonb(OLD)}/{@code to_jsonb(NEW)}, the transaction id and the time. An UPDATE whose new row renders
+ * exactly as the old one is not recorded (text comparison, so it also works for types without equality, e.g. json).
+ */
+public record PostgresChangeLog(PostgresDialect dialect, String schema) implements ChangeLog {
+
+    /** The name of the trigger on every captured table. */
+    public static final String TRIGGER = "cdcflow_capture";
+    /** The name of the trigger function. */
+    public static final String FUNCTION = "cdcflow_capture_change";
+
+    private String log() {
+        return dialect.quote(schema) + "." + dialect.quote(TABLE);
+    }
+
+    private String function() {
+        return dialect.quote(schema) + "." + dialect.quote(FUNCTION);
+    }
+
+    /** The DDL that creates the change-log table and the trigger function, idempotently. */
+    List<String> installStatements() {
+        return List.of(
+                "CREATE SCHEMA IF NOT EXISTS " + dialect.quote(schema),
+                "CREATE TABLE IF NOT EXISTS " + log() + " ("
+                        + "seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                        + "txid xid8 NOT NULL DEFAULT pg_current_xact_id(), "
+                        + "schema_name text NOT NULL, table_name text NOT NULL, op char(1) NOT NULL, "
+                        + "before_image jsonb, after_image jsonb, "
+                        + "changed_at timestamptz NOT NULL DEFAULT clock_timestamp())",
+                "CREATE INDEX IF NOT EXISTS " + dialect.quote(TABLE + "_changed_at") + " ON " + log() + " (changed_at)",
+                "CREATE OR REPLACE FUNCTION " + function() + "() RETURNS trigger LANGUAGE plpgsql AS $cdcflow$\n"
+                        + "BEGIN\n"
+                        + "  IF TG_OP = 'UPDATE' AND OLD::text IS NOT DISTINCT FROM NEW::text THEN RETURN NULL; END IF;\n"
+                        + "  INSERT INTO " + log() + " (schema_name, table_name, op, before_image, after_image)\n"
+                        + "  VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME,\n"
+                        + "          CASE TG_OP WHEN 'INSERT' THEN 'c' WHEN 'UPDATE' THEN 'u' ELSE 'd' END,\n"
+                        + "          CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END,\n"
+                        + "          CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END);\n"
+                        + "  RETURN NULL;\n"
+                        + "END\n$cdcflow$");
+    }
+
+    /** The DDL that (re)creates the trigger of one table. */
+    String triggerStatement(TableId table) {
+        return "CREATE OR REPLACE TRIGGER " + dialect.quote(TRIGGER) + " AFTER INSERT OR UPDATE OR DELETE ON "
+                + dialect.qualified(table) + " FOR EACH ROW EXECUTE FUNCTION " + function() + "()";
+    }
+
+    @Override
+    public void install(Connection c, List<TableShape> tables) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            // Two capturers installing at once would race on CREATE OR REPLACE FUNCTION; serialize them.
+            s.execute("SELECT pg_advisory_xact_lock(hashtext('cdcflow.trigger.install'))");
+            for (String ddl : installStatements()) {
+                s.execute(ddl);
+            }
+            for (TableShape t : tables) {
+                s.execute(triggerStatement(t.id()));
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    @Override
+    public void uninstall(Connection c, List<TableId> tables, boolean dropChangeLog) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (TableId t : tables) {
+                s.execute("DROP TRIGGER IF EXISTS " + dialect.quote(TRIGGER) + " ON " + dialect.qualified(t));
+            }
+            if (dropChangeLog) {
+                s.execute("DROP FUNCTION IF EXISTS " + function() + "() CASCADE");
+                s.execute("DROP TABLE IF EXISTS " + log());
+            }
+        }
+    }
+
+    @Override
+    public boolean installed(Connection c, List<TableId> tables) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger g "
+                + "JOIN pg_class r ON r.oid = g.tgrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "WHERE g.tgname = ? AND n.nspname = ? AND r.relname = ?")) {
+            for (TableId t : tables) {
+                ps.setString(1, TRIGGER);
+                ps.setString(2, t.namespace());
+                ps.setString(3, t.table());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The query reading the oldest changes of the captured tables. */
+    String readStatement() {
+        return "SELECT seq, txid::text, schema_name, table_name, op, before_image::text, after_image::text, "
+                + "(extract(epoch FROM changed_at) * 1000)::bigint FROM " + log()
+                + " WHERE schema_name || '.' || table_name = ANY (?) ORDER BY seq LIMIT ?";
+    }
+
+    @Override
+    public List<LoggedChange> read(Connection c, List<TableId> tables, int limit) throws SQLException {
+        List<LoggedChange> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(readStatement())) {
+            Array names = c.createArrayOf("text", tables.stream().map(TableId::qualifiedName).toArray());
+            ps.setArray(1, names);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LoggedChange(rs.getLong(1), Long.parseLong(rs.getString(2)),
+                            new TableId(rs.getString(3), rs.getString(4)), Op.fromCode(rs.getString(5).trim()),
+                            image(rs.getString(6)), image(rs.getString(7)), rs.getLong(8)));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int delete(Connection c, List<Long> seqs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + log() + " WHERE seq = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", seqs.toArray()));
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public int expire(Connection c, Duration maxAge) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + log()
+                + " WHERE changed_at < clock_timestamp() - ?::bigint * interval '1 millisecond'")) {
+            ps.setLong(1, maxAge.toMillis());
+            return ps.executeUpdate();
+        }
+    }
+
+    static JsonNode image(String json) throws SQLException {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a change-log image is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

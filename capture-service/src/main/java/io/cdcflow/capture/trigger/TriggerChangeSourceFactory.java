@@ -1,0 +1,70 @@
+package io.cdcflow.capture.trigger;
+
+import io.cdcflow.capture.config.CaptureStrategy;
+import io.cdcflow.capture.config.DatabaseKind;
+import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.jdbc.JdbcSource;
+import io.cdcflow.capture.jdbc.JdbcSources;
+import io.cdcflow.capture.jdbc.TableId;
+import io.cdcflow.capture.publish.KafkaChangePublisher;
+import io.cdcflow.capture.source.CaptureMetrics;
+import io.cdcflow.capture.source.ChangeSource;
+import io.cdcflow.capture.source.ChangeSourceFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Creates {@link TriggerChangeSource}s. The first creation of a source checks its configuration and its tables
+ * against the database (missing table, no primary key), failing start-up with the property named; restarts
+ * after a failure skip the database check (the source re-reads the tables when it runs).
+ */
+@ApplicationScoped
+public class TriggerChangeSourceFactory implements ChangeSourceFactory {
+
+    private final KafkaChangePublisher publisher;
+    private final CaptureMetrics metrics;
+    private final Set<String> checked = ConcurrentHashMap.newKeySet();
+
+    TriggerChangeSourceFactory(KafkaChangePublisher publisher, CaptureMetrics metrics) {
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CaptureStrategy strategy() {
+        return CaptureStrategy.trigger;
+    }
+
+    @Override
+    public ChangeSource create(String name, SourceConfig config) {
+        JdbcSource source = JdbcSources.from(name, config);
+        String namespace = config.triggerSchema().orElse(config.kind() == DatabaseKind.postgresql ? "cdc" : config.database());
+        try {
+            TableId.requireIdentifier(namespace);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(JdbcSources.prefix(name) + "trigger-schema: " + e.getMessage(), e);
+        }
+        if (config.triggerMaxAge().isNegative() || config.triggerMaxAge().isZero()) {
+            throw new IllegalArgumentException(JdbcSources.prefix(name) + "trigger-max-age must be positive");
+        }
+        if (checked.add(name)) {
+            JdbcSources.checkTables(source, shape -> {
+                if (config.kind() != DatabaseKind.postgresql) {
+                    try {
+                        MariaDbChangeLog.triggerName(shape.id(), "_ai");
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(JdbcSources.prefix(name) + "tables: " + e.getMessage(), e);
+                    }
+                }
+            });
+        }
+        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), namespace), config.triggerInstall(),
+                config.triggerMaxAge(), batch -> {
+                    long started = System.currentTimeMillis();
+                    publisher.publish(batch);
+                    metrics.published(name, batch, started);
+                });
+    }
+}
