@@ -1,0 +1,212 @@
+package io.cdcflow.capture.timestamp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcflow.capture.jdbc.BatchPublisher;
+import io.cdcflow.capture.jdbc.Column;
+import io.cdcflow.capture.jdbc.JdbcSource;
+import io.cdcflow.capture.jdbc.TableEnvelopes;
+import io.cdcflow.capture.jdbc.TableId;
+import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.publish.OutgoingChange;
+import io.cdcflow.capture.source.ChangeSource;
+import io.cdcflow.model.Json;
+import io.cdcflow.model.Op;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Timestamp-based capture: polls each table for rows whose modification time is at or after its watermark
+ * minus an overlap window, with keyset pagination on {@code (timestamp, primary key)}, and publishes each row
+ * as a change positioned at its timestamp in epoch microseconds ({@code source.ts_us}).
+ *
+ * <p><b>Late commits.</b> A transaction can stamp a row at T and commit after rows stamped later were read and
+ * the watermark moved past T. Every poll therefore re-reads from {@code watermark - overlap}, and skips the
+ * (timestamp, key) pairs it already published in that window; a row committed less than {@code overlap} after
+ * its timestamp is found, one committed later is missed (say so; choose the overlap above the longest
+ * transaction). Rows sharing a timestamp are ordered by key, so pagination neither skips nor repeats them.
+ *
+ * <p><b>What it cannot see.</b> Hard deletes (the row is gone, use soft deletes: a set {@code deleted_at}
+ * becomes a delete event whose {@code before} is the row), and intermediate states between two polls (only the
+ * latest state of a row is published). Without a creation-time column inserts are published as updates.
+ *
+ * <p><b>State.</b> Kept by {@link WatermarkStore}, saved after each batch Kafka acknowledged; a crash in between
+ * re-publishes that batch with the same positions (exact re-deliveries).
+ *
+ * <p>Lifecycle: created by {@link TimestampChangeSourceFactory}; {@link #run()} connects, reads the tables'
+ * shapes and the stored state, then polls every table until {@link #close()}.
+ */
+public final class TimestampChangeSource implements ChangeSource {
+
+    private static final Logger LOG = Logger.getLogger(TimestampChangeSource.class);
+
+    /**
+     * The columns one table is polled by.
+     *
+     * @param timestamp the modification-time column
+     * @param deleted   the soft-delete column, when the table has it
+     * @param created   the creation-time column, when configured
+     */
+    public record Columns(String timestamp, String deleted, Optional<String> created) {
+    }
+
+    private final JdbcSource source;
+    private final Columns columns;
+    private final long overlapUs;
+    private final WatermarkStore store;
+    private final BatchPublisher publisher;
+    private volatile boolean closed;
+    private volatile boolean capturing;
+
+    public TimestampChangeSource(JdbcSource source, Columns columns, Duration overlap, WatermarkStore store,
+                                 BatchPublisher publisher) {
+        this.source = source;
+        this.columns = columns;
+        this.overlapUs = overlap.toNanos() / 1000;
+        this.store = store;
+        this.publisher = publisher;
+    }
+
+    @Override
+    public String name() {
+        return source.name();
+    }
+
+    @Override
+    public boolean capturing() {
+        return capturing;
+    }
+
+    private record Polled(TableShape shape, TableEnvelopes envelopes, TimestampQuery query, Column timestamp,
+                          Optional<Column> deleted, Optional<Column> created) {
+    }
+
+    @Override
+    public void run() throws Exception {
+        try (Connection c = source.connect()) {
+            List<Polled> tables = new ArrayList<>();
+            for (TableId id : source.tables()) {
+                TableShape shape = TableShape.read(c, source.dialect(), id);
+                Column ts = shape.column(columns.timestamp()).orElseThrow(() -> new IllegalStateException(
+                        "table " + id + " has no column " + columns.timestamp()));
+                tables.add(new Polled(shape, new TableEnvelopes(source.name(), "timestamp", source.database(),
+                        source.dialect(), shape), TimestampQuery.of(source.dialect(), shape, ts), ts,
+                        shape.column(columns.deleted()), columns.created().flatMap(shape::column)));
+            }
+            Map<String, WatermarkStore.TableWatermark> state = new HashMap<>(store.load());
+            LOG.infof("source %s: polling %s by %s, resuming at %s", source.name(), source.tables(), columns.timestamp(), state);
+            capturing = true;
+            while (!closed) {
+                int read = 0;
+                for (Polled t : tables) {
+                    read += poll(c, t, state);
+                }
+                if (read == 0) {
+                    pause();
+                }
+            }
+        } finally {
+            capturing = false;
+        }
+    }
+
+    /** Polls one table from its watermark minus the overlap to its newest row; returns how many rows were new. */
+    private int poll(Connection c, Polled t, Map<String, WatermarkStore.TableWatermark> state) throws Exception {
+        String name = t.shape().id().qualifiedName();
+        WatermarkStore.TableWatermark w = state.getOrDefault(name, new WatermarkStore.TableWatermark(0, Set.of()));
+        long watermark = w.watermarkUs();
+        Set<String> published = new HashSet<>(w.published());
+        long fromUs = Math.max(0, watermark - overlapUs);
+        Object[] cursor = null;
+        int fresh = 0;
+        int keys = t.shape().primaryKey().size();
+        while (!closed) {
+            List<OutgoingChange> batch = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            int rows = 0;
+            try (PreparedStatement ps = c.prepareStatement(cursor == null ? t.query().first() : t.query().next())) {
+                int i = 1;
+                if (cursor == null) {
+                    ps.setLong(i++, fromUs);
+                } else {
+                    for (Object v : cursor) {
+                        if (i == 1) {
+                            ps.setLong(i++, (Long) v);
+                        } else {
+                            ps.setObject(i++, v);
+                        }
+                    }
+                }
+                ps.setInt(i, source.batchSize());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows++;
+                        long tsUs = rs.getLong(1);
+                        JsonNode image = Json.mapper().readTree(rs.getString(2));
+                        cursor = new Object[keys + 1];
+                        cursor[0] = tsUs;
+                        for (int k = 0; k < keys; k++) {
+                            cursor[k + 1] = rs.getObject(3 + k);
+                        }
+                        String id = tsUs + "|" + new String(t.envelopes().key(image), StandardCharsets.UTF_8);
+                        if (published.contains(id)) {
+                            continue;
+                        }
+                        batch.add(change(t, image, tsUs));
+                        ids.add(id);
+                        watermark = Math.max(watermark, tsUs);
+                    }
+                }
+            }
+            if (!batch.isEmpty()) {
+                publisher.publish(batch);
+                published.addAll(ids);
+                long floor = watermark - overlapUs;
+                published.removeIf(p -> Long.parseLong(p.substring(0, p.indexOf('|'))) < floor);
+                state.put(name, new WatermarkStore.TableWatermark(watermark, Set.copyOf(published)));
+                store.save(state);
+                fresh += batch.size();
+            }
+            if (rows < source.batchSize()) {
+                break;
+            }
+        }
+        return fresh;
+    }
+
+    private OutgoingChange change(Polled t, JsonNode image, long tsUs) {
+        long tsMs = Math.floorDiv(tsUs, 1000);
+        if (t.deleted().isPresent()) {
+            JsonNode d = image.get(t.deleted().get().name());
+            if (d != null && !d.isNull()) {
+                return t.envelopes().change(Op.DELETE, image, null, tsMs, tsUs, null);
+            }
+        }
+        Op op = t.created().map(cr -> image.get(cr.name()))
+                .filter(v -> v.equals(image.get(t.timestamp().name()))).isPresent() ? Op.CREATE : Op.UPDATE;
+        return t.envelopes().change(op, null, image, tsMs, tsUs, null);
+    }
+
+    private void pause() throws InterruptedException {
+        long end = System.nanoTime() + source.pollInterval().toNanos();
+        while (!closed && System.nanoTime() < end) {
+            Thread.sleep(Math.min(50, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

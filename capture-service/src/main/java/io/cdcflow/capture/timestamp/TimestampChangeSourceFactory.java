@@ -1,0 +1,89 @@
+package io.cdcflow.capture.timestamp;
+
+import io.cdcflow.capture.config.CaptureConfig;
+import io.cdcflow.capture.config.CaptureStrategy;
+import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.jdbc.ColumnType;
+import io.cdcflow.capture.jdbc.JdbcSource;
+import io.cdcflow.capture.jdbc.JdbcSources;
+import io.cdcflow.capture.jdbc.TableId;
+import io.cdcflow.capture.publish.KafkaChangePublisher;
+import io.cdcflow.capture.source.CaptureMetrics;
+import io.cdcflow.capture.source.ChangeSource;
+import io.cdcflow.capture.source.ChangeSourceFactory;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Creates {@link TimestampChangeSource}s. The first creation of a source checks its tables against the database
+ * (missing table, no primary key, timestamp or creation column missing or not a timestamp), failing start-up
+ * with the property named, and logs once what this strategy cannot see.
+ */
+@ApplicationScoped
+public class TimestampChangeSourceFactory implements ChangeSourceFactory {
+
+    private static final Logger LOG = Logger.getLogger(TimestampChangeSourceFactory.class);
+
+    private final CaptureConfig config;
+    private final KafkaChangePublisher publisher;
+    private final CaptureMetrics metrics;
+    private final Set<String> checked = ConcurrentHashMap.newKeySet();
+
+    TimestampChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics) {
+        this.config = config;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public CaptureStrategy strategy() {
+        return CaptureStrategy.timestamp;
+    }
+
+    @Override
+    public ChangeSource create(String name, SourceConfig source) {
+        String prefix = JdbcSources.prefix(name);
+        JdbcSource jdbc = JdbcSources.from(name, source);
+        requireIdentifier(prefix + "timestamp-column", source.timestampColumn());
+        requireIdentifier(prefix + "timestamp-deleted-column", source.timestampDeletedColumn());
+        source.timestampCreatedColumn().ifPresent(c -> requireIdentifier(prefix + "timestamp-created-column", c));
+        if (source.timestampOverlap().isNegative()) {
+            throw new IllegalArgumentException(prefix + "timestamp-overlap must not be negative");
+        }
+        if (checked.add(name)) {
+            JdbcSources.checkTables(jdbc, shape -> {
+                var ts = shape.column(source.timestampColumn()).orElseThrow(() -> new IllegalArgumentException(
+                        prefix + "timestamp-column: table " + shape.id() + " has no column " + source.timestampColumn()));
+                if (ts.type() != ColumnType.TIMESTAMP && ts.type() != ColumnType.TIMESTAMPTZ) {
+                    throw new IllegalArgumentException(prefix + "timestamp-column: " + shape.id() + "." + ts.name()
+                            + " is a " + ts.sqlType() + ", not a timestamp");
+                }
+                source.timestampCreatedColumn().ifPresent(c -> shape.column(c).orElseThrow(() -> new IllegalArgumentException(
+                        prefix + "timestamp-created-column: table " + shape.id() + " has no column " + c)));
+            });
+            LOG.infof("source %s (timestamp strategy) cannot see hard deletes (a deleted row leaves nothing to poll: "
+                    + "set %s instead), intermediate states between two polls (only a row's latest state is published), "
+                    + "rows whose transaction commits more than %s after their %s value, nor changes that do not "
+                    + "update %s", name, source.timestampDeletedColumn(), source.timestampOverlap(),
+                    source.timestampColumn(), source.timestampColumn());
+        }
+        return new TimestampChangeSource(jdbc, new TimestampChangeSource.Columns(source.timestampColumn(),
+                source.timestampDeletedColumn(), source.timestampCreatedColumn()), source.timestampOverlap(),
+                new WatermarkStore(config.stateDir(), name), batch -> {
+                    long started = System.currentTimeMillis();
+                    publisher.publish(batch);
+                    metrics.published(name, batch, started);
+                });
+    }
+
+    private static void requireIdentifier(String property, String value) {
+        try {
+            TableId.requireIdentifier(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.cdcflow.capture.timestamp;
+
+import io.cdcflow.capture.jdbc.JdbcSource;
+import io.cdcflow.capture.jdbc.JdbcSources;
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
+import io.cdcflow.capture.jdbc.PostgresDialect;
+import io.cdcflow.capture.jdbc.SourceThread;
+import io.cdcflow.capture.jdbc.TableId;
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.Op;
+import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static io.cdcflow.capture.jdbc.KafkaTestSupport.eventsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Timestamp-based capture from the stack's real source PostgreSQL into its real Kafka: inserts (one transaction
+ * sharing a timestamp), updates and soft deletes arrive once with their images; a row whose transaction commits
+ * after later rows were captured is found through the overlap window; a restarted source resumes from its
+ * stored watermark without loss or repeats; bad tables fail the check with the property named.
+ */
+class PostgresTimestampCaptureIT {
+
+    static final String SCHEMA = "capture_ts";
+    static final String SOURCE = "itts";
+    static StackEndpoints stack;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        stack = Stack.up();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            s.execute("CREATE SCHEMA " + SCHEMA);
+            for (String t : List.of("basic", "late", "restart")) {
+                s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), "
+                        + "created_at timestamptz NOT NULL DEFAULT clock_timestamp(), updated_at timestamptz NOT NULL, deleted_at timestamptz)");
+            }
+            s.execute("CREATE TABLE " + SCHEMA + ".nokey (id bigint, updated_at timestamptz)");
+        }
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"));
+    }
+
+    static String topic(String table) {
+        return SOURCE + "." + SCHEMA + "." + table;
+    }
+
+    static Connection connect() throws Exception {
+        return DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"), stack.get("CDC_SOURCE_PG_PASSWORD"));
+    }
+
+    static JdbcSource source(String table) {
+        return new JdbcSource(SOURCE, new PostgresDialect(), stack.get("CDC_SOURCE_PG_HOST"),
+                Integer.parseInt(stack.get("CDC_SOURCE_PG_PORT")), stack.get("CDC_SOURCE_PG_DB"),
+                stack.get("CDC_SOURCE_PG_USER"), stack.get("CDC_SOURCE_PG_PASSWORD"),
+                List.of(new TableId(SCHEMA, table)), Duration.ofMillis(100), 2);
+    }
+
+    static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
+        return new TimestampChangeSource(source(table), new TimestampChangeSource.Columns("updated_at", "deleted_at",
+                Optional.of("created_at")), Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), kafka.publisher());
+    }
+
+    @Test
+    void insertsUpdatesAndSoftDeletesArriveOnceWithTheirImages() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("basic"));
+             SourceThread run = new SourceThread(timestamp("basic", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection c = connect(); Statement s = c.createStatement()) {
+            // One transaction: the three rows share updated_at = now(), so only the key orders them.
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO capture_ts.basic (id, name, price, created_at, updated_at) VALUES "
+                    + "(1, 'one', 1.10, now(), now()), (2, 'two', 2.00, now(), now()), (3, 'three', 3.30, now(), now())");
+            c.commit();
+            reader.await(3);
+            s.execute("UPDATE capture_ts.basic SET name = 'uno', price = 11.05, updated_at = clock_timestamp() WHERE id = 1");
+            c.commit();
+            s.execute("UPDATE capture_ts.basic SET deleted_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = 2");
+            c.commit();
+
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
+            assertThat(records).hasSize(5);
+            List<ChangeEvent> one = eventsOf(records, "{\"id\":1}");
+            assertThat(one).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.UPDATE);
+            assertThat(one.get(0).after().get("price").decimalValue()).isEqualByComparingTo("1.10");
+            assertThat(one.get(1).after().get("name").asText()).isEqualTo("uno");
+            assertThat(one.get(1).after().get("price").decimalValue()).isEqualByComparingTo("11.05");
+            assertThat(one.get(1).position().isNewerThan(one.get(0).position())).isTrue();
+            assertThat(one.get(0).source().connector()).isEqualTo("timestamp");
+            assertThat(one.get(0).table().qualifiedName()).isEqualTo("itts.capture_ts.basic");
+            List<ChangeEvent> two = eventsOf(records, "{\"id\":2}");
+            assertThat(two).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.DELETE);
+            assertThat(two.get(1).before().get("name").asText()).isEqualTo("two");
+            assertThat(two.get(1).after()).isNull();
+            assertThat(eventsOf(records, "{\"id\":3}")).extracting(ChangeEvent::op).containsExactly(Op.CREATE);
+            assertThat(eventsOf(records, "{\"id\":3}").getFirst().position()).isEqualTo(one.get(0).position());
+        }
+    }
+
+    @Test
+    void aRowCommittedAfterLaterRowsWereCapturedIsFoundInTheOverlapWindow() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("late"));
+             SourceThread run = new SourceThread(timestamp("late", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection slow = connect(); Statement sslow = slow.createStatement();
+             Connection fast = connect(); Statement sfast = fast.createStatement()) {
+            slow.setAutoCommit(false);
+            sslow.execute("INSERT INTO capture_ts.late (id, name, updated_at) VALUES (10, 'slow', clock_timestamp())");
+            Thread.sleep(50);
+            sfast.execute("INSERT INTO capture_ts.late (id, name, updated_at) VALUES (11, 'fast', clock_timestamp())");
+            assertThat(reader.await(1)).extracting(r -> new String(r.key())).containsExactly("{\"id\":11}");
+            slow.commit();
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(2);
+            assertThat(records).hasSize(2);
+            assertThat(eventsOf(records, "{\"id\":10}").getFirst().position())
+                    .isLessThan(eventsOf(records, "{\"id\":11}").getFirst().position());
+        }
+    }
+
+    @Test
+    void aRestartedSourceResumesFromItsStoredWatermark() throws Exception {
+        Path state = Files.createTempDirectory("ts-it");
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("restart"));
+             Connection c = connect(); Statement s = c.createStatement()) {
+            try (SourceThread first = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
+                s.execute("INSERT INTO capture_ts.restart (id, name, updated_at) VALUES (20, 'a', clock_timestamp()), (21, 'b', clock_timestamp())");
+                reader.await(2);
+            }
+            s.execute("INSERT INTO capture_ts.restart (id, name, updated_at) VALUES (22, 'c', clock_timestamp())");
+            s.execute("UPDATE capture_ts.restart SET name = 'a2', updated_at = clock_timestamp() WHERE id = 20");
+            try (SourceThread second = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
+                List<ConsumerRecord<byte[], byte[]>> records = reader.await(4);
+                // Within the overlap window, what the first run published is not published again.
+                assertThat(records).hasSize(4);
+                assertThat(eventsOf(records, "{\"id\":20}")).extracting(e -> e.after().get("name").asText()).containsExactly("a", "a2");
+                assertThat(eventsOf(records, "{\"id\":22}")).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void tablesThatCannotBeCapturedFailTheCheckNamingTheProperty() {
+        assertThatThrownBy(() -> JdbcSources.checkTables(source("missing"), t -> { }))
+                .hasMessageContaining("cdc.capture.sources.itts.tables").hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> JdbcSources.checkTables(source("nokey"), t -> { }))
+                .hasMessageContaining("cdc.capture.sources.itts.tables").hasMessageContaining("no primary key");
+    }
+}
