@@ -39,8 +39,6 @@ public enum ColumnType {
         switch (name) {
             case "bool", "boolean" -> { return BOOLEAN; }
             case "timestamptz" -> { return TIMESTAMPTZ; }
-            // MySQL/MariaDB TIMESTAMP is an instant (stored in UTC); DATETIME is a local date-time.
-            case "timestamp" -> { return jdbcType == Types.TIMESTAMP_WITH_TIMEZONE ? TIMESTAMPTZ : TIMESTAMP; }
             case "json", "jsonb" -> { return JSON; }
             case "uuid" -> { return UUID; }
             case "_text", "_varchar", "_bpchar" -> { return STRING_ARRAY; }

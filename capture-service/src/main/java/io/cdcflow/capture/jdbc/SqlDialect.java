@@ -50,6 +50,11 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
      */
     String rowImage(TableShape table, String rowRef);
 
+    /** The Connect type of a column from its JDBC metadata ({@link ColumnType#of}, adjusted where the dialect differs). */
+    default ColumnType typeOf(int jdbcType, String typeName, int size, int digits) {
+        return ColumnType.of(jdbcType, typeName, size, digits);
+    }
+
     /** A SQL expression for a timestamp column's value as epoch microseconds (a timestamp without zone read as UTC). */
     String epochMicros(String columnExpression, Column column);
 

@@ -48,7 +48,7 @@ public record TableShape(TableId id, List<Column> columns, List<String> primaryK
                     throw new InvalidTableException("table " + id + ": column " + e.getMessage());
                 }
                 String typeName = rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT);
-                ColumnType type = ColumnType.of(rs.getInt("DATA_TYPE"), typeName, rs.getInt("COLUMN_SIZE"),
+                ColumnType type = dialect.typeOf(rs.getInt("DATA_TYPE"), typeName, rs.getInt("COLUMN_SIZE"),
                         rs.getInt("DECIMAL_DIGITS"));
                 columns.add(new Column(name, type, typeName,
                         rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, rs.getInt("DECIMAL_DIGITS")));

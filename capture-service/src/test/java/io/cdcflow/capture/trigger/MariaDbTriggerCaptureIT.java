@@ -1,0 +1,165 @@
+package io.cdcflow.capture.trigger;
+
+import io.cdcflow.capture.jdbc.JdbcSource;
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
+import io.cdcflow.capture.jdbc.MariaDbTestSupport;
+import io.cdcflow.capture.jdbc.SourceThread;
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.Json;
+import io.cdcflow.model.Op;
+import io.cdcflow.testkit.Stack;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import static io.cdcflow.capture.jdbc.KafkaTestSupport.eventsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Trigger-based capture from the stack's real MariaDB into its real Kafka: every change arrives once with its
+ * images and a per-row increasing {@code seq}; a transaction holding a low {@code seq} open while later ones are
+ * captured is still captured when it commits; a stopped source resumes where it stopped; uninstall removes
+ * the triggers.
+ */
+class MariaDbTriggerCaptureIT {
+
+    static final String SOURCE = "itmytrg";
+    static String db;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        db = Stack.up().get("CDC_MARIADB_DB");
+        MariaDbTestSupport.allowTriggers();
+        try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            for (String t : List.of("basic", "held", "restart")) {
+                s.execute("DROP TABLE IF EXISTS capture_trg_" + t);
+                s.execute("CREATE TABLE capture_trg_" + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                        + "price DECIMAL(10,2), added DATE, seen TIMESTAMP(6) NULL, at DATETIME(6), flag BOOLEAN, doc JSON, raw VARBINARY(10))");
+            }
+            s.execute("DELETE FROM cdc_changelog WHERE table_name LIKE 'capture\\_trg\\_%'");
+        } catch (java.sql.SQLSyntaxErrorException first) {
+            // No change log yet (first run): the source creates it.
+        }
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"));
+    }
+
+    static String topic(String table) {
+        return SOURCE + "." + db + ".capture_trg_" + table;
+    }
+
+    static TriggerChangeSource trigger(String table, KafkaTestSupport kafka) {
+        JdbcSource source = MariaDbTestSupport.source(SOURCE, "capture_trg_" + table);
+        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true, Duration.ofDays(1), kafka.publisher());
+    }
+
+    static long changeLogRows(Statement s, String table) throws Exception {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM cdc_changelog WHERE table_name = 'capture_trg_" + table + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void insertsUpdatesDeletesAndATransactionArriveOnceWithTheirImages() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("basic"));
+             SourceThread run = new SourceThread(trigger("basic", kafka)).awaitCapturing();
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("SET time_zone = '+02:00'"); // the writer's zone must not matter
+            c.setAutoCommit(false);
+            s.execute("INSERT INTO capture_trg_basic VALUES "
+                    + "(1, 'one', 1.10, '2024-01-02', '2024-01-02 10:00:00.123456', '2024-01-02 10:00:00.5', true, '{\"k\": [1, 2]}', x'0102'), "
+                    + "(2, 'two', 2.00, null, null, null, null, null, null), (3, 'three', 3.30, null, null, null, null, null, null)");
+            c.commit();
+            s.execute("UPDATE capture_trg_basic SET name = 'uno', price = 11.05 WHERE id = 1");
+            c.commit();
+            s.execute("UPDATE capture_trg_basic SET name = name WHERE id = 3"); // changes nothing: not logged
+            c.commit();
+            s.execute("DELETE FROM capture_trg_basic WHERE id = 2");
+            c.commit();
+
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
+            assertThat(records).hasSize(5);
+            List<ChangeEvent> one = eventsOf(records, "{\"id\":1}");
+            assertThat(one).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.UPDATE);
+            ChangeEvent insert = one.get(0);
+            assertThat(insert.before()).isNull();
+            assertThat(insert.after().get("price").decimalValue()).isEqualByComparingTo("1.10");
+            assertThat(insert.after().get("added").asInt()).isEqualTo(19724);
+            assertThat(insert.after().get("seen").asText()).isEqualTo("2024-01-02T08:00:00.123456Z");
+            assertThat(insert.after().get("at").asLong()).isEqualTo(1704189600500000L);
+            assertThat(insert.after().get("flag").asBoolean()).isTrue();
+            assertThat(Json.mapper().readTree(insert.after().get("doc").asText()).get("k").toString()).isEqualTo("[1,2]");
+            assertThat(insert.after().get("raw").asText()).isEqualTo("AQI=");
+            assertThat(insert.source().connector()).isEqualTo("trigger");
+            assertThat(insert.source().db()).isEqualTo(db);
+            assertThat(insert.table().qualifiedName()).isEqualTo(SOURCE + "." + db + ".capture_trg_basic");
+            ChangeEvent update = one.get(1);
+            assertThat(update.before().get("name").asText()).isEqualTo("one");
+            assertThat(update.after().get("name").asText()).isEqualTo("uno");
+            assertThat(update.after().get("price").decimalValue()).isEqualByComparingTo("11.05");
+            assertThat(update.position().isNewerThan(insert.position())).isTrue();
+            List<ChangeEvent> two = eventsOf(records, "{\"id\":2}");
+            assertThat(two).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.DELETE);
+            assertThat(two.get(1).before().get("name").asText()).isEqualTo("two");
+            assertThat(eventsOf(records, "{\"id\":3}")).extracting(ChangeEvent::op).containsExactly(Op.CREATE);
+            c.setAutoCommit(true);
+            assertThat(changeLogRows(s, "basic")).isZero();
+        }
+    }
+
+    @Test
+    void aTransactionThatCommitsAfterLaterSequencesWereCapturedIsNotMissed() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("held"));
+             SourceThread run = new SourceThread(trigger("held", kafka)).awaitCapturing();
+             Connection slow = MariaDbTestSupport.connect(); Statement sslow = slow.createStatement();
+             Connection fast = MariaDbTestSupport.connect(); Statement sfast = fast.createStatement()) {
+            slow.setAutoCommit(false);
+            sslow.execute("INSERT INTO capture_trg_held (id, name) VALUES (10, 'slow')");
+            sfast.execute("INSERT INTO capture_trg_held (id, name) VALUES (11, 'fast')");
+            sfast.execute("INSERT INTO capture_trg_held (id, name) VALUES (12, 'faster')");
+            List<ConsumerRecord<byte[], byte[]>> before = reader.await(2);
+            assertThat(before).extracting(r -> new String(r.key())).containsExactlyInAnyOrder("{\"id\":11}", "{\"id\":12}");
+            slow.commit();
+            List<ConsumerRecord<byte[], byte[]>> after = reader.await(3);
+            assertThat(after).hasSize(3);
+            ChangeEvent late = eventsOf(after, "{\"id\":10}").getFirst();
+            assertThat(late.after().get("name").asText()).isEqualTo("slow");
+            assertThat(late.position()).isLessThan(eventsOf(after, "{\"id\":11}").getFirst().position());
+        }
+    }
+
+    @Test
+    void aRestartedSourceResumesWithoutLossAndUninstallRemovesTheTriggers() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("restart"));
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            try (SourceThread first = new SourceThread(trigger("restart", kafka)).awaitCapturing()) {
+                s.execute("INSERT INTO capture_trg_restart (id, name) VALUES (20, 'a')");
+                reader.await(1);
+            }
+            s.execute("INSERT INTO capture_trg_restart (id, name) VALUES (21, 'b')");
+            s.execute("UPDATE capture_trg_restart SET name = 'a2' WHERE id = 20");
+            assertThat(changeLogRows(s, "restart")).isEqualTo(2);
+            try (SourceThread second = new SourceThread(trigger("restart", kafka)).awaitCapturing()) {
+                List<ConsumerRecord<byte[], byte[]>> records = reader.await(3);
+                assertThat(records).hasSize(3);
+                assertThat(eventsOf(records, "{\"id\":20}")).extracting(e -> e.after().get("name").asText()).containsExactly("a", "a2");
+            }
+            JdbcSource source = MariaDbTestSupport.source(SOURCE, "capture_trg_restart");
+            ChangeLog log = ChangeLog.of(source.dialect(), db);
+            assertThat(log.installed(c, source.tables())).isTrue();
+            log.uninstall(c, source.tables(), false);
+            assertThat(log.installed(c, source.tables())).isFalse();
+            s.execute("INSERT INTO capture_trg_restart (id, name) VALUES (22, 'c')");
+            assertThat(changeLogRows(s, "restart")).isZero();
+        }
+    }
+}
