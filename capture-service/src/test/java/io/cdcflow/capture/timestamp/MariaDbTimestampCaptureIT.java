@@ -1,0 +1,134 @@
+package io.cdcflow.capture.timestamp;
+
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
+import io.cdcflow.capture.jdbc.MariaDbTestSupport;
+import io.cdcflow.capture.jdbc.SourceThread;
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.Op;
+import io.cdcflow.testkit.Stack;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static io.cdcflow.capture.jdbc.KafkaTestSupport.eventsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Timestamp-based capture from the stack's real MariaDB into its real Kafka: inserts sharing a timestamp,
+ * updates and soft deletes arrive once with their images, whatever the writer's time zone; a row committed
+ * after later rows were captured is found through the overlap window; a restart resumes from the stored
+ * watermark without loss or repeats.
+ */
+class MariaDbTimestampCaptureIT {
+
+    static final String SOURCE = "itmyts";
+    static String db;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        db = Stack.up().get("CDC_MARIADB_DB");
+        try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            for (String t : List.of("basic", "late", "restart")) {
+                s.execute("DROP TABLE IF EXISTS capture_ts_" + t);
+                s.execute("CREATE TABLE capture_ts_" + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                        + "price DECIMAL(10,2), created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
+                        + "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), deleted_at TIMESTAMP(6) NULL, KEY (updated_at, id))");
+            }
+        }
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"));
+    }
+
+    static String topic(String table) {
+        return SOURCE + "." + db + ".capture_ts_" + table;
+    }
+
+    static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
+        return new TimestampChangeSource(MariaDbTestSupport.source(SOURCE, "capture_ts_" + table),
+                new TimestampChangeSource.Columns("updated_at", "deleted_at", Optional.of("created_at")),
+                Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), kafka.publisher());
+    }
+
+    @Test
+    void insertsUpdatesAndSoftDeletesArriveOnceWithTheirImages() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("basic"));
+             SourceThread run = new SourceThread(timestamp("basic", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("SET time_zone = '+05:00'");
+            c.setAutoCommit(false);
+            s.execute("SET @t = NOW(6)");
+            s.execute("INSERT INTO capture_ts_basic (id, name, price, created_at, updated_at) VALUES "
+                    + "(1, 'one', 1.10, @t, @t), (2, 'two', 2.00, @t, @t), (3, 'three', 3.30, @t, @t)");
+            c.commit();
+            reader.await(3);
+            s.execute("UPDATE capture_ts_basic SET name = 'uno', price = 11.05, updated_at = SYSDATE(6) WHERE id = 1");
+            c.commit();
+            s.execute("UPDATE capture_ts_basic SET deleted_at = SYSDATE(6), updated_at = SYSDATE(6) WHERE id = 2");
+            c.commit();
+
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
+            assertThat(records).hasSize(5);
+            List<ChangeEvent> one = eventsOf(records, "{\"id\":1}");
+            assertThat(one).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.UPDATE);
+            assertThat(one.get(0).after().get("price").decimalValue()).isEqualByComparingTo("1.10");
+            assertThat(one.get(1).after().get("name").asText()).isEqualTo("uno");
+            assertThat(one.get(1).position().isNewerThan(one.get(0).position())).isTrue();
+            // The position is the instant, whatever the writer's zone: within a minute of now.
+            assertThat(Math.abs(one.get(0).position().value() / 1000 - System.currentTimeMillis())).isLessThan(60_000);
+            assertThat(one.get(0).source().connector()).isEqualTo("timestamp");
+            List<ChangeEvent> two = eventsOf(records, "{\"id\":2}");
+            assertThat(two).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.DELETE);
+            assertThat(two.get(1).before().get("name").asText()).isEqualTo("two");
+            assertThat(eventsOf(records, "{\"id\":3}")).extracting(ChangeEvent::op).containsExactly(Op.CREATE);
+        }
+    }
+
+    @Test
+    void aRowCommittedAfterLaterRowsWereCapturedIsFoundInTheOverlapWindow() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("late"));
+             SourceThread run = new SourceThread(timestamp("late", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection slow = MariaDbTestSupport.connect(); Statement sslow = slow.createStatement();
+             Connection fast = MariaDbTestSupport.connect(); Statement sfast = fast.createStatement()) {
+            slow.setAutoCommit(false);
+            sslow.execute("INSERT INTO capture_ts_late (id, name, updated_at) VALUES (10, 'slow', SYSDATE(6))");
+            Thread.sleep(50);
+            sfast.execute("INSERT INTO capture_ts_late (id, name, updated_at) VALUES (11, 'fast', SYSDATE(6))");
+            assertThat(reader.await(1)).extracting(r -> new String(r.key())).containsExactly("{\"id\":11}");
+            slow.commit();
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(2);
+            assertThat(records).hasSize(2);
+            assertThat(eventsOf(records, "{\"id\":10}").getFirst().position())
+                    .isLessThan(eventsOf(records, "{\"id\":11}").getFirst().position());
+        }
+    }
+
+    @Test
+    void aRestartedSourceResumesFromItsStoredWatermark() throws Exception {
+        Path state = Files.createTempDirectory("ts-it");
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("restart"));
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            try (SourceThread first = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
+                s.execute("INSERT INTO capture_ts_restart (id, name, updated_at) VALUES (20, 'a', SYSDATE(6)), (21, 'b', SYSDATE(6))");
+                reader.await(2);
+            }
+            s.execute("INSERT INTO capture_ts_restart (id, name, updated_at) VALUES (22, 'c', SYSDATE(6))");
+            s.execute("UPDATE capture_ts_restart SET name = 'a2', updated_at = SYSDATE(6) WHERE id = 20");
+            try (SourceThread second = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
+                List<ConsumerRecord<byte[], byte[]>> records = reader.await(4);
+                assertThat(records).hasSize(4);
+                assertThat(eventsOf(records, "{\"id\":20}")).extracting(e -> e.after().get("name").asText()).containsExactly("a", "a2");
+                assertThat(eventsOf(records, "{\"id\":22}")).hasSize(1);
+            }
+        }
+    }
+}
