@@ -44,6 +44,14 @@ public interface SourceConfig {
     /** Replication client id (log strategy, MySQL/MariaDB): unique among the server's replicas; derived from the name when absent. */
     Optional<Long> serverId();
 
+    /**
+     * Log strategy, PostgreSQL: refuse to start when a captured table lacks {@code REPLICA IDENTITY FULL}. Without it,
+     * updates carry no old values, and an unchanged TOASTed column would reach the sinks as Debezium's placeholder;
+     * with it, Debezium takes the unchanged value from the old row. Set false to only warn.
+     */
+    @WithDefault("true")
+    boolean requireFullReplicaIdentity();
+
     /** Debezium snapshot mode: {@code initial}, {@code no_data}, {@code when_needed}, ... */
     @WithDefault("initial")
     String snapshotMode();

@@ -62,15 +62,12 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
         } catch (IOException e) {
             throw new UncheckedIOException("cdc.capture.state-dir: cannot create " + config.stateDir(), e);
         }
-        try {
-            Properties properties = DebeziumProperties.forSource(name, source, config.stateDir());
-            if (source.kind() == DatabaseKind.postgresql) {
-                slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
-            }
-            return new LogChangeSource(name, properties, publisher, metrics);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(prefix + "kind: " + e.getMessage(), e);
+        Properties properties = DebeziumProperties.forSource(name, source, config.stateDir());
+        if (source.kind() == DatabaseKind.postgresql) {
+            PostgresSourceCheck.check(name, source);
+            slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
         }
+        return new LogChangeSource(name, properties, publisher, metrics);
     }
 
     void stop(@Observes ShutdownEvent event) {

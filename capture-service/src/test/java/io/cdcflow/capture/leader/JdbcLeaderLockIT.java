@@ -18,6 +18,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The leader lock in the real source databases: one holder at a time; released when the holder goes away. */
 class JdbcLeaderLockIT {
 
+    static {
+        // DriverManager hands out only drivers of the caller's class loader; a @QuarkusTest that ran earlier in this
+        // JVM registered its drivers from its own loader.
+        try {
+            Class.forName("org.postgresql.Driver");
+            Class.forName("org.mariadb.jdbc.Driver");
+        } catch (ClassNotFoundException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = DatabaseKind.class, names = {"postgresql", "mariadb"})
     void oneHolderAtATimeAndTheLockIsFreedWhenItsHolderLeaves(DatabaseKind kind) {
