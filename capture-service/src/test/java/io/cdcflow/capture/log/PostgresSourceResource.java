@@ -31,6 +31,8 @@ public class PostgresSourceResource implements QuarkusTestResourceLifecycleManag
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = connect(stack); Statement s = c.createStatement()) {
+            // A slot still held by an earlier run's engine (a JVM that has not exited yet) is taken from it first.
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_itpg' AND active");
             s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_itpg'");
             s.execute("DROP PUBLICATION IF EXISTS cdcflow_itpg");
             s.execute("DROP SCHEMA IF EXISTS capture_it CASCADE");

@@ -7,6 +7,7 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MariaDbTimestampCaptureIT {
 
     static final String SOURCE = "itmyts";
+    /** Unique per run, so that engineers running these ITs at the same time on the shared stack do not collide. */
+    static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
+    static final String PREFIX = "capture_ts_" + RUN + "_";
     static String db;
 
     @BeforeAll
@@ -37,21 +41,30 @@ class MariaDbTimestampCaptureIT {
         db = Stack.up().get("CDC_MARIADB_DB");
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
             for (String t : List.of("basic", "late", "restart")) {
-                s.execute("DROP TABLE IF EXISTS capture_ts_" + t);
-                s.execute("CREATE TABLE capture_ts_" + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
+                s.execute("CREATE TABLE " + PREFIX + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
                         + "price DECIMAL(10,2), created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
                         + "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), deleted_at TIMESTAMP(6) NULL, KEY (updated_at, id))");
+            }
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            for (String t : List.of("basic", "late", "restart")) {
+                s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
             }
         }
         KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"));
     }
 
     static String topic(String table) {
-        return SOURCE + "." + db + ".capture_ts_" + table;
+        return SOURCE + "." + db + "." + PREFIX + table;
     }
 
     static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
-        return new TimestampChangeSource(MariaDbTestSupport.source(SOURCE, "capture_ts_" + table),
+        return new TimestampChangeSource(MariaDbTestSupport.source(SOURCE, PREFIX + table),
                 new TimestampChangeSource.Columns("updated_at", "deleted_at", Optional.of("created_at")),
                 Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), kafka.publisher());
     }
@@ -65,13 +78,13 @@ class MariaDbTimestampCaptureIT {
             s.execute("SET time_zone = '+05:00'");
             c.setAutoCommit(false);
             s.execute("SET @t = NOW(6)");
-            s.execute("INSERT INTO capture_ts_basic (id, name, price, created_at, updated_at) VALUES "
+            s.execute("INSERT INTO " + PREFIX + "basic (id, name, price, created_at, updated_at) VALUES "
                     + "(1, 'one', 1.10, @t, @t), (2, 'two', 2.00, @t, @t), (3, 'three', 3.30, @t, @t)");
             c.commit();
             reader.await(3);
-            s.execute("UPDATE capture_ts_basic SET name = 'uno', price = 11.05, updated_at = SYSDATE(6) WHERE id = 1");
+            s.execute("UPDATE " + PREFIX + "basic SET name = 'uno', price = 11.05, updated_at = SYSDATE(6) WHERE id = 1");
             c.commit();
-            s.execute("UPDATE capture_ts_basic SET deleted_at = SYSDATE(6), updated_at = SYSDATE(6) WHERE id = 2");
+            s.execute("UPDATE " + PREFIX + "basic SET deleted_at = SYSDATE(6), updated_at = SYSDATE(6) WHERE id = 2");
             c.commit();
 
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
@@ -99,9 +112,9 @@ class MariaDbTimestampCaptureIT {
              Connection slow = MariaDbTestSupport.connect(); Statement sslow = slow.createStatement();
              Connection fast = MariaDbTestSupport.connect(); Statement sfast = fast.createStatement()) {
             slow.setAutoCommit(false);
-            sslow.execute("INSERT INTO capture_ts_late (id, name, updated_at) VALUES (10, 'slow', SYSDATE(6))");
+            sslow.execute("INSERT INTO " + PREFIX + "late (id, name, updated_at) VALUES (10, 'slow', SYSDATE(6))");
             Thread.sleep(50);
-            sfast.execute("INSERT INTO capture_ts_late (id, name, updated_at) VALUES (11, 'fast', SYSDATE(6))");
+            sfast.execute("INSERT INTO " + PREFIX + "late (id, name, updated_at) VALUES (11, 'fast', SYSDATE(6))");
             assertThat(reader.await(1)).extracting(r -> new String(r.key())).containsExactly("{\"id\":11}");
             slow.commit();
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(2);
@@ -118,11 +131,11 @@ class MariaDbTimestampCaptureIT {
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("restart"));
              Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
             try (SourceThread first = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
-                s.execute("INSERT INTO capture_ts_restart (id, name, updated_at) VALUES (20, 'a', SYSDATE(6)), (21, 'b', SYSDATE(6))");
+                s.execute("INSERT INTO " + PREFIX + "restart (id, name, updated_at) VALUES (20, 'a', SYSDATE(6)), (21, 'b', SYSDATE(6))");
                 reader.await(2);
             }
-            s.execute("INSERT INTO capture_ts_restart (id, name, updated_at) VALUES (22, 'c', SYSDATE(6))");
-            s.execute("UPDATE capture_ts_restart SET name = 'a2', updated_at = SYSDATE(6) WHERE id = 20");
+            s.execute("INSERT INTO " + PREFIX + "restart (id, name, updated_at) VALUES (22, 'c', SYSDATE(6))");
+            s.execute("UPDATE " + PREFIX + "restart SET name = 'a2', updated_at = SYSDATE(6) WHERE id = 20");
             try (SourceThread second = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
                 List<ConsumerRecord<byte[], byte[]>> records = reader.await(4);
                 assertThat(records).hasSize(4);

@@ -11,6 +11,7 @@ import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PostgresTimestampCaptureIT {
 
-    static final String SCHEMA = "capture_ts";
+    /** Unique per run, so that engineers running these ITs at the same time on the shared stack do not collide. */
+    static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
+    static final String SCHEMA = "capture_ts_" + RUN;
     static final String SOURCE = "itts";
     static StackEndpoints stack;
 
@@ -50,6 +53,13 @@ class PostgresTimestampCaptureIT {
                         + "created_at timestamptz NOT NULL DEFAULT clock_timestamp(), updated_at timestamptz NOT NULL, deleted_at timestamptz)");
             }
             s.execute("CREATE TABLE " + SCHEMA + ".nokey (id bigint, updated_at timestamptz)");
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
         KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"));
     }
@@ -82,13 +92,13 @@ class PostgresTimestampCaptureIT {
              Connection c = connect(); Statement s = c.createStatement()) {
             // One transaction: the three rows share updated_at = now(), so only the key orders them.
             c.setAutoCommit(false);
-            s.execute("INSERT INTO capture_ts.basic (id, name, price, created_at, updated_at) VALUES "
+            s.execute("INSERT INTO " + SCHEMA + ".basic (id, name, price, created_at, updated_at) VALUES "
                     + "(1, 'one', 1.10, now(), now()), (2, 'two', 2.00, now(), now()), (3, 'three', 3.30, now(), now())");
             c.commit();
             reader.await(3);
-            s.execute("UPDATE capture_ts.basic SET name = 'uno', price = 11.05, updated_at = clock_timestamp() WHERE id = 1");
+            s.execute("UPDATE " + SCHEMA + ".basic SET name = 'uno', price = 11.05, updated_at = clock_timestamp() WHERE id = 1");
             c.commit();
-            s.execute("UPDATE capture_ts.basic SET deleted_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = 2");
+            s.execute("UPDATE " + SCHEMA + ".basic SET deleted_at = clock_timestamp(), updated_at = clock_timestamp() WHERE id = 2");
             c.commit();
 
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
@@ -100,7 +110,7 @@ class PostgresTimestampCaptureIT {
             assertThat(one.get(1).after().get("price").decimalValue()).isEqualByComparingTo("11.05");
             assertThat(one.get(1).position().isNewerThan(one.get(0).position())).isTrue();
             assertThat(one.get(0).source().connector()).isEqualTo("timestamp");
-            assertThat(one.get(0).table().qualifiedName()).isEqualTo("itts.capture_ts.basic");
+            assertThat(one.get(0).table().qualifiedName()).isEqualTo(SOURCE + "." + SCHEMA + ".basic");
             List<ChangeEvent> two = eventsOf(records, "{\"id\":2}");
             assertThat(two).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.DELETE);
             assertThat(two.get(1).before().get("name").asText()).isEqualTo("two");
@@ -118,9 +128,9 @@ class PostgresTimestampCaptureIT {
              Connection slow = connect(); Statement sslow = slow.createStatement();
              Connection fast = connect(); Statement sfast = fast.createStatement()) {
             slow.setAutoCommit(false);
-            sslow.execute("INSERT INTO capture_ts.late (id, name, updated_at) VALUES (10, 'slow', clock_timestamp())");
+            sslow.execute("INSERT INTO " + SCHEMA + ".late (id, name, updated_at) VALUES (10, 'slow', clock_timestamp())");
             Thread.sleep(50);
-            sfast.execute("INSERT INTO capture_ts.late (id, name, updated_at) VALUES (11, 'fast', clock_timestamp())");
+            sfast.execute("INSERT INTO " + SCHEMA + ".late (id, name, updated_at) VALUES (11, 'fast', clock_timestamp())");
             assertThat(reader.await(1)).extracting(r -> new String(r.key())).containsExactly("{\"id\":11}");
             slow.commit();
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(2);
@@ -137,11 +147,11 @@ class PostgresTimestampCaptureIT {
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("restart"));
              Connection c = connect(); Statement s = c.createStatement()) {
             try (SourceThread first = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
-                s.execute("INSERT INTO capture_ts.restart (id, name, updated_at) VALUES (20, 'a', clock_timestamp()), (21, 'b', clock_timestamp())");
+                s.execute("INSERT INTO " + SCHEMA + ".restart (id, name, updated_at) VALUES (20, 'a', clock_timestamp()), (21, 'b', clock_timestamp())");
                 reader.await(2);
             }
-            s.execute("INSERT INTO capture_ts.restart (id, name, updated_at) VALUES (22, 'c', clock_timestamp())");
-            s.execute("UPDATE capture_ts.restart SET name = 'a2', updated_at = clock_timestamp() WHERE id = 20");
+            s.execute("INSERT INTO " + SCHEMA + ".restart (id, name, updated_at) VALUES (22, 'c', clock_timestamp())");
+            s.execute("UPDATE " + SCHEMA + ".restart SET name = 'a2', updated_at = clock_timestamp() WHERE id = 20");
             try (SourceThread second = new SourceThread(timestamp("restart", state, kafka)).awaitCapturing()) {
                 List<ConsumerRecord<byte[], byte[]>> records = reader.await(4);
                 // Within the overlap window, what the first run published is not published again.

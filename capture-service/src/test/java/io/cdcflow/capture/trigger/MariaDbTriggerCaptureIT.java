@@ -9,6 +9,7 @@ import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MariaDbTriggerCaptureIT {
 
     static final String SOURCE = "itmytrg";
+    /** Unique per run, so that engineers running these ITs at the same time on the shared stack do not collide. */
+    static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
+    static final String PREFIX = "capture_trg_" + RUN + "_";
     static String db;
 
     @BeforeAll
@@ -38,28 +42,35 @@ class MariaDbTriggerCaptureIT {
         MariaDbTestSupport.allowTriggers();
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
             for (String t : List.of("basic", "held", "restart")) {
-                s.execute("DROP TABLE IF EXISTS capture_trg_" + t);
-                s.execute("CREATE TABLE capture_trg_" + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
+                s.execute("CREATE TABLE " + PREFIX + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
                         + "price DECIMAL(10,2), added DATE, seen TIMESTAMP(6) NULL, at DATETIME(6), flag BOOLEAN, doc JSON, raw VARBINARY(10))");
             }
-            s.execute("DELETE FROM cdc_changelog WHERE table_name LIKE 'capture\\_trg\\_%'");
-        } catch (java.sql.SQLSyntaxErrorException first) {
-            // No change log yet (first run): the source creates it.
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            for (String t : List.of("basic", "held", "restart")) {
+                s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
+            }
+            s.execute("DELETE FROM cdc_changelog WHERE table_name LIKE '" + PREFIX + "%'");
         }
         KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"));
     }
 
     static String topic(String table) {
-        return SOURCE + "." + db + ".capture_trg_" + table;
+        return SOURCE + "." + db + "." + PREFIX + table;
     }
 
     static TriggerChangeSource trigger(String table, KafkaTestSupport kafka) {
-        JdbcSource source = MariaDbTestSupport.source(SOURCE, "capture_trg_" + table);
+        JdbcSource source = MariaDbTestSupport.source(SOURCE, PREFIX + table);
         return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true, Duration.ofDays(1), kafka.publisher());
     }
 
     static long changeLogRows(Statement s, String table) throws Exception {
-        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM cdc_changelog WHERE table_name = 'capture_trg_" + table + "'")) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM cdc_changelog WHERE table_name = '" + PREFIX + table + "'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -73,15 +84,15 @@ class MariaDbTriggerCaptureIT {
              Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
             s.execute("SET time_zone = '+02:00'"); // the writer's zone must not matter
             c.setAutoCommit(false);
-            s.execute("INSERT INTO capture_trg_basic VALUES "
+            s.execute("INSERT INTO " + PREFIX + "basic VALUES "
                     + "(1, 'one', 1.10, '2024-01-02', '2024-01-02 10:00:00.123456', '2024-01-02 10:00:00.5', true, '{\"k\": [1, 2]}', x'0102'), "
                     + "(2, 'two', 2.00, null, null, null, null, null, null), (3, 'three', 3.30, null, null, null, null, null, null)");
             c.commit();
-            s.execute("UPDATE capture_trg_basic SET name = 'uno', price = 11.05 WHERE id = 1");
+            s.execute("UPDATE " + PREFIX + "basic SET name = 'uno', price = 11.05 WHERE id = 1");
             c.commit();
-            s.execute("UPDATE capture_trg_basic SET name = name WHERE id = 3"); // changes nothing: not logged
+            s.execute("UPDATE " + PREFIX + "basic SET name = name WHERE id = 3"); // changes nothing: not logged
             c.commit();
-            s.execute("DELETE FROM capture_trg_basic WHERE id = 2");
+            s.execute("DELETE FROM " + PREFIX + "basic WHERE id = 2");
             c.commit();
 
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
@@ -99,7 +110,7 @@ class MariaDbTriggerCaptureIT {
             assertThat(insert.after().get("raw").asText()).isEqualTo("AQI=");
             assertThat(insert.source().connector()).isEqualTo("trigger");
             assertThat(insert.source().db()).isEqualTo(db);
-            assertThat(insert.table().qualifiedName()).isEqualTo(SOURCE + "." + db + ".capture_trg_basic");
+            assertThat(insert.table().qualifiedName()).isEqualTo(SOURCE + "." + db + "." + PREFIX + "basic");
             ChangeEvent update = one.get(1);
             assertThat(update.before().get("name").asText()).isEqualTo("one");
             assertThat(update.after().get("name").asText()).isEqualTo("uno");
@@ -122,9 +133,9 @@ class MariaDbTriggerCaptureIT {
              Connection slow = MariaDbTestSupport.connect(); Statement sslow = slow.createStatement();
              Connection fast = MariaDbTestSupport.connect(); Statement sfast = fast.createStatement()) {
             slow.setAutoCommit(false);
-            sslow.execute("INSERT INTO capture_trg_held (id, name) VALUES (10, 'slow')");
-            sfast.execute("INSERT INTO capture_trg_held (id, name) VALUES (11, 'fast')");
-            sfast.execute("INSERT INTO capture_trg_held (id, name) VALUES (12, 'faster')");
+            sslow.execute("INSERT INTO " + PREFIX + "held (id, name) VALUES (10, 'slow')");
+            sfast.execute("INSERT INTO " + PREFIX + "held (id, name) VALUES (11, 'fast')");
+            sfast.execute("INSERT INTO " + PREFIX + "held (id, name) VALUES (12, 'faster')");
             List<ConsumerRecord<byte[], byte[]>> before = reader.await(2);
             assertThat(before).extracting(r -> new String(r.key())).containsExactlyInAnyOrder("{\"id\":11}", "{\"id\":12}");
             slow.commit();
@@ -142,24 +153,30 @@ class MariaDbTriggerCaptureIT {
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("restart"));
              Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
             try (SourceThread first = new SourceThread(trigger("restart", kafka)).awaitCapturing()) {
-                s.execute("INSERT INTO capture_trg_restart (id, name) VALUES (20, 'a')");
+                s.execute("INSERT INTO " + PREFIX + "restart (id, name) VALUES (20, 'a')");
                 reader.await(1);
             }
-            s.execute("INSERT INTO capture_trg_restart (id, name) VALUES (21, 'b')");
-            s.execute("UPDATE capture_trg_restart SET name = 'a2' WHERE id = 20");
+            s.execute("INSERT INTO " + PREFIX + "restart (id, name) VALUES (21, 'b')");
+            s.execute("UPDATE " + PREFIX + "restart SET name = 'a2' WHERE id = 20");
             assertThat(changeLogRows(s, "restart")).isEqualTo(2);
             try (SourceThread second = new SourceThread(trigger("restart", kafka)).awaitCapturing()) {
                 List<ConsumerRecord<byte[], byte[]>> records = reader.await(3);
                 assertThat(records).hasSize(3);
                 assertThat(eventsOf(records, "{\"id\":20}")).extracting(e -> e.after().get("name").asText()).containsExactly("a", "a2");
             }
-            JdbcSource source = MariaDbTestSupport.source(SOURCE, "capture_trg_restart");
+            JdbcSource source = MariaDbTestSupport.source(SOURCE, PREFIX + "restart");
             ChangeLog log = ChangeLog.of(source.dialect(), db);
             assertThat(log.installed(c, source.tables())).isTrue();
             log.uninstall(c, source.tables(), false);
             assertThat(log.installed(c, source.tables())).isFalse();
-            s.execute("INSERT INTO capture_trg_restart (id, name) VALUES (22, 'c')");
+            s.execute("INSERT INTO " + PREFIX + "restart (id, name) VALUES (22, 'c')");
             assertThat(changeLogRows(s, "restart")).isZero();
+            s.execute("INSERT INTO cdc_changelog (schema_name, table_name, op, after_image, changed_at) "
+                    + "VALUES ('" + db + "', '" + PREFIX + "restart', 'c', '{\"id\": 23}', NOW(6) - INTERVAL 2 HOUR)");
+            s.execute("INSERT INTO cdc_changelog (schema_name, table_name, op, after_image) "
+                    + "VALUES ('" + db + "', '" + PREFIX + "restart', 'c', '{\"id\": 24}')");
+            assertThat(log.expire(c, Duration.ofHours(1))).isEqualTo(1);
+            assertThat(changeLogRows(s, "restart")).isEqualTo(1);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresTriggerCaptureIT {
 
-    static final String SCHEMA = "capture_trg";
-    static final String LOG_SCHEMA = "capture_trg_log";
+    /** Unique per run, so that engineers running these ITs at the same time on the shared stack do not collide. */
+    static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
+    static final String SCHEMA = "capture_trg_" + RUN;
+    static final String LOG_SCHEMA = SCHEMA + "_log";
     static final String SOURCE = "ittrg";
     static StackEndpoints stack;
 
@@ -47,6 +50,14 @@ class PostgresTriggerCaptureIT {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, "
                         + "price numeric(10,2), added date, seen timestamptz, at timestamp, tags text[], doc jsonb, raw bytea)");
             }
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
         }
         KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"));
     }
@@ -85,15 +96,15 @@ class PostgresTriggerCaptureIT {
              SourceThread run = new SourceThread(trigger("basic", kafka)).awaitCapturing();
              Connection c = connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
-            s.execute("INSERT INTO capture_trg.basic VALUES "
+            s.execute("INSERT INTO " + SCHEMA + ".basic VALUES "
                     + "(1, 'one', 1.10, '2024-01-02', '2024-01-02 10:00:00.123456+02', '2024-01-02 10:00:00.5', '{a,b}', '{\"k\": [1, 2]}', '\\x0102'), "
                     + "(2, 'two', 2.00, null, null, null, null, null, null), (3, 'three', 3.30, null, null, null, null, null, null)");
             c.commit();
-            s.execute("UPDATE capture_trg.basic SET name = 'uno', price = 11.05 WHERE id = 1");
+            s.execute("UPDATE " + SCHEMA + ".basic SET name = 'uno', price = 11.05 WHERE id = 1");
             c.commit();
-            s.execute("UPDATE capture_trg.basic SET name = name WHERE id = 3"); // changes nothing: not logged
+            s.execute("UPDATE " + SCHEMA + ".basic SET name = name WHERE id = 3"); // changes nothing: not logged
             c.commit();
-            s.execute("DELETE FROM capture_trg.basic WHERE id = 2");
+            s.execute("DELETE FROM " + SCHEMA + ".basic WHERE id = 2");
             c.commit();
 
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
@@ -111,7 +122,7 @@ class PostgresTriggerCaptureIT {
             assertThat(insert.after().get("raw").asText()).isEqualTo("AQI=");
             assertThat(insert.source().connector()).isEqualTo("trigger");
             assertThat(insert.source().longValue("txId")).isPresent();
-            assertThat(insert.table().qualifiedName()).isEqualTo("ittrg.capture_trg.basic");
+            assertThat(insert.table().qualifiedName()).isEqualTo(SOURCE + "." + SCHEMA + ".basic");
             ChangeEvent update = one.get(1);
             assertThat(update.before().get("name").asText()).isEqualTo("one");
             assertThat(update.after().get("name").asText()).isEqualTo("uno");
@@ -127,7 +138,7 @@ class PostgresTriggerCaptureIT {
             assertThat(eventsOf(records, "{\"id\":3}")).extracting(ChangeEvent::op).containsExactly(Op.CREATE);
             // The value carries its Connect schema, as the log strategy's does.
             var envelope = io.cdcflow.model.ChangeEventSerde.readValue(records.getFirst().value());
-            assertThat(envelope.connectSchema().get("name").asText()).isEqualTo("ittrg.capture_trg.basic.Envelope");
+            assertThat(envelope.connectSchema().get("name").asText()).isEqualTo(SOURCE + "." + SCHEMA + ".basic.Envelope");
             c.setAutoCommit(true);
             assertThat(changeLogRows(s, "basic")).isZero();
         }
@@ -141,9 +152,9 @@ class PostgresTriggerCaptureIT {
              Connection slow = connect(); Statement sslow = slow.createStatement();
              Connection fast = connect(); Statement sfast = fast.createStatement()) {
             slow.setAutoCommit(false);
-            sslow.execute("INSERT INTO capture_trg.held (id, name) VALUES (10, 'slow')"); // takes the lower seq
-            sfast.execute("INSERT INTO capture_trg.held (id, name) VALUES (11, 'fast')");
-            sfast.execute("INSERT INTO capture_trg.held (id, name) VALUES (12, 'faster')");
+            sslow.execute("INSERT INTO " + SCHEMA + ".held (id, name) VALUES (10, 'slow')"); // takes the lower seq
+            sfast.execute("INSERT INTO " + SCHEMA + ".held (id, name) VALUES (11, 'fast')");
+            sfast.execute("INSERT INTO " + SCHEMA + ".held (id, name) VALUES (12, 'faster')");
             List<ConsumerRecord<byte[], byte[]>> before = reader.await(2);
             assertThat(before).extracting(r -> new String(r.key())).containsExactlyInAnyOrder("{\"id\":11}", "{\"id\":12}");
             slow.commit();
@@ -161,12 +172,12 @@ class PostgresTriggerCaptureIT {
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("restart"));
              Connection c = connect(); Statement s = c.createStatement()) {
             try (SourceThread first = new SourceThread(trigger("restart", kafka)).awaitCapturing()) {
-                s.execute("INSERT INTO capture_trg.restart (id, name) VALUES (20, 'a')");
+                s.execute("INSERT INTO " + SCHEMA + ".restart (id, name) VALUES (20, 'a')");
                 reader.await(1);
             }
             // Stopped: changes wait in the change log.
-            s.execute("INSERT INTO capture_trg.restart (id, name) VALUES (21, 'b')");
-            s.execute("UPDATE capture_trg.restart SET name = 'a2' WHERE id = 20");
+            s.execute("INSERT INTO " + SCHEMA + ".restart (id, name) VALUES (21, 'b')");
+            s.execute("UPDATE " + SCHEMA + ".restart SET name = 'a2' WHERE id = 20");
             assertThat(changeLogRows(s, "restart")).isEqualTo(2);
             try (SourceThread second = new SourceThread(trigger("restart", kafka)).awaitCapturing()) {
                 List<ConsumerRecord<byte[], byte[]>> records = reader.await(3);
@@ -179,8 +190,15 @@ class PostgresTriggerCaptureIT {
             assertThat(log.installed(c, source.tables())).isTrue();
             log.uninstall(c, source.tables(), false);
             assertThat(log.installed(c, source.tables())).isFalse();
-            s.execute("INSERT INTO capture_trg.restart (id, name) VALUES (22, 'c')");
+            s.execute("INSERT INTO " + SCHEMA + ".restart (id, name) VALUES (22, 'c')");
             assertThat(changeLogRows(s, "restart")).isZero();
+            // Retention: a change left unpublished longer than the max age is deleted.
+            s.execute("INSERT INTO " + LOG_SCHEMA + ".cdc_changelog (schema_name, table_name, op, after_image, changed_at) "
+                    + "VALUES ('" + SCHEMA + "', 'restart', 'c', '{\"id\": 23}', clock_timestamp() - interval '2 hours')");
+            s.execute("INSERT INTO " + LOG_SCHEMA + ".cdc_changelog (schema_name, table_name, op, after_image) "
+                    + "VALUES ('" + SCHEMA + "', 'restart', 'c', '{\"id\": 24}')");
+            assertThat(log.expire(c, Duration.ofHours(1))).isEqualTo(1);
+            assertThat(changeLogRows(s, "restart")).isEqualTo(1);
         }
     }
 }

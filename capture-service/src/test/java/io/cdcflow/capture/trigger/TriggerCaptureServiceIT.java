@@ -44,8 +44,8 @@ class TriggerCaptureServiceIT {
         try (Connection c = DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"),
                 stack.get("CDC_SOURCE_PG_PASSWORD")); Statement s = c.createStatement();
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(TriggerSourceResource.TOPIC)) {
-            s.execute("INSERT INTO capture_wire.items VALUES (1, 'one', 1.10)");
-            s.execute("UPDATE capture_wire.items SET price = 2.20 WHERE id = 1");
+            s.execute("INSERT INTO " + TriggerSourceResource.SCHEMA + ".items VALUES (1, 'one', 1.10)");
+            s.execute("UPDATE " + TriggerSourceResource.SCHEMA + ".items SET price = 2.20 WHERE id = 1");
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(2);
             List<ChangeEvent> events = KafkaTestSupport.eventsOf(records, "{\"id\":1}");
             assertThat(events).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.UPDATE);

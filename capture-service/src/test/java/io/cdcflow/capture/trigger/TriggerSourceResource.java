@@ -17,22 +17,24 @@ import java.util.Map;
 
 /**
  * capture-service configured with one trigger-based source {@code itwire} over a fresh PostgreSQL table
- * {@code capture_wire.items} (change log in schema {@code capture_wire_log}), with its topic deleted.
+ * {@code capture_wire_<run>.items} (change log in schema {@code capture_wire_<run>_log}).
  */
 public class TriggerSourceResource implements QuarkusTestResourceLifecycleManager {
 
     static final String SOURCE = "itwire";
-    static final String TOPIC = SOURCE + ".capture_wire.items";
+    /** Unique per run, so that engineers running this IT at the same time on the shared stack do not collide. */
+    static final String SCHEMA = "capture_wire_" + java.util.UUID.randomUUID().toString().substring(0, 6);
+    static final String TOPIC = SOURCE + "." + SCHEMA + ".items";
 
     @Override
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"),
                 stack.get("CDC_SOURCE_PG_PASSWORD")); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS capture_wire CASCADE");
-            s.execute("DROP SCHEMA IF EXISTS capture_wire_log CASCADE");
-            s.execute("CREATE SCHEMA capture_wire");
-            s.execute("CREATE TABLE capture_wire.items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2))");
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + "_log CASCADE");
+            s.execute("CREATE SCHEMA " + SCHEMA);
+            s.execute("CREATE TABLE " + SCHEMA + ".items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2))");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the source database", e);
         }
@@ -52,8 +54,8 @@ public class TriggerSourceResource implements QuarkusTestResourceLifecycleManage
         config.put(prefix + "database", stack.get("CDC_SOURCE_PG_DB"));
         config.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
         config.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
-        config.put(prefix + "tables", "capture_wire.items");
-        config.put(prefix + "trigger-schema", "capture_wire_log");
+        config.put(prefix + "tables", SCHEMA + ".items");
+        config.put(prefix + "trigger-schema", SCHEMA + "_log");
         config.put(prefix + "poll-interval", "100ms");
         return config;
     }
