@@ -38,6 +38,12 @@ public sealed interface ChangeLog permits PostgresChangeLog, MariaDbChangeLog {
     /** Creates, if absent, the change-log table and trigger function, and (re)creates the triggers of the tables. */
     void install(Connection c, List<TableShape> tables) throws SQLException;
 
+    /**
+     * Fails with a message naming what is missing when the connected user cannot install the change log and
+     * the triggers of these tables (checked at start-up, before anything is created).
+     */
+    void checkCanInstall(Connection c, List<TableId> tables) throws SQLException;
+
     /** Drops the tables' triggers, and with {@code dropChangeLog} the change-log table and function as well. */
     void uninstall(Connection c, List<TableId> tables, boolean dropChangeLog) throws SQLException;
 

@@ -101,6 +101,31 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
     }
 
     @Override
+    public void checkCanInstall(Connection c, List<TableId> tables) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT @@log_bin, @@log_bin_trust_function_creators")) {
+            rs.next();
+            if (rs.getInt(1) == 1 && rs.getInt(2) == 0 && !hasGlobal(c, "SUPER")) {
+                throw new SQLException("binary logging is on and log_bin_trust_function_creators is off: creating "
+                        + "triggers needs the SUPER privilege, or set log_bin_trust_function_creators=1 on the server");
+            }
+        }
+    }
+
+    /** True when the current user holds a global privilege (or ALL PRIVILEGES). */
+    private static boolean hasGlobal(Connection c, String privilege) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW GRANTS FOR CURRENT_USER()")) {
+            while (rs.next()) {
+                String grant = rs.getString(1);
+                if (grant.contains(" ON *.* ") && (grant.contains(privilege) || grant.contains("ALL PRIVILEGES"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void uninstall(Connection c, List<TableId> tables, boolean dropChangeLog) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (TableId t : tables) {

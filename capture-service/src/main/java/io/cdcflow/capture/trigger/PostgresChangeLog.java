@@ -91,6 +91,31 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
     }
 
     @Override
+    public void checkCanInstall(Connection c, List<TableId> tables) throws SQLException {
+        try (PreparedStatement db = c.prepareStatement("SELECT has_database_privilege(current_database(), 'CREATE') "
+                + "OR EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ? AND has_schema_privilege(oid, 'CREATE'))");
+             PreparedStatement table = c.prepareStatement("SELECT has_table_privilege(?, 'TRIGGER')")) {
+            db.setString(1, schema);
+            try (ResultSet rs = db.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new SQLException("the user may not create the schema or objects in schema " + schema
+                            + " (needs CREATE on the database, or on that schema)");
+                }
+            }
+            for (TableId t : tables) {
+                table.setString(1, dialect.qualified(t));
+                try (ResultSet rs = table.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        throw new SQLException("the user may not create triggers on " + t + " (needs the TRIGGER privilege)");
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
     public void uninstall(Connection c, List<TableId> tables, boolean dropChangeLog) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (TableId t : tables) {

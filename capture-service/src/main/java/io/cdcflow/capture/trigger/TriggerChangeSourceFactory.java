@@ -12,6 +12,8 @@ import io.cdcflow.capture.source.ChangeSource;
 import io.cdcflow.capture.source.ChangeSourceFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,6 +51,7 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
         if (config.triggerMaxAge().isNegative() || config.triggerMaxAge().isZero()) {
             throw new IllegalArgumentException(JdbcSources.prefix(name) + "trigger-max-age must be positive");
         }
+        ChangeLog changeLog = ChangeLog.of(source.dialect(), namespace);
         if (checked.add(name)) {
             JdbcSources.checkTables(source, shape -> {
                 if (config.kind() != DatabaseKind.postgresql) {
@@ -59,8 +62,16 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
                     }
                 }
             });
+            if (config.triggerInstall()) {
+                try (Connection c = source.connect()) {
+                    changeLog.checkCanInstall(c, source.tables());
+                } catch (SQLException e) {
+                    throw new IllegalStateException(JdbcSources.prefix(name) + "user: cannot install the trigger change log: "
+                            + e.getMessage() + " (or install it beforehand and set trigger-install=false)", e);
+                }
+            }
         }
-        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), namespace), config.triggerInstall(),
+        return new TriggerChangeSource(source, changeLog, config.triggerInstall(),
                 config.triggerMaxAge(), batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);

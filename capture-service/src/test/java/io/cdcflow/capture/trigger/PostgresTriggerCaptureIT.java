@@ -23,6 +23,7 @@ import java.util.List;
 
 import static io.cdcflow.capture.jdbc.KafkaTestSupport.eventsOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Trigger-based capture from the stack's real source PostgreSQL into its real Kafka: every change arrives once
@@ -188,6 +189,9 @@ class PostgresTriggerCaptureIT {
             JdbcSource source = source("restart");
             ChangeLog log = ChangeLog.of(source.dialect(), LOG_SCHEMA);
             assertThat(log.installed(c, source.tables())).isTrue();
+            log.checkCanInstall(c, source.tables());
+            assertThatThrownBy(() -> log.checkCanInstall(c, List.of(new TableId("pg_catalog", "pg_class"))))
+                    .hasMessageContaining("TRIGGER privilege");
             log.uninstall(c, source.tables(), false);
             assertThat(log.installed(c, source.tables())).isFalse();
             s.execute("INSERT INTO " + SCHEMA + ".restart (id, name) VALUES (22, 'c')");
