@@ -129,6 +129,23 @@ public final class TableEnvelopes {
         }
         Struct s = new Struct(rowSchema);
         table.columns().forEach(c -> s.put(c.name(), ConnectValues.value(c, image.get(c.name()))));
+        if (image.size() > table.columns().size()) {
+            // A column was added since the shape was read: fail, so the source restarts and reads the new shape
+            // (and regenerates MySQL/MariaDB triggers) instead of silently dropping the column.
+            image.fieldNames().forEachRemaining(f -> {
+                if (table.column(f).isEmpty()) {
+                    throw new TableChangedException("table " + table.id() + " has a column " + f
+                            + " it did not have when capture started; restarting to read its new shape");
+                }
+            });
+        }
         return s;
+    }
+
+    /** The table's columns changed since its shape was read; the source must restart. */
+    public static class TableChangedException extends IllegalStateException {
+        public TableChangedException(String message) {
+            super(message);
+        }
     }
 }

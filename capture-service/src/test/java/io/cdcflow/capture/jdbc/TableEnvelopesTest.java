@@ -1,0 +1,56 @@
+package io.cdcflow.capture.jdbc;
+
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.ChangeEventSerde;
+import io.cdcflow.model.Envelope;
+import io.cdcflow.model.Json;
+import io.cdcflow.model.Op;
+import io.cdcflow.model.Position;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Records carry the contract: key columns, envelope with Connect schema, position field by connector. */
+class TableEnvelopesTest {
+
+    static final TableShape ITEMS = new TableShape(new TableId("shop", "items"), List.of(
+            new Column("id", ColumnType.INT64, "bigint", false, 0),
+            new Column("price", ColumnType.DECIMAL, "numeric", true, 2)), List.of("id"));
+
+    @Test
+    void triggerRecordsCarryTheSequenceAndTheSchema() throws Exception {
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
+        var out = t.change(Op.UPDATE, Json.mapper().readTree("{\"id\":1,\"price\":1.5}"),
+                Json.mapper().readTree("{\"id\":1,\"price\":2.25}"), 1000, 42, 7L);
+        assertThat(out.topic()).isEqualTo("src.shop.items");
+        assertThat(new String(out.key())).isEqualTo("{\"id\":1}");
+        Envelope e = ChangeEventSerde.readValue(out.value());
+        ChangeEvent ev = e.event();
+        assertThat(ev.position()).isEqualTo(new Position(42));
+        assertThat(ev.before().get("price").decimalValue()).isEqualByComparingTo("1.50");
+        assertThat(ev.after().get("price").toString()).isEqualTo("2.25");
+        assertThat(ev.source().schema()).isEqualTo("shop");
+        assertThat(ev.source().tsMs()).isEqualTo(1000);
+        assertThat(e.connectSchema().get("name").asText()).isEqualTo("src.shop.items.Envelope");
+    }
+
+    @Test
+    void timestampRecordsCarryTheMicrosAndNoSchemaOnMariaDb() throws Exception {
+        TableEnvelopes t = new TableEnvelopes("src", "timestamp", "shop", new MariaDbDialect(true), ITEMS);
+        var out = t.change(Op.DELETE, Json.mapper().readTree("{\"id\":1,\"price\":null}"), null, 5, 5_000_123, null);
+        ChangeEvent ev = ChangeEventSerde.readValue(out.value()).event();
+        assertThat(ev.position()).isEqualTo(new Position(5_000_123));
+        assertThat(ev.source().schema()).isEmpty();
+        assertThat(ev.table().qualifiedName()).isEqualTo("src.shop.items");
+    }
+
+    @Test
+    void aColumnAddedSinceStartFailsSoTheSourceRestarts() {
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
+        assertThatThrownBy(() -> t.change(Op.CREATE, null, Json.mapper().readTree("{\"id\":1,\"price\":1,\"extra\":2}"), 1, 1, null))
+                .isInstanceOf(TableEnvelopes.TableChangedException.class).hasMessageContaining("extra");
+    }
+}
