@@ -253,14 +253,15 @@ class SearchSinkIT {
     @Test
     void theRegisteredSchemaDrivesTheMappingAndANewSchemaAddsItsColumns() {
         Table t = table("invoices");
-        SearchSinkStackResource.SCHEMAS.put(9001, envelopeSchema("""
+        String subject = t.source() + ".public." + t.name() + "-value";
+        int v1 = SearchSinkStackResource.register(subject, envelopeSchema("""
                 "id":{"type":"integer","connect.type":"int32"},
                 "total":{"type":"number","connect.type":"bytes","connect.name":"org.apache.kafka.connect.data.Decimal",
                          "connect.parameters":{"scale":"2","connect.decimal.precision":"10"}},
                 "issued":{"type":"integer","connect.type":"int32","connect.name":"io.debezium.time.Date"},
                 "paid_at":{"type":["integer","null"],"connect.type":"int64","connect.name":"io.debezium.time.MicroTimestamp"},
                 "code":{"type":"string","connect.type":"string","connect.name":"io.debezium.data.Uuid"}"""));
-        SearchSinkStackResource.SCHEMAS.put(9002, envelopeSchema("""
+        int v2 = SearchSinkStackResource.register(subject, envelopeSchema("""
                 "id":{"type":"integer","connect.type":"int32"},
                 "total":{"type":"number","connect.type":"bytes","connect.name":"org.apache.kafka.connect.data.Decimal",
                          "connect.parameters":{"scale":"2","connect.decimal.precision":"10"}},
@@ -270,7 +271,7 @@ class SearchSinkIT {
                 "due":{"type":["integer","null"],"connect.type":"int32","connect.name":"io.debezium.time.Date"}"""));
         send(t, event(t.source(), t.name(), Op.CREATE, 100, row("id", 1, "total", new BigDecimal("99.95"),
                 "issued", 19723, "paid_at", 1_704_103_200_123_456L, "code", "0f8fad5b-d9cb-469f-a165-70867728950e")),
-                9001);
+                v1);
         awaitConsumed(t);
         JsonNode m = mapping(t);
         // The stack's OpenSearch (integ-test-zip) has no mapper-extras module, hence no scaled_float.
@@ -288,7 +289,7 @@ class SearchSinkIT {
                 .isEqualTo(1);
 
         send(t, event(t.source(), t.name(), Op.CREATE, 110, row("id", 2, "total", new BigDecimal("1.00"),
-                "issued", 19724, "paid_at", null, "code", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "due", 19754)), 9002);
+                "issued", 19724, "paid_at", null, "code", "7c9e6679-7425-40de-944b-e07fc1f90ae7", "due", 19754)), v2);
         awaitConsumed(t);
         assertThat(mapping(t).path("due").path("type").asText()).isEqualTo("date");
         assertThat(doc(t, "2").path("_source").path("due").asText()).isEqualTo("2024-02-01");
@@ -422,7 +423,7 @@ class SearchSinkIT {
     private static String envelopeSchema(String columns) {
         return """
                 {"type":"object","properties":{"before":{},"after":{},"op":{"type":"string"}},
-                 "definitions":{"Value":{"type":"object","properties":{%s}}}}""".formatted(columns);
+                 "definitions":{"Value":{"type":"object","additionalProperties":false,"properties":{%s}}}}""".formatted(columns);
     }
 
     // ---------------------------------------------------------------- Kafka state

@@ -1,25 +1,26 @@
 package io.cdcflow.search.it;
 
-import com.sun.net.httpserver.HttpServer;
 import io.cdcflow.model.Json;
+import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Points the sink at the real Kafka and OpenSearch of the local stack ({@code Stack.up()}), with a consumer group,
  * topic pattern and index prefix of its own for this run, so it reads only this run's topics and writes only this
- * run's indices. OpenSearch is reached through a {@link TcpProxy} a test can cut. The schema registry is a small in-test HTTP server answering {@code GET /schemas/ids/{id}} from
- * {@link #SCHEMAS} (the registry service may not be running; it is not the store under test).
+ * run's indices. OpenSearch is reached through a {@link TcpProxy} a test can cut. Schemas are
+ * registered in the real schema registry ({@link #register}), started from its jar through {@code bin/services}.
  */
 public class SearchSinkStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -29,35 +30,17 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
     public static final String GROUP = "search-sink-" + RUN;
     /** The index prefix for this run. */
     public static final String PREFIX = "ssit-" + RUN;
-    /** Envelope schemas (as JSON text) the stub registry serves, by id. */
-    public static final Map<Integer, String> SCHEMAS = new ConcurrentHashMap<>();
+    private static final String REGISTRY = "http://127.0.0.1:18081";
 
     static StackEndpoints endpoints;
     /** The sink reaches OpenSearch through this relay, so a test can take OpenSearch away and bring it back. */
     static TcpProxy openSearchRelay;
-    private HttpServer registry;
 
     @Override
     public Map<String, String> start() {
         endpoints = Stack.up();
-        try {
-            registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        registry.createContext("/schemas/ids/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            String schema = SCHEMAS.get(Integer.parseInt(path.substring(path.lastIndexOf('/') + 1)));
-            byte[] body = (schema == null
-                    ? "{\"error_code\":40403,\"message\":\"Schema not found\"}"
-                    : Json.mapper().createObjectNode().put("schemaType", "JSON").put("schema", schema).toString())
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(schema == null ? 404 : 200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        registry.start();
+        // The real schema registry (its built jar, through bin/services); tests register their schemas in it.
+        Services.up("schema-registry");
         URI os = URI.create(endpoints.openSearchUrl());
         try {
             openSearchRelay = new TcpProxy(os.getHost(), os.getPort());
@@ -67,7 +50,7 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
         return Map.of(
                 "kafka.bootstrap.servers", endpoints.kafkaBootstrap(),
                 "cdc.sink.opensearch.url", "http://127.0.0.1:" + openSearchRelay.port(),
-                "cdc.sink.registry-url", "http://127.0.0.1:" + registry.getAddress().getPort(),
+                "cdc.sink.registry-url", REGISTRY,
                 "cdc.sink.index.prefix", PREFIX,
                 "cdc.sink.topics-pattern", "validated\\." + RUN + "[a-z0-9]*\\..*",
                 "mp.messaging.incoming.changes.group.id", GROUP,
@@ -75,11 +58,30 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
                 "cdc.sink.retry.max-backoff", "2s");
     }
 
+    /** Registers an envelope schema (JSON text) under the subject in the real registry and returns its id. */
+    public static int register(String subject, String schema) {
+        try {
+            String body = Json.mapper().createObjectNode().put("schemaType", "JSON").put("schema", schema).toString();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(REGISTRY + "/subjects/" + subject + "/versions"))
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            ("cdc:" + Services.registryPassword()).getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("registry refused the schema: " + r.statusCode() + " " + r.body());
+            }
+            return Json.mapper().readTree(r.body()).get("id").asInt();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void stop() {
-        if (registry != null) {
-            registry.stop(0);
-        }
         if (openSearchRelay != null) {
             try {
                 openSearchRelay.close();

@@ -329,7 +329,7 @@ class WarehouseSinkIT {
                 "uid", uid.toString(), "raw", Base64.getEncoder().encodeToString(new byte[]{1, 2, (byte) 255}),
                 "active", true, "qty", 9_007_199_254_740_993L, "ratio", 0.25, "empty_at_first", null);
         first.putArray("tags").add("a").add("b");
-        kafka.send(topic, key(row("id", 1)), value(change(table, Op.CREATE, 10, null, first)), Map.of("cdc.schema.id", "9001"));
+        kafka.send(topic, key(row("id", 1)), value(change(table, Op.CREATE, 10, null, first)), Map.of("cdc.schema.id", schemaId(9001)));
 
         eventually().untilAsserted(() -> assertThat(warehouse.strings(
                 "SELECT count(*)::text FROM " + current(table))).containsExactly("1"));
@@ -348,7 +348,7 @@ class WarehouseSinkIT {
         // A later schema version adds columns: both tables get them, typed, without a restart.
         ObjectNode second = first.deepCopy();
         second.put("note", "hello").put("due", 19724).put("price", new java.math.BigDecimal("0.10"));
-        kafka.send(topic, key(row("id", 1)), value(change(table, Op.UPDATE, 11, null, second)), Map.of("cdc.schema.id", "9002"));
+        kafka.send(topic, key(row("id", 1)), value(change(table, Op.UPDATE, 11, null, second)), Map.of("cdc.schema.id", schemaId(9002)));
         eventually().untilAsserted(() -> assertThat(warehouse.strings(
                 "SELECT concat_ws('|', price, note, due) FROM " + current(table))).containsExactly("0.10|hello|2024-01-02"));
         assertThat(warehouse.strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"
@@ -383,5 +383,10 @@ class WarehouseSinkIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("\"name\": \"warehouse\"").contains("\"status\": \"UP\"");
+    }
+
+    /** The registry's id of a fixture schema, registered by {@link WarehouseStackResource}. */
+    private static String schemaId(int fixture) {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("cdc.it.schema-id." + fixture, String.class);
     }
 }

@@ -1,6 +1,6 @@
 package io.cdcflow.warehouse.it;
 
-import com.sun.net.httpserver.HttpServer;
+import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -9,14 +9,17 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +29,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Points the sink at the real stack (store PostgreSQL database {@code warehouse}, Kafka) with a consumer group and
  * topic pattern of this run only ({@code validated.it<run>.*}), so the test neither takes partitions from a running
- * warehouse-sink nor sees anyone else's topics. The schema registry is not part of the stack, so a tiny HTTP server
- * answers {@code GET /schemas/ids/{id}} from the fixtures in {@code registry/<id>.json} (schemas written in the
- * router's format); everything the sink writes goes to the real PostgreSQL.
+ * warehouse-sink nor sees anyone else's topics. The fixtures {@code registry/<n>.json} (schemas in the router's format)
+ * are registered in the real schema registry, started from its jar through {@code bin/services}; their ids are in
+ * {@code cdc.it.schema-id.<n>}. Everything the sink writes goes to the real PostgreSQL.
  */
 public class WarehouseStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -44,7 +47,8 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
     /** The warehouse schema prefix of the sink under test. */
     static final String SCHEMA_PREFIX = "sinkit_";
 
-    private HttpServer registry;
+    private static final String REGISTRY = "http://127.0.0.1:18081";
+
     private StackEndpoints stack;
     private String run;
     private boolean proxied;
@@ -67,34 +71,12 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         stack = Stack.up();
         run = "it" + Long.toString(System.currentTimeMillis(), 36)
                 + Integer.toString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1296), 36);
-        try {
-            registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        registry.createContext("/schemas/ids/", exchange -> {
-            String id = exchange.getRequestURI().getPath().substring("/schemas/ids/".length());
-            byte[] body;
-            int status;
-            try (InputStream in = WarehouseStackResource.class.getResourceAsStream("/registry/" + id + ".json")) {
-                if (in == null || !id.matches("\\d+")) {
-                    status = 404;
-                    body = "{\"error_code\":40403,\"message\":\"Schema not found\"}".getBytes(StandardCharsets.UTF_8);
-                } else {
-                    String schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                    status = 200;
-                    body = ("{\"schemaType\":\"JSON\",\"schema\":" + quote(schema) + "}").getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        registry.start();
-
         Map<String, String> config = new HashMap<>();
+        // The real schema registry (its built jar, through bin/services), with the fixtures registered in it.
+        Services.up("schema-registry");
+        for (int fixture : new int[]{9001, 9002}) {
+            config.put("cdc.it.schema-id." + fixture, Integer.toString(register(run + ".public.typed-value", fixture)));
+        }
 
         String jdbcUrl = stack.storePgJdbcUrl("warehouse");
         if (proxied) {
@@ -113,7 +95,7 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
         config.put("cdc.sink.topics-pattern", "validated\\." + run + "\\..*");
         config.put("mp.messaging.incoming.changes.group.id", "warehouse-sink-" + run);
-        config.put("cdc.sink.registry-url", "http://127.0.0.1:" + registry.getAddress().getPort());
+        config.put("cdc.sink.registry-url", REGISTRY);
         config.put("cdc.sink.retry-initial-backoff", "50ms");
         // A warehouse-sink service running on the same stack also consumes validated.*: its tables for these topics
         // land in it<run>_public, the ones under test in sinkit_it<run>_public.
@@ -121,6 +103,29 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         config.put("cdc.sink.name", SINK);
         config.put("cdc.it.run", run);
         return config;
+    }
+
+    /** Registers fixture {@code registry/<fixture>.json} under the subject and returns the registry's id for it. */
+    private static int register(String subject, int fixture) {
+        try (InputStream in = WarehouseStackResource.class.getResourceAsStream("/registry/" + fixture + ".json")) {
+            String schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(REGISTRY + "/subjects/" + subject + "/versions"))
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            ("cdc:" + Services.registryPassword()).getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"schemaType\":\"JSON\",\"schema\":" + quote(schema) + "}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("registry refused fixture " + fixture + ": " + r.statusCode() + " " + r.body());
+            }
+            return Integer.parseInt(r.body().replaceAll("\\D+", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String quote(String s) {
@@ -144,9 +149,6 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
      */
     @Override
     public void stop() {
-        if (registry != null) {
-            registry.stop(0);
-        }
         if (proxy != null) {
             proxy.close();
         }
