@@ -5,6 +5,7 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Envelope;
 import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.Op;
 import io.cdcflow.router.config.RouterConfig;
 import io.cdcflow.router.schema.RegisteredSchema;
 import io.cdcflow.router.schema.SchemaRegistrar;
@@ -52,9 +53,11 @@ public class ChangeRouter {
                         "value of " + value.length + " bytes is over the limit of " + config.maxValueBytes()
                                 + " (cdc.router.max-value-bytes)");
             }
-            ChangeEventSerde.readKey(key);
             Envelope envelope = ChangeEventSerde.readValue(value);
             ChangeEvent event = envelope.event();
+            if (event.op() != Op.TRUNCATE) { // a truncate concerns no row, so it has no key
+                ChangeEventSerde.readKey(key);
+            }
             event.position();
             if (outbox.isOutbox(event.table().table())) {
                 Decision d = outbox.route(event);

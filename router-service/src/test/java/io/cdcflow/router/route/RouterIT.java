@@ -1,6 +1,7 @@
 package io.cdcflow.router.route;
 
 import io.cdcflow.model.ChangeEventSerde;
+import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,11 +62,14 @@ class RouterIT {
         String v2 = RawEvents.schema(topic, ",{\"type\":\"string\",\"optional\":true,\"field\":\"color\"}");
         send(topic, "{\"id\":1}", RawEvents.insert(topic, v1, "{\"id\":1,\"name\":\"one\"}", 100));
         send(topic, "{\"id\":2}", RawEvents.insert(topic, v2, "{\"id\":2,\"name\":\"two\",\"color\":\"red\"}", 200));
+        send(topic, null, "{\"schema\":" + v2 + ",\"payload\":{\"before\":null,\"after\":null,\"op\":\"t\",\"ts_ms\":1,"
+                + "\"source\":" + RawEvents.source(topic, 300) + ",\"transaction\":null}}");
 
-        List<ConsumerRecord<byte[], byte[]>> out = read("validated." + topic, r -> true, 2);
-        assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-                .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}");
-        ConsumerRecord<byte[], byte[]> second = out.stream().filter(r -> new String(r.key()).contains("2")).findFirst().orElseThrow();
+        List<ConsumerRecord<byte[], byte[]>> out = read("validated." + topic, r -> true, 3);
+        assertThat(out).extracting(r -> r.key() == null ? "truncate" : new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}", "truncate");
+        ConsumerRecord<byte[], byte[]> second = out.stream().filter(r -> r.key() != null && new String(r.key()).contains("2"))
+                .findFirst().orElseThrow();
         assertThat(ChangeEventSerde.readValue(second.value()).event().after().get("color").asText()).isEqualTo("red");
         assertThat(ChangeEventSerde.readValue(second.value()).hasConnectSchema()).isFalse();
         assertThat(header(second, "cdc.schema.id")).isNotBlank();
@@ -124,8 +128,33 @@ class RouterIT {
         assertThat(header(e, "eventType")).isEqualTo("OrderCreated");
     }
 
+    @Test
+    void whileTheRegistryIsDownEventsWaitInsteadOfBeingDeadLettered() throws Exception {
+        String topic = "rt" + hex() + ".public.items";
+        String v1 = RawEvents.schema(topic, "");
+        String v2 = RawEvents.schema(topic, ",{\"type\":\"string\",\"optional\":true,\"field\":\"size\"}");
+        send(topic, "{\"id\":1}", RawEvents.insert(topic, v1, "{\"id\":1,\"name\":\"before the outage\"}", 100));
+        assertThat(read("validated." + topic, r -> true, 1)).hasSize(1);
+
+        Services.down("schema-registry");
+        try {
+            // A schema the router has cached flows on; a new one cannot be registered, so its event waits.
+            send(topic, "{\"id\":2}", RawEvents.insert(topic, v1, "{\"id\":2,\"name\":\"cached schema\"}", 200));
+            send(topic, "{\"id\":3}", RawEvents.insert(topic, v2, "{\"id\":3,\"name\":\"new schema\",\"size\":\"L\"}", 300));
+            assertThat(read("validated." + topic, r -> true, 2)).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}");
+        } finally {
+            Services.up("schema-registry");
+        }
+        assertThat(read("validated." + topic, r -> true, 3)).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}", "{\"id\":3}");
+        // Dead letters of this topic would have been written before its later events were forwarded.
+        assertThat(read("cdc.dlq", r -> topic.equals(header(r, "cdc.dlq.topic")), 1, Duration.ofSeconds(10)))
+                .as("nothing dead-lettered").isEmpty();
+    }
+
     private static void send(String topic, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, 0, key.getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(topic, 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8))).get();
     }
 
@@ -149,6 +178,11 @@ class RouterIT {
      * else extra is kept, so a real duplicate or a stray record still fails the test.
      */
     static List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int count) {
+        return read(topic, match, count, Duration.ofSeconds(60));
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int count,
+                                                     Duration deadline) {
         Map<String, Object> props = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "router-it-reader-" + UUID.randomUUID(),
@@ -161,7 +195,7 @@ class RouterIT {
         match = match.and(firstDelivery);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)));
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            long end = System.nanoTime() + deadline.toNanos();
             Predicate<ConsumerRecord<byte[], byte[]>> wanted = match;
             while (System.nanoTime() < end && out.size() < count) {
                 c.poll(Duration.ofMillis(500)).forEach(r -> {
