@@ -30,6 +30,8 @@ final class DebeziumProperties {
         p.setProperty("heartbeat.interval.ms", Long.toString(source.heartbeatInterval().toMillis()));
         p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("tombstones.on.delete", "false");
+        // Debezium skips truncates by default; the sinks apply them (op "t"), so they are captured too.
+        p.setProperty("skipped.operations", "none");
         p.setProperty("decimal.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");

@@ -47,10 +47,16 @@ class PostgresLogCaptureIT {
             c.commit();
             s.execute("DELETE FROM capture_it.items WHERE id = 2");
             c.commit();
+            s.execute("TRUNCATE capture_it.items");
+            c.commit();
         }
 
-        List<ConsumerRecord<byte[], byte[]>> records = read(PostgresSourceResource.TOPIC, 5, Duration.ofSeconds(90));
-        assertThat(records).hasSize(5);
+        List<ConsumerRecord<byte[], byte[]>> records = read(PostgresSourceResource.TOPIC, 6, Duration.ofSeconds(90));
+        assertThat(records).hasSize(6);
+        ChangeEvent truncate = ChangeEventSerde.readValue(records.get(5).value()).event();
+        assertThat(truncate.op()).isEqualTo(Op.TRUNCATE);
+        assertThat(records.get(5).key()).as("a truncate has no row, so no key").isNull();
+        records = records.subList(0, 5);
         List<ChangeEvent> events = records.stream().map(r -> ChangeEventSerde.readValue(r.value()).event()).toList();
         // Rows read by the initial snapshot would be "r"; the table was empty, so all five are streamed changes.
         assertThat(events).extracting(ChangeEvent::op)
