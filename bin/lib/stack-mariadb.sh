@@ -55,6 +55,8 @@ log-bin = mariadb-bin
 binlog_format = ROW
 binlog_row_image = FULL
 server_id = 1
+# Trigger-based capture installs triggers as the non-SUPER user cdc, which binary logging otherwise refuses.
+log_bin_trust_function_creators = 1
 binlog_expire_logs_seconds = 604800
 character_set_server = utf8mb4
 collation_server = utf8mb4_general_ci

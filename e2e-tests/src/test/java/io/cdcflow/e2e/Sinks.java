@@ -78,6 +78,38 @@ final class Sinks implements AutoCloseable {
         }
     }
 
+    /** Rows of a warehouse current-state table (tombstones excluded) rendered by {@code select} (SQL text, no values). */
+    java.util.Set<String> warehouseRows(String schema, String table, String select) throws SQLException {
+        return strings(warehouse, "SELECT " + select + " FROM \"" + schema + "\".\"" + table + "\" WHERE NOT coalesce(_cdc_deleted, false)");
+    }
+
+    static java.util.Set<String> strings(Connection c, String sql) throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    /** How many live rows (hashes with a {@code row} field) Redis holds under a key pattern. */
+    long redisLiveRows(String pattern) throws Exception {
+        Response n = redis.eval(List.of("local n=0 for _,k in ipairs(redis.call('KEYS', ARGV[1])) do "
+                + "if redis.call('HEXISTS', k, 'row')==1 then n=n+1 end end return n", "0", pattern))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return n.toLong();
+    }
+
+    /** How many live documents an index holds (its tombstones excluded). */
+    long searchLiveCount(String index) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(openSearch + "/" + index + "/_count"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"query\":{\"bool\":{\"must_not\":{\"term\":{\"_cdc_deleted\":true}}}}}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? JSON.readTree(r.body()).path("count").asLong(-1) : -1;
+    }
+
     /** The row JSON in the Redis hash at {@code key}, when the key holds a live row (not a tombstone). */
     Optional<JsonNode> redisRow(String key) throws Exception {
         Response hash = redis.hgetall(key).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

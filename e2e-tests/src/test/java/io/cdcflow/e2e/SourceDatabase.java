@@ -48,6 +48,11 @@ final class SourceDatabase implements AutoCloseable {
         }
     }
 
+    /** The first column of every row of a query without parameters, as strings. */
+    java.util.Set<String> strings(String sql) throws SQLException {
+        return Sinks.strings(connection, sql);
+    }
+
     void execute(String sql, Object... params) throws SQLException {
         queryLong(sql, params);
     }

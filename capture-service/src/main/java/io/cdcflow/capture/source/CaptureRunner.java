@@ -105,12 +105,34 @@ public class CaptureRunner {
                 break;
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            source = factory.create(name, config);
+            source = recreate(name, factory, config, backoff);
         }
         if (lock != null) {
             lock.close();
         }
         states.put(name, SourceState.STOPPED);
+    }
+
+    /**
+     * A new source after a failure; creating it may fail too (the database is still away), so it is retried. Null
+     * only when the service is stopping.
+     */
+    private ChangeSource recreate(String name, ChangeSourceFactory factory, SourceConfig config, Duration backoff) {
+        while (!stopping) {
+            try {
+                return factory.create(name, config);
+            } catch (RuntimeException e) {
+                meters.counter("cdc.capture.errors", "source", name).increment();
+                LOG.errorf("source %s cannot be recreated (%s); retrying in %s", name, e.getMessage(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return null; // stopping: the caller's loop ends
     }
 
     /** Blocks until this instance holds the source's lock (true) or the service stops (false). */
