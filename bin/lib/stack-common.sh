@@ -280,7 +280,7 @@ stack_fetch() {
   say "downloading $server artifacts with Maven (once) into $target"
   tmp="$target.tmp.$$"
   rm -rf "$target".tmp.* # left by an interrupted download (bin/stack holds its lock, so none is running)
-  if ! JAVA_HOME=$jdk "$STACK_REPO/mvnw" -B -q -f "$pom" "$goal" -DoutputDirectory="$tmp" \
+  if ! JAVA_HOME=$jdk MAVEN_OPTS= "$STACK_REPO/mvnw" -B -q -f "$pom" "$goal" -DoutputDirectory="$tmp" \
     -Dstack.build.directory="$tmp.build" -Dmdep.overWriteReleases=true "$@" >>"$log" 2>&1 </dev/null; then
     rm -rf "$tmp" "$tmp.build"
     printf 'Maven could not resolve the %s artifacts (%s); output above\n' "$server" "$pom" >>"$log"
