@@ -67,6 +67,7 @@ public class CaptureRunner {
             SourceConfig source = config.sources().get(name);
             ChangeSource first = factory.create(name, source);
             states.put(name, SourceState.STARTING);
+            meters.counter("cdc.capture.errors", "source", name); // exported from the start, at 0
             meters.gauge("cdc.capture.source.up", List.of(io.micrometer.core.instrument.Tag.of("source", name)), this,
                     r -> r.states().get(name) == SourceState.RUNNING ? 1 : 0);
             threads.submit(() -> keepRunning(name, factory, source, first));
