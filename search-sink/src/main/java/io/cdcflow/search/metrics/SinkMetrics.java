@@ -27,6 +27,8 @@ public class SinkMetrics {
 
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
+        // Exported from the start, so alerts on it see a series at 0.
+        counters.computeIfAbsent("cdc.sink.errors", n -> Counter.builder(n).tags("sink", SINK).register(registry));
     }
 
     public void applied(TableRef table, long sourceTsMs) {

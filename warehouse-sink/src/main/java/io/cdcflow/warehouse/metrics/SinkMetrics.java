@@ -26,6 +26,7 @@ public class SinkMetrics {
     SinkMetrics(MeterRegistry registry, WarehouseSinkConfig config) {
         this.registry = registry;
         this.sink = config.name();
+        registry.counter("cdc.sink.errors", "sink", sink); // exported from the start, so alerts see a series at 0
     }
 
     public void applied(TableRef table, long count) {
