@@ -35,7 +35,7 @@ public interface RouterConfig {
         @WithDefault("outboxevent")
         java.util.Set<String> tables();
 
-        /** Topic of a routed event; {@code {aggregatetype}} is replaced by the row's aggregate type. */
+        /** Topic of a routed event; the placeholder {aggregatetype} in it is replaced by the row's aggregate type. */
         @WithDefault("outbox.event.{aggregatetype}")
         String topic();
 
