@@ -85,6 +85,7 @@ public class CaptureRunner {
             }
             running.put(name, source);
             states.put(name, SourceState.RUNNING);
+            long started = System.nanoTime();
             try (LeadershipWatch watch = lock == null ? null : new LeadershipWatch(name, lock, source)) {
                 source.run();
                 if (stopping) {
@@ -99,6 +100,9 @@ public class CaptureRunner {
                 LOG.errorf(e, "source %s failed; restarting from its last committed position in %s", name, backoff);
             }
             states.put(name, SourceState.FAILED);
+            if (System.nanoTime() - started > MAX_BACKOFF.toNanos()) {
+                backoff = FIRST_BACKOFF; // it ran well for a while: this is a new failure, not the same one again
+            }
             try {
                 Thread.sleep(backoff);
             } catch (InterruptedException e) {
