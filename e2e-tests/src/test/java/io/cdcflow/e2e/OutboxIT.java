@@ -42,7 +42,7 @@ class OutboxIT {
         Services.up();
         Services.up("order-service");
 
-        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18086/orders"))
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(Services.url("order-service") + "/orders"))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":" + customer + ",\"total\":12.50}")).build(),
                 HttpResponse.BodyHandlers.ofString());

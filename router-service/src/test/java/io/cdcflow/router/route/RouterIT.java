@@ -168,7 +168,7 @@ class RouterIT {
     }
 
     private static String registry(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:18081" + path)).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(Services.url("schema-registry") + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 

@@ -16,7 +16,7 @@ public class RouterResource implements QuarkusTestResourceLifecycleManager {
         Services.up("schema-registry");
         return Map.of(
                 "kafka.bootstrap.servers", stack.kafkaBootstrap(),
-                "cdc.router.registry.url", "http://127.0.0.1:18081",
+                "cdc.router.registry.url", Services.url("schema-registry"),
                 "cdc.router.registry.username", "cdc",
                 "cdc.router.registry.password", Services.registryPassword(),
                 "cdc.router.max-value-bytes", "20000",

@@ -30,7 +30,7 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
     public static final String GROUP = "search-sink-" + RUN;
     /** The index prefix for this run. */
     public static final String PREFIX = "ssit-" + RUN;
-    private static final String REGISTRY = "http://127.0.0.1:18081";
+    private static final String REGISTRY = Services.url("schema-registry");
 
     static StackEndpoints endpoints;
     /** The sink reaches OpenSearch through this relay, so a test can take OpenSearch away and bring it back. */

@@ -47,7 +47,7 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
     /** The warehouse schema prefix of the sink under test. */
     static final String SCHEMA_PREFIX = "sinkit_";
 
-    private static final String REGISTRY = "http://127.0.0.1:18081";
+    private static final String REGISTRY = Services.url("schema-registry");
 
     private StackEndpoints stack;
     private String run;
