@@ -1,7 +1,7 @@
 package io.cdcflow.cache;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cdcflow.cache.write.SinkChange;
+import io.cdcflow.sink.SinkChange;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Json;
@@ -39,6 +39,6 @@ public final class Events {
         ChangeEvent e = event("src", table, op, lsn, row);
         RowKey key = op == Op.TRUNCATE ? null : new RowKey(row(keyColumn, row.get(keyColumn)));
         return new SinkChange(new SinkChange.Origin("validated.src.public." + table, 0, lsn, null,
-                ChangeEventSerde.writeValue(e)), key, e, e.position());
+                ChangeEventSerde.writeValue(e)), key, e, e.position(), java.util.OptionalInt.empty());
     }
 }

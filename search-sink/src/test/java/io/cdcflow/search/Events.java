@@ -7,7 +7,7 @@ import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.SourceInfo;
-import io.cdcflow.search.write.SinkChange;
+import io.cdcflow.sink.SinkChange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.OptionalInt;

@@ -1,6 +1,6 @@
 package io.cdcflow.cache.redis;
 
-import io.cdcflow.cache.write.SinkChange;
+import io.cdcflow.sink.SinkChange;
 import io.cdcflow.model.Op;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;

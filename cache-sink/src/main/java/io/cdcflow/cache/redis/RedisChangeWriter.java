@@ -1,10 +1,10 @@
 package io.cdcflow.cache.redis;
 
 import io.cdcflow.cache.config.CacheSinkConfig;
-import io.cdcflow.cache.write.ChangeBatches;
-import io.cdcflow.cache.write.ChangeWriter;
-import io.cdcflow.cache.write.SinkChange;
-import io.cdcflow.cache.write.WriteResult;
+import io.cdcflow.sink.ChangeBatches;
+import io.cdcflow.sink.ChangeWriter;
+import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.WriteResult;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.TableRef;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package io.cdcflow.cache.redis;
 
 import io.cdcflow.cache.Events;
-import io.cdcflow.cache.write.SinkChange;
+import io.cdcflow.sink.SinkChange;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,11 @@
 package io.cdcflow.search.write;
 
+import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.DeadLetter;
+import io.cdcflow.sink.WriteResult;
+import io.cdcflow.sink.ChangeWriter;
+import io.cdcflow.sink.ChangeBatches;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.MalformedEventException;

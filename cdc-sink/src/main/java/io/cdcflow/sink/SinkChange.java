@@ -1,0 +1,45 @@
+package io.cdcflow.sink;
+
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.Position;
+import io.cdcflow.model.RowKey;
+import io.cdcflow.model.TableRef;
+
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * One parsed change, ready for a {@link ChangeWriter}: where it was read from, the row's key, the event, its
+ * position, and the registry id of its value schema when the record carried one.
+ *
+ * @param origin   the Kafka record it came from, kept whole for dead-lettering
+ * @param key      the row's primary key; null for a truncate, which concerns the whole table
+ * @param event    the change event
+ * @param position the event's position, which the store compares with the one it holds for the row
+ * @param schemaId the {@code cdc.schema.id} header, empty when absent
+ */
+public record SinkChange(Origin origin, RowKey key, ChangeEvent event, Position position, OptionalInt schemaId) {
+
+    public SinkChange {
+        Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(position, "position");
+        Objects.requireNonNull(schemaId, "schemaId");
+    }
+
+    public TableRef table() {
+        return event.table();
+    }
+
+    /**
+     * Where a record was read from, with its original key and value bytes.
+     *
+     * @param topic     the topic
+     * @param partition the partition
+     * @param offset    the offset
+     * @param key       the key bytes (may be null)
+     * @param value     the value bytes (may be null)
+     */
+    public record Origin(String topic, int partition, long offset, byte[] key, byte[] value) {
+    }
+}

@@ -1,0 +1,130 @@
+package io.cdcflow.sink.internal;
+
+import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.sink.ChangeWriter;
+import io.cdcflow.sink.DeadLetter;
+import io.cdcflow.sink.SinkSettings;
+import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.WriteResult;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The sink's Kafka side. Created at start-up with the {@code changes} channel (validated topics, the sink's consumer
+ * group); for each batch it parses the records, hands the changes to the {@link ChangeWriter}, retries
+ * what the store could not take with exponential backoff (forever: the method does not return, so the consumer stops
+ * taking records and no offset moves), dead-letters what can never be applied and waits for Kafka's
+ * acknowledgement of those. Only when it returns is the batch acknowledged, and its offsets committed: after the
+ * writes are in the store (as the writer defines durable) and the dead letters in Kafka.
+ */
+@ApplicationScoped
+public class ChangeConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ChangeConsumer.class);
+
+    private final ChangeWriter writer;
+    private final DeadLetterPublisher deadLetters;
+    private final SinkMetrics metrics;
+    private final SinkSettings settings;
+    private boolean outage;
+    private long outageStart;
+
+    ChangeConsumer(ChangeWriter writer, DeadLetterPublisher deadLetters, SinkMetrics metrics, SinkSettings settings) {
+        this.writer = writer;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.settings = settings;
+    }
+
+    @Incoming("changes")
+    @Blocking(ordered = true)
+    public void consume(ConsumerRecords<byte[], byte[]> batch) {
+        List<SinkChange> changes = new ArrayList<>(batch.count());
+        List<DeadLetter> dead = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            try {
+                changes.add(ChangeParser.parse(record));
+            } catch (MalformedEventException e) {
+                dead.add(new DeadLetter(ChangeParser.origin(record), e.reason().tag(), e.getMessage()));
+            }
+        }
+        dead.addAll(writeUntilDone(changes));
+        if (!dead.isEmpty()) {
+            publishUntilDone(dead);
+        }
+    }
+
+    /** Writes, backing off and writing again what the store could not take; returns the dead letters. */
+    private List<DeadLetter> writeUntilDone(List<SinkChange> changes) {
+        List<DeadLetter> dead = new ArrayList<>();
+        Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+        List<SinkChange> pending = changes;
+        while (!pending.isEmpty()) {
+            WriteResult r = writer.write(pending);
+            r.applied().forEach(c -> metrics.applied(c.table(), c.event().source().tsMs()));
+            r.skippedStale().forEach(c -> metrics.skippedStale(c.table()));
+            dead.addAll(r.deadLetters());
+            if (r.complete()) {
+                recovered();
+                break;
+            }
+            failed(r.retryCause());
+            sleep(backoff.next());
+            pending = r.retry();
+        }
+        return dead;
+    }
+
+    private void publishUntilDone(List<DeadLetter> dead) {
+        Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+        while (true) {
+            try {
+                // Re-sending letters Kafka already took duplicates them in the DLQ; losing one would be worse.
+                deadLetters.publish(dead);
+                recovered();
+                return;
+            } catch (CompletionException e) {
+                failed("the dead-letter topic refused a record: " + e.getCause());
+                sleep(backoff.next());
+            }
+        }
+    }
+
+    private void failed(String cause) {
+        metrics.error();
+        if (!outage) {
+            outage = true;
+            outageStart = System.nanoTime();
+            LOG.warnf("%s unavailable, retrying with backoff and consuming nothing meanwhile: %s", settings.storeName(),
+                    cause);
+        } else {
+            LOG.debugf("still unavailable: %s", cause);
+        }
+    }
+
+    private void recovered() {
+        if (outage) {
+            outage = false;
+            LOG.infof("%s available again after %d s; resuming", settings.storeName(),
+                    Duration.ofNanos(System.nanoTime() - outageStart).toSeconds());
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry; the batch will be consumed again", e);
+        }
+    }
+}

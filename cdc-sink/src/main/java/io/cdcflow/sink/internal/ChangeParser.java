@@ -1,0 +1,57 @@
+package io.cdcflow.sink.internal;
+
+import io.cdcflow.model.ChangeEvent;
+import io.cdcflow.model.ChangeEventSerde;
+import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.Op;
+import io.cdcflow.model.Position;
+import io.cdcflow.model.RowKey;
+import io.cdcflow.sink.SinkChange;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+import java.nio.charset.StandardCharsets;
+import java.util.OptionalInt;
+
+/**
+ * Turns a Kafka record into a {@link SinkChange}: the envelope, its position and table, the row key (not needed for
+ * a truncate) and the {@code cdc.schema.id} header. A record that is not a usable change event fails with a
+ * {@link MalformedEventException} whose reason becomes its dead-letter reason.
+ */
+public final class ChangeParser {
+
+    /** Header the router puts on every forwarded record: the registry id of the value schema. */
+    public static final String SCHEMA_ID_HEADER = "cdc.schema.id";
+
+    private ChangeParser() {
+    }
+
+    public static SinkChange parse(ConsumerRecord<byte[], byte[]> record) {
+        ChangeEvent event = ChangeEventSerde.readValue(record.value()).event();
+        Position position = event.position();
+        if (event.source().table().isEmpty()) {
+            throw new MalformedEventException(MalformedEventException.Reason.NOT_AN_ENVELOPE,
+                    "source.table is missing: the event names no table");
+        }
+        RowKey key = event.op() == Op.TRUNCATE ? null : ChangeEventSerde.readKey(record.key());
+        return new SinkChange(origin(record), key, event, position, schemaId(record));
+    }
+
+    /** The record's coordinates and bytes, as a dead letter carries them. */
+    public static SinkChange.Origin origin(ConsumerRecord<byte[], byte[]> record) {
+        return new SinkChange.Origin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+    }
+
+    /** The schema id header; absent or not a number means the record is mapped without a schema. */
+    static OptionalInt schemaId(ConsumerRecord<byte[], byte[]> record) {
+        Header h = record.headers().lastHeader(SCHEMA_ID_HEADER);
+        if (h == null || h.value() == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(new String(h.value(), StandardCharsets.UTF_8).strip()));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.cdcflow.sink.internal;
+
+import io.cdcflow.model.TableRef;
+import io.cdcflow.sink.SinkSettings;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sink's meters, named as every sink names them: {@code cdc.sink.applied}, {@code cdc.sink.skipped.stale}
+ * {sink, table}, {@code cdc.sink.dead.lettered} {sink, reason}, {@code cdc.sink.errors} {sink} and the timer
+ * {@code cdc.sink.lag} {sink, table}, from the source commit time to the moment the change was applied.
+ */
+@ApplicationScoped
+public class SinkMetrics {
+
+    private final MeterRegistry registry;
+    private final String sink;
+    private final String store;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> lags = new ConcurrentHashMap<>();
+
+    SinkMetrics(MeterRegistry registry, SinkSettings settings) {
+        this.registry = registry;
+        this.sink = settings.name();
+        this.store = settings.storeName();
+        // Exported from the start, so alerts on it see a series at 0.
+        counters.computeIfAbsent("cdc.sink.errors", n -> Counter.builder(n).tags("sink", sink).register(registry));
+    }
+
+    /** One change applied; its lag is recorded when the source said when it committed. */
+    public void applied(TableRef table, long sourceTsMs) {
+        counter("cdc.sink.applied", "table", table.qualifiedName()).increment();
+        if (sourceTsMs > 0) {
+            lags.computeIfAbsent(table.qualifiedName(), t -> Timer.builder("cdc.sink.lag")
+                            .description("Time from the source commit to the change applied in " + store)
+                            .tags("sink", sink, "table", t).publishPercentileHistogram().register(registry))
+                    .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - sourceTsMs)));
+        }
+    }
+
+    public void skippedStale(TableRef table) {
+        counter("cdc.sink.skipped.stale", "table", table.qualifiedName()).increment();
+    }
+
+    public void deadLettered(String reason) {
+        counter("cdc.sink.dead.lettered", "reason", reason).increment();
+    }
+
+    public void error() {
+        counters.computeIfAbsent("cdc.sink.errors", n -> Counter.builder(n).tags("sink", sink).register(registry))
+                .increment();
+    }
+
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + '\u0000' + value,
+                k -> Counter.builder(name).tags("sink", sink, tag, value).register(registry));
+    }
+}
