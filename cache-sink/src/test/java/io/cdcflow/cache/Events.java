@@ -1,13 +1,14 @@
 package io.cdcflow.cache;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cdcflow.sink.SinkChange;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.SourceInfo;
+import io.cdcflow.sink.RecordOrigin;
+import io.cdcflow.sink.SinkChange;
 
 /** Builds PostgreSQL-style change events for tests: schema {@code public}, LSN positions. */
 public final class Events {
@@ -38,7 +39,7 @@ public final class Events {
     public static SinkChange change(String table, Op op, long lsn, ObjectNode row, String keyColumn) {
         ChangeEvent e = event("src", table, op, lsn, row);
         RowKey key = op == Op.TRUNCATE ? null : new RowKey(row(keyColumn, row.get(keyColumn)));
-        return new SinkChange(new SinkChange.Origin("validated.src.public." + table, 0, lsn, null,
+        return new SinkChange(new RecordOrigin("validated.src.public." + table, 0, lsn, null,
                 ChangeEventSerde.writeValue(e)), key, e, e.position(), java.util.OptionalInt.empty());
     }
 }

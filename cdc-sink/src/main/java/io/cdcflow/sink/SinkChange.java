@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * @param position the event's position, which the store compares with the one it holds for the row
  * @param schemaId the {@code cdc.schema.id} header, empty when absent
  */
-public record SinkChange(Origin origin, RowKey key, ChangeEvent event, Position position, OptionalInt schemaId) {
+public record SinkChange(RecordOrigin origin, RowKey key, ChangeEvent event, Position position, OptionalInt schemaId) {
 
     public SinkChange {
         Objects.requireNonNull(origin, "origin");
@@ -29,17 +29,5 @@ public record SinkChange(Origin origin, RowKey key, ChangeEvent event, Position 
 
     public TableRef table() {
         return event.table();
-    }
-
-    /**
-     * Where a record was read from, with its original key and value bytes.
-     *
-     * @param topic     the topic
-     * @param partition the partition
-     * @param offset    the offset
-     * @param key       the key bytes (may be null)
-     * @param value     the value bytes (may be null)
-     */
-    public record Origin(String topic, int partition, long offset, byte[] key, byte[] value) {
     }
 }

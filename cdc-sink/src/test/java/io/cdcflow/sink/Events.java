@@ -38,7 +38,7 @@ public final class Events {
     public static SinkChange change(String table, Op op, long lsn, ObjectNode row, String keyColumn) {
         ChangeEvent e = event("src", table, op, lsn, row);
         RowKey key = op == Op.TRUNCATE ? null : new RowKey(row(keyColumn, row.get(keyColumn)));
-        return new SinkChange(new SinkChange.Origin("validated.src.public." + table, 0, lsn, null,
+        return new SinkChange(new RecordOrigin("validated.src.public." + table, 0, lsn, null,
                 ChangeEventSerde.writeValue(e)), key, e, e.position(), OptionalInt.empty());
     }
 

@@ -7,6 +7,7 @@ import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.SourceInfo;
+import io.cdcflow.sink.RecordOrigin;
 import io.cdcflow.sink.SinkChange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -39,7 +40,7 @@ public final class Events {
     public static SinkChange change(String table, Op op, long lsn, ObjectNode row, String keyColumn) {
         ChangeEvent e = event("src", table, op, lsn, row);
         RowKey key = op == Op.TRUNCATE ? null : new RowKey(row(keyColumn, row.get(keyColumn)));
-        return new SinkChange(new SinkChange.Origin("validated.src.public." + table, 0, lsn, null,
+        return new SinkChange(new RecordOrigin("validated.src.public." + table, 0, lsn, null,
                 ChangeEventSerde.writeValue(e)), key, e, e.position(), OptionalInt.empty());
     }
 

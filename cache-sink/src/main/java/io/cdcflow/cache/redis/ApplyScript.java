@@ -1,7 +1,7 @@
 package io.cdcflow.cache.redis;
 
-import io.cdcflow.sink.SinkChange;
 import io.cdcflow.model.Op;
+import io.cdcflow.sink.SinkChange;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 

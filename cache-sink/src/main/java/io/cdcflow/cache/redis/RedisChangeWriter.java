@@ -1,12 +1,12 @@
 package io.cdcflow.cache.redis;
 
 import io.cdcflow.cache.config.CacheSinkConfig;
+import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.TableRef;
 import io.cdcflow.sink.ChangeBatches;
 import io.cdcflow.sink.ChangeWriter;
 import io.cdcflow.sink.SinkChange;
 import io.cdcflow.sink.WriteResult;
-import io.cdcflow.model.MalformedEventException;
-import io.cdcflow.model.TableRef;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;

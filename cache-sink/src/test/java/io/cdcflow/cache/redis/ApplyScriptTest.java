@@ -1,9 +1,9 @@
 package io.cdcflow.cache.redis;
 
 import io.cdcflow.cache.Events;
-import io.cdcflow.sink.SinkChange;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
+import io.cdcflow.sink.SinkChange;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;

@@ -1,10 +1,13 @@
 package io.cdcflow.sink.internal;
 
 import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.sink.Backoff;
 import io.cdcflow.sink.ChangeWriter;
 import io.cdcflow.sink.DeadLetter;
-import io.cdcflow.sink.SinkSettings;
+import io.cdcflow.sink.DeadLetterPublisher;
 import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.SinkMetrics;
+import io.cdcflow.sink.SinkSettings;
 import io.cdcflow.sink.WriteResult;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +19,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 
 /**
  * The sink's Kafka side. Created at start-up with the {@code changes} channel (validated topics, the sink's consumer
@@ -58,9 +60,7 @@ public class ChangeConsumer {
             }
         }
         dead.addAll(writeUntilDone(changes));
-        if (!dead.isEmpty()) {
-            publishUntilDone(dead);
-        }
+        deadLetters.publish(dead);
     }
 
     /** Writes, backing off and writing again what the store could not take; returns the dead letters. */
@@ -78,25 +78,10 @@ public class ChangeConsumer {
                 break;
             }
             failed(r.retryCause());
-            sleep(backoff.next());
+            backoff.pause();
             pending = r.retry();
         }
         return dead;
-    }
-
-    private void publishUntilDone(List<DeadLetter> dead) {
-        Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
-        while (true) {
-            try {
-                // Re-sending letters Kafka already took duplicates them in the DLQ; losing one would be worse.
-                deadLetters.publish(dead);
-                recovered();
-                return;
-            } catch (CompletionException e) {
-                failed("the dead-letter topic refused a record: " + e.getCause());
-                sleep(backoff.next());
-            }
-        }
     }
 
     private void failed(String cause) {
@@ -116,15 +101,6 @@ public class ChangeConsumer {
             outage = false;
             LOG.infof("%s available again after %d s; resuming", settings.storeName(),
                     Duration.ofNanos(System.nanoTime() - outageStart).toSeconds());
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to retry; the batch will be consumed again", e);
         }
     }
 }

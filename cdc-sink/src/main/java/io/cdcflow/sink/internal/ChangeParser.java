@@ -6,6 +6,7 @@ import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
 import io.cdcflow.model.RowKey;
+import io.cdcflow.sink.RecordOrigin;
 import io.cdcflow.sink.SinkChange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -38,8 +39,8 @@ public final class ChangeParser {
     }
 
     /** The record's coordinates and bytes, as a dead letter carries them. */
-    public static SinkChange.Origin origin(ConsumerRecord<byte[], byte[]> record) {
-        return new SinkChange.Origin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+    public static RecordOrigin origin(ConsumerRecord<byte[], byte[]> record) {
+        return new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
     }
 
     /** The schema id header; absent or not a number means the record is mapped without a schema. */

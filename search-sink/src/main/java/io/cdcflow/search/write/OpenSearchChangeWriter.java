@@ -1,23 +1,22 @@
 package io.cdcflow.search.write;
 
-import io.cdcflow.sink.SinkChange;
-import io.cdcflow.sink.DeadLetter;
-import io.cdcflow.sink.WriteResult;
-import io.cdcflow.sink.ChangeWriter;
-import io.cdcflow.sink.ChangeBatches;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcflow.model.Json;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
 import io.cdcflow.model.TableRef;
-import io.cdcflow.model.Json;
 import io.cdcflow.search.config.SearchSinkConfig;
 import io.cdcflow.search.index.Documents;
 import io.cdcflow.search.index.IndexMappings;
 import io.cdcflow.search.schema.RegistrySchemas;
 import io.cdcflow.search.schema.RowSchema;
+import io.cdcflow.sink.ChangeBatches;
+import io.cdcflow.sink.ChangeWriter;
+import io.cdcflow.sink.DeadLetter;
+import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.WriteResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.opensearch.client.opensearch.OpenSearchClient;

@@ -1,7 +1,8 @@
 package io.cdcflow.warehouse.consume;
 
+import io.cdcflow.sink.DeadLetter;
+import io.cdcflow.sink.DeadLetterPublisher;
 import io.cdcflow.warehouse.write.ChangeWriter;
-import io.cdcflow.warehouse.write.DeadLetter;
 import io.cdcflow.warehouse.write.SinkChange;
 import io.cdcflow.warehouse.write.WriteResult;
 import io.smallrye.reactive.messaging.annotations.Blocking;

@@ -1,6 +1,6 @@
 package io.cdcflow.warehouse.consume;
 
-import io.cdcflow.warehouse.write.DeadLetter;
+import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.warehouse.write.SinkChange;
 
 /** What parsing one record gave: a change for the writer, or a dead letter. */

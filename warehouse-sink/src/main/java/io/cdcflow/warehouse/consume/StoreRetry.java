@@ -1,7 +1,8 @@
 package io.cdcflow.warehouse.consume;
 
+import io.cdcflow.sink.Backoff;
+import io.cdcflow.sink.SinkMetrics;
 import io.cdcflow.warehouse.config.WarehouseSinkConfig;
-import io.cdcflow.warehouse.metrics.SinkMetrics;
 import io.cdcflow.warehouse.write.StoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

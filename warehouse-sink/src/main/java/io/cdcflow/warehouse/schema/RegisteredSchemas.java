@@ -3,9 +3,9 @@ package io.cdcflow.warehouse.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcflow.model.Json;
+import io.cdcflow.sink.Backoff;
+import io.cdcflow.sink.SinkMetrics;
 import io.cdcflow.warehouse.config.WarehouseSinkConfig;
-import io.cdcflow.warehouse.consume.Backoff;
-import io.cdcflow.warehouse.metrics.SinkMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 

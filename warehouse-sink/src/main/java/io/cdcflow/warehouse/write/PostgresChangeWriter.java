@@ -3,8 +3,9 @@ package io.cdcflow.warehouse.write;
 import io.agroal.api.AgroalDataSource;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.TableRef;
+import io.cdcflow.sink.DeadLetter;
+import io.cdcflow.sink.SinkMetrics;
 import io.cdcflow.warehouse.config.WarehouseSinkConfig;
-import io.cdcflow.warehouse.metrics.SinkMetrics;
 import io.cdcflow.warehouse.write.SinkChange.RowChange;
 import io.cdcflow.warehouse.write.SinkChange.TableTruncate;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,13 +73,11 @@ public class PostgresChangeWriter implements ChangeWriter {
                 plan(c, e.getKey(), e.getValue(), dead).ifPresent(plans::add);
             }
             Applied applied = applyInOneTransaction(c, plans, dead);
-            long now = System.currentTimeMillis();
             for (TablePlan p : plans) {
-                metrics.applied(p.table(), applied.applied(p.table()).size());
-                metrics.skippedStale(p.table(), applied.stale(p.table()));
                 for (SinkChange change : applied.applied(p.table())) {
-                    metrics.lag(p.table(), change.event().source().tsMs(), now);
+                    metrics.applied(p.table(), change.event().source().tsMs());
                 }
+                metrics.skippedStale(p.table(), applied.stale(p.table()));
             }
             return new WriteResult(applied.appliedCount(), applied.staleCount(), dead);
         } catch (SQLException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
+import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.warehouse.schema.ColumnType;
 import io.cdcflow.warehouse.schema.ColumnTypes;
 import io.cdcflow.warehouse.schema.RowSchema;

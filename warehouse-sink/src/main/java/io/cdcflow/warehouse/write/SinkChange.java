@@ -4,6 +4,7 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Position;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.TableRef;
+import io.cdcflow.sink.RecordOrigin;
 import io.cdcflow.warehouse.schema.RowSchema;
 
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.cdcflow.warehouse.write;
 
+import io.cdcflow.sink.DeadLetter;
+
 import java.util.List;
 
 /**

@@ -5,6 +5,8 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.TableRef;
+import io.cdcflow.sink.DeadLetter;
+import io.cdcflow.sink.RecordOrigin;
 import io.cdcflow.warehouse.schema.ColumnType;
 import io.cdcflow.warehouse.schema.ColumnTypes;
 import io.cdcflow.warehouse.schema.RowSchema;

@@ -1,7 +1,6 @@
-package io.cdcflow.sink.internal;
+package io.cdcflow.sink;
 
 import io.cdcflow.model.TableRef;
-import io.cdcflow.sink.SinkSettings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -45,7 +44,14 @@ public class SinkMetrics {
     }
 
     public void skippedStale(TableRef table) {
-        counter("cdc.sink.skipped.stale", "table", table.qualifiedName()).increment();
+        skippedStale(table, 1);
+    }
+
+    /** {@code count} changes of {@code table} skipped because the store already held a newer position. */
+    public void skippedStale(TableRef table, long count) {
+        if (count > 0) {
+            counter("cdc.sink.skipped.stale", "table", table.qualifiedName()).increment(count);
+        }
     }
 
     public void deadLettered(String reason) {

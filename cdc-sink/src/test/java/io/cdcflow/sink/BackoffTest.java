@@ -1,4 +1,4 @@
-package io.cdcflow.sink.internal;
+package io.cdcflow.sink;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,5 @@
-package io.cdcflow.warehouse.consume;
+package io.cdcflow.sink;
 
-import io.cdcflow.warehouse.config.WarehouseSinkConfig;
-import io.cdcflow.warehouse.metrics.SinkMetrics;
-import io.cdcflow.warehouse.write.DeadLetter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,10 +19,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes dead letters to {@code cdc.dlq} (channel {@code dlq}) with the original key and value and the headers of
- * the contract ({@code cdc.dlq.reason}, {@code .message}, {@code .topic}, {@code .partition}, {@code .offset},
- * {@code .service}), and waits until Kafka has acknowledged every one, so the batch's offsets are committed only
- * after its dead letters are durable. Sends Kafka refuses are retried with backoff (counted as errors).
+ * Writes dead letters to the dead-letter topic (channel {@code dlq}) with the original key and value and the headers
+ * of the contract ({@code cdc.dlq.reason}, {@code .message}, {@code .topic}, {@code .partition}, {@code .offset},
+ * {@code .service}), and returns only when Kafka acknowledged every one, so that a batch's offsets are committed only
+ * after its dead letters are durable. Letters Kafka refuses are sent again with backoff (each failed round counted in
+ * {@code cdc.sink.errors}); a letter sent twice is a duplicate in the DLQ, which is better than a lost one.
  */
 @ApplicationScoped
 public class DeadLetterPublisher {
@@ -34,13 +32,13 @@ public class DeadLetterPublisher {
     private static final long ACK_WAIT_SECONDS = 180;
 
     private final Emitter<byte[]> emitter;
-    private final WarehouseSinkConfig config;
+    private final SinkSettings settings;
     private final SinkMetrics metrics;
 
     DeadLetterPublisher(@Channel("dlq") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2048)
-                        Emitter<byte[]> emitter, WarehouseSinkConfig config, SinkMetrics metrics) {
+                        Emitter<byte[]> emitter, SinkSettings settings, SinkMetrics metrics) {
         this.emitter = emitter;
-        this.config = config;
+        this.settings = settings;
         this.metrics = metrics;
     }
 
@@ -49,7 +47,7 @@ public class DeadLetterPublisher {
         List<DeadLetter> pending = letters;
         Backoff backoff = null;
         while (!pending.isEmpty()) {
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            List<CompletableFuture<Void>> acks = new ArrayList<>(pending.size());
             for (DeadLetter letter : pending) {
                 acks.add(send(letter));
             }
@@ -72,7 +70,7 @@ public class DeadLetterPublisher {
                 metrics.error();
                 if (backoff == null) {
                     LOG.warnf("%d dead letter(s) not acknowledged by Kafka; retrying with backoff", failed.size());
-                    backoff = new Backoff(config.retryInitialBackoff(), config.retryMaxBackoff());
+                    backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
                 }
                 backoff.pause();
             }
@@ -81,17 +79,10 @@ public class DeadLetterPublisher {
     }
 
     private CompletableFuture<Void> send(DeadLetter letter) {
-        RecordHeaders headers = new RecordHeaders();
-        header(headers, "cdc.dlq.reason", letter.reason());
-        header(headers, "cdc.dlq.message", letter.message() == null ? letter.reason() : letter.message());
-        header(headers, "cdc.dlq.topic", letter.origin().topic());
-        header(headers, "cdc.dlq.partition", Integer.toString(letter.origin().partition()));
-        header(headers, "cdc.dlq.offset", Long.toString(letter.origin().offset()));
-        header(headers, "cdc.dlq.service", config.name());
         OutgoingKafkaRecordMetadata<byte[]> meta = OutgoingKafkaRecordMetadata.<byte[]>builder()
-                .withTopic(config.deadLetterTopic())
+                .withTopic(settings.deadLetterTopic())
                 .withKey(letter.origin().key())
-                .withHeaders(headers)
+                .withHeaders(headers(letter, settings.name()))
                 .build();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Message<byte[]> message = Message.of(letter.origin().value(), Metadata.of(meta),
@@ -111,7 +102,19 @@ public class DeadLetterPublisher {
         return done;
     }
 
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    /** The {@code cdc.dlq.*} headers of a dead letter written by {@code service}. */
+    static RecordHeaders headers(DeadLetter d, String service) {
+        RecordHeaders h = new RecordHeaders();
+        h.add("cdc.dlq.reason", bytes(d.reason()));
+        h.add("cdc.dlq.message", bytes(d.message() == null ? d.reason() : d.message()));
+        h.add("cdc.dlq.topic", bytes(d.origin().topic()));
+        h.add("cdc.dlq.partition", bytes(Integer.toString(d.origin().partition())));
+        h.add("cdc.dlq.offset", bytes(Long.toString(d.origin().offset())));
+        h.add("cdc.dlq.service", bytes(service));
+        return h;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

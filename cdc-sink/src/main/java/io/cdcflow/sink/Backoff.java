@@ -1,8 +1,11 @@
-package io.cdcflow.sink.internal;
+package io.cdcflow.sink;
 
 import java.time.Duration;
 
-/** Exponential backoff: the first wait, then double each time up to a cap; {@link #reset()} after a success. */
+/**
+ * Exponential backoff for one outage: waits {@code initial}, then twice as long each time, capped at {@code max};
+ * {@link #reset()} after a success. Not shared between threads.
+ */
 public final class Backoff {
 
     private final Duration initial;
@@ -23,6 +26,17 @@ public final class Backoff {
         return now.compareTo(max) > 0 ? max : now;
     }
 
+    /** Sleeps for {@link #next()}; an interrupt ends the wait and the retrying. */
+    public void pause() {
+        try {
+            Thread.sleep(next().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to retry; the batch will be consumed again", e);
+        }
+    }
+
+    /** Starts again from the first wait. */
     public void reset() {
         next = initial;
     }
