@@ -35,8 +35,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-import static io.cdcflow.cache.Events.event;
-import static io.cdcflow.cache.Events.row;
+import static io.cdcflow.sink.Events.event;
+import static io.cdcflow.sink.Events.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -24,8 +24,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-import static io.cdcflow.cache.Events.event;
-import static io.cdcflow.cache.Events.row;
+import static io.cdcflow.sink.Events.event;
+import static io.cdcflow.sink.Events.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

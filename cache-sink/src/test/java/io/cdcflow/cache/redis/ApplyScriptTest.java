@@ -1,6 +1,6 @@
 package io.cdcflow.cache.redis;
 
-import io.cdcflow.cache.Events;
+import io.cdcflow.sink.Events;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import io.cdcflow.sink.SinkChange;
@@ -12,7 +12,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 
-import static io.cdcflow.cache.Events.row;
+import static io.cdcflow.sink.Events.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,7 +4,7 @@ import io.cdcflow.model.RowKey;
 import io.cdcflow.model.TableRef;
 import org.junit.jupiter.api.Test;
 
-import static io.cdcflow.cache.Events.row;
+import static io.cdcflow.sink.Events.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RedisKeysTest {

@@ -5,7 +5,7 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
-import io.cdcflow.search.Events;
+import io.cdcflow.sink.Events;
 import io.cdcflow.search.schema.RowSchema;
 import org.junit.jupiter.api.Test;
 
