@@ -64,7 +64,7 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
         }
         Properties properties = DebeziumProperties.forSource(name, source, config.stateDir());
         if (source.kind() == DatabaseKind.postgresql) {
-            PostgresSourceCheck.check(name, source);
+            PostgresSourceCheck.check(name, source, properties.getProperty("slot.name"));
             slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
         }
         return new LogChangeSource(name, properties, publisher, metrics);
