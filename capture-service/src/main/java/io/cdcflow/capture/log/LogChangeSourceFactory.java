@@ -57,6 +57,7 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
                 throw new IllegalArgumentException(prefix + "tables: '" + table + "' is not of the form schema.table");
             }
         }
+        io.cdcflow.capture.publish.TopicNames.requireDistinct(prefix + "tables", name, source.tables());
         try {
             Files.createDirectories(config.stateDir());
         } catch (IOException e) {
