@@ -1,6 +1,5 @@
 package io.cdcflow.model;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,7 +46,7 @@ public final class ChangeEventSerde {
         JsonNode root;
         try {
             root = MAPPER.readTree(key);
-        } catch (IOException e) {
+        } catch (IOException | NumberFormatException e) {
             throw new MalformedEventException(MISSING_KEY, "the key is not JSON: " + firstLine(e), e);
         }
         if (root != null && root.isObject() && root.has("payload") && root.has("schema") && root.size() == 2) {
@@ -138,10 +137,11 @@ public final class ChangeEventSerde {
                 throw new MalformedEventException(UNPARSEABLE_JSON, "empty value");
             }
             return n;
-        } catch (JacksonException e) {
+        } catch (IOException | NumberFormatException e) {
+            // Reading from memory cannot fail for I/O reasons: every IOException here (a JacksonException, or a
+            // CharConversionException for bytes in no supported encoding) and a number Jackson cannot represent
+            // (an exponent beyond BigDecimal's range) mean the input is not JSON we can read.
             throw new MalformedEventException(UNPARSEABLE_JSON, "not valid JSON: " + firstLine(e), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -108,6 +108,16 @@ class ChangeEventSerdeTest {
                 ex -> assertThat(ex.reason()).isEqualTo(MalformedEventException.Reason.BAD_POSITION));
     }
 
+    @Test
+    void refusesANumberBeyondBigDecimalsRangeAsUnparseable() {
+        // Found by ChangeEventSerdeFuzzTest: Jackson throws a bare NumberFormatException for such exponents.
+        assertReason("{\"op\":\"c\",\"after\":{\"id\":1e9999223372036854775808},\"source\":{}}",
+                MalformedEventException.Reason.UNPARSEABLE_JSON);
+        assertThatThrownBy(() -> ChangeEventSerde.readKey(bytes("{\"id\":1e9999223372036854775808}")))
+                .isInstanceOfSatisfying(MalformedEventException.class,
+                        ex -> assertThat(ex.reason()).isEqualTo(MalformedEventException.Reason.MISSING_KEY));
+    }
+
     private static void assertReason(String json, MalformedEventException.Reason reason) {
         assertThatThrownBy(() -> ChangeEventSerde.readValue(bytes(json)))
                 .isInstanceOfSatisfying(MalformedEventException.class, ex -> assertThat(ex.reason()).isEqualTo(reason));

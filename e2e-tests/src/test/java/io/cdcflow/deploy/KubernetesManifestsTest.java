@@ -128,6 +128,25 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @MethodSource("renderings")
+    void everyServiceThatTalksToKafkaTakesItsSecuritySettingsFromOneOptionalSecret(String dir) {
+        Manifests m = Manifests.load(dir);
+        List<String> withKafkaSecret = new ArrayList<>();
+        for (Deployment d : m.all(Deployment.class)) {
+            for (var from : Objects.requireNonNullElse(container(d).getEnvFrom(),
+                    List.<io.fabric8.kubernetes.api.model.EnvFromSource>of())) {
+                if (from.getSecretRef() != null && "cdcflow-kafka".equals(from.getSecretRef().getName())) {
+                    assertThat(from.getSecretRef().getOptional()).as("%s: cdcflow-kafka is optional",
+                            d.getMetadata().getName()).isTrue();
+                    withKafkaSecret.add(d.getMetadata().getName());
+                }
+            }
+        }
+        assertThat(withKafkaSecret).containsExactlyInAnyOrder("capture-service", "router-service", "warehouse-sink",
+                "cache-sink", "search-sink");
+    }
+
+    @ParameterizedTest
+    @MethodSource("renderings")
     void secretsAreReferencedNeverInlined(String dir) {
         Manifests m = Manifests.load(dir);
         for (Secret s : m.all(Secret.class)) {

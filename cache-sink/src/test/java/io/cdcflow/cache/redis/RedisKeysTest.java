@@ -43,6 +43,24 @@ class RedisKeysTest {
     }
 
     @Test
+    void hostileTableNamesStayVerbatimAndDistinct() {
+        java.util.List<String> hostile = java.util.List.of("x\"; drop table y; --", "Mixed Case", "mixed case",
+                "Ünïcødé", "back`tick", "a b", "a_b", "a:b", "a\\:b", "a*", "a?");
+        java.util.Set<String> rowKeys = new java.util.HashSet<>();
+        java.util.Set<String> tableKeys = new java.util.HashSet<>();
+        for (String t : hostile) {
+            TableRef table = new TableRef("src", "public", t);
+            rowKeys.add(keys.row(table, new RowKey(row("id", 1))));
+            tableKeys.add(keys.table(table));
+            if (!t.contains(":") && !t.contains("\\")) {
+                assertThat(keys.table(table)).isEqualTo("cdc:src.public." + t);
+            }
+        }
+        assertThat(rowKeys).hasSameSizeAs(hostile);
+        assertThat(tableKeys).hasSameSizeAs(hostile).doesNotContainAnyElementsOf(rowKeys);
+    }
+
+    @Test
     void thePrefixIsTakenAsConfigured() {
         assertThat(new RedisKeys("app:cache").row(customers, new RowKey(row("id", "x"))))
                 .isEqualTo("app:cache:inventory.public.customers:x");

@@ -28,6 +28,8 @@ public final class JdbcSources {
                 throw new IllegalArgumentException(prefix + "tables: " + e.getMessage(), e);
             }
         }
+        io.cdcflow.capture.publish.TopicNames.requireDistinct(prefix + "tables", name,
+                tables.stream().map(TableId::qualifiedName).toList());
         if (config.batchSize() < 1) {
             throw new IllegalArgumentException(prefix + "batch-size must be at least 1, was " + config.batchSize());
         }

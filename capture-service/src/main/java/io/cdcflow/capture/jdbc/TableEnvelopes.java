@@ -42,7 +42,7 @@ public final class TableEnvelopes {
         this.database = database;
         this.hasSchemas = dialect.hasSchemas();
         this.table = table;
-        this.topic = sourceName + "." + table.id().namespace() + "." + table.id().table();
+        this.topic = io.cdcflow.capture.publish.TopicNames.of(sourceName, table.id().namespace(), table.id().table());
         SchemaBuilder row = SchemaBuilder.struct().name(topic + ".Value").optional();
         table.columns().forEach(c -> row.field(c.name(), ConnectValues.schema(c)));
         this.rowSchema = row.build();

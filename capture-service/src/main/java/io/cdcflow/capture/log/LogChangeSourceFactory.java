@@ -57,6 +57,7 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
                 throw new IllegalArgumentException(prefix + "tables: '" + table + "' is not of the form schema.table");
             }
         }
+        io.cdcflow.capture.publish.TopicNames.requireDistinct(prefix + "tables", name, source.tables());
         try {
             Files.createDirectories(config.stateDir());
         } catch (IOException e) {
@@ -64,7 +65,7 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
         }
         Properties properties = DebeziumProperties.forSource(name, source, config.stateDir());
         if (source.kind() == DatabaseKind.postgresql) {
-            PostgresSourceCheck.check(name, source);
+            PostgresSourceCheck.check(name, source, properties.getProperty("slot.name"));
             slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
         }
         return new LogChangeSource(name, properties, publisher, metrics);

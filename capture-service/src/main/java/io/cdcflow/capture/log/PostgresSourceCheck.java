@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Checks, before a PostgreSQL source starts, what Debezium would otherwise report late or not at all: the server's
  * {@code wal_level} is {@code logical}, every captured table exists and has a primary key, and (unless turned off)
- * has {@code REPLICA IDENTITY FULL}, so that no sink ever receives an unchanged TOAST value's placeholder. A problem
+ * has {@code REPLICA IDENTITY FULL}, so that no sink ever receives an unchanged TOAST value's placeholder, and the
+ * replication slot, when it exists, is not lost (its WAL removed). A problem
  * fails with a message naming the property or table; an unreachable server is not a configuration problem, so the
  * check is skipped (capture retries the connection with backoff).
  */
@@ -25,7 +26,7 @@ final class PostgresSourceCheck {
     private PostgresSourceCheck() {
     }
 
-    static void check(String name, SourceConfig source) {
+    static void check(String name, SourceConfig source, String slot) {
         String prefix = "cdc.capture.sources." + name + ".";
         String url = "jdbc:postgresql://" + source.host() + ":" + source.port() + "/" + source.database()
                 + "?ApplicationName=cdcflow-check&connectTimeout=5";
@@ -36,6 +37,15 @@ final class PostgresSourceCheck {
                 if (!"logical".equals(rs.getString(1))) {
                     problems.add("wal_level is '" + rs.getString(1) + "' on " + source.host() + ":" + source.port()
                             + "; log capture needs wal_level=logical (ALTER SYSTEM SET wal_level = logical; restart)");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT wal_status FROM pg_replication_slots WHERE slot_name = ?")) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        slotProblem(name, slot, rs.getString(1)).ifPresent(problems::add);
+                    }
                 }
             }
             for (String table : source.tables()) {
@@ -78,5 +88,28 @@ final class PostgresSourceCheck {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
+    }
+
+    /**
+     * What a replication slot's {@code wal_status} means for capture: {@code lost} is fatal (the server removed WAL
+     * the slot still needed, because of {@code max_slot_wal_keep_size}: changes are gone, so resuming would skip them
+     * silently) and names the recovery; {@code unreserved} (the next checkpoint may remove that WAL) is a warning.
+     */
+    static java.util.Optional<String> slotProblem(String name, String slot, String walStatus) {
+        String prefix = "cdc.capture.sources." + name + ".";
+        if ("lost".equals(walStatus)) {
+            return java.util.Optional.of(prefix + "slot-name: replication slot " + slot + " is lost (wal_status=lost):"
+                    + " the server removed WAL it had not yet streamed (max_slot_wal_keep_size), so changes made"
+                    + " meanwhile are gone and capture cannot resume from it. Recover with a new snapshot: SELECT"
+                    + " pg_drop_replication_slot('" + slot + "'); delete " + name + ".offsets in cdc.capture.state-dir;"
+                    + " restart capture-service (snapshot-mode=initial re-reads every table; rows deleted meanwhile"
+                    + " stay in the sinks until you reset them)");
+        }
+        if ("unreserved".equals(walStatus)) {
+            LOG.warnf("source %s: replication slot %s is about to lose WAL it needs (wal_status=unreserved, beyond"
+                    + " max_slot_wal_keep_size); capture must catch up before the next checkpoint or the slot is lost",
+                    name, slot);
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -4,6 +4,7 @@ import io.cdcflow.capture.config.CaptureConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.Config;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,7 +13,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -21,15 +21,16 @@ import java.util.concurrent.Future;
 /**
  * Publishes change batches to Kafka and returns only once Kafka has acknowledged every record of the batch, so
  * that callers commit source offsets only for what is durable in Kafka. Created at start-up, owns one idempotent
- * producer ({@code acks=all}, ordering kept per partition across retries), closed at shutdown.
+ * producer ({@code acks=all}, ordering kept per partition across retries), closed at shutdown. Its client settings
+ * (security among them) come from {@link KafkaClientSettings}.
  */
 @ApplicationScoped
 public class KafkaChangePublisher {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    KafkaChangePublisher(CaptureConfig config) {
-        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
+    KafkaChangePublisher(CaptureConfig config, Config mpConfig) {
+        Map<String, Object> props = KafkaClientSettings.of(mpConfig, config.kafkaProperties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -21,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The start-up checks of a PostgreSQL log source, against the real source server. */
 class PostgresSourceCheckIT {
 
+    /** A slot name no test creates: the check passes over a slot Debezium has not made yet. */
+    private static final String NO_SLOT_YET = "hardening_no_such_slot";
+
     static {
         // DriverManager hands out only drivers of the caller's class loader; a @QuarkusTest that ran earlier in this
         // JVM registered its drivers from its own loader.
@@ -44,23 +47,63 @@ class PostgresSourceCheckIT {
             s.execute("CREATE TABLE check_it.default_identity (id int PRIMARY KEY, v text)");
         }
 
-        assertThatCode(() -> PostgresSourceCheck.check("chk", source(stack, List.of("check_it.good"), true)))
+        assertThatCode(() -> PostgresSourceCheck.check("chk", source(stack, List.of("check_it.good"), true), NO_SLOT_YET))
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> PostgresSourceCheck.check("chk", source(stack,
-                List.of("check_it.good", "check_it.missing", "check_it.no_pk", "check_it.default_identity"), true)))
+                List.of("check_it.good", "check_it.missing", "check_it.no_pk", "check_it.default_identity"), true),
+                NO_SLOT_YET))
                 .hasMessageContaining("cdc.capture.sources.chk.tables: table check_it.missing does not exist")
                 .hasMessageContaining("table check_it.no_pk has no primary key")
                 .hasMessageContaining("table check_it.default_identity lacks REPLICA IDENTITY FULL")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("check_it.good"));
-        assertThatCode(() -> PostgresSourceCheck.check("chk", source(stack, List.of("check_it.default_identity"), false)))
+        assertThatCode(() -> PostgresSourceCheck.check("chk", source(stack, List.of("check_it.default_identity"), false),
+                NO_SLOT_YET))
                 .as("only a warning when full replica identity is not required").doesNotThrowAnyException();
+    }
+
+    @Test
+    void aSlotWhoseWalIsReservedPassesAndALostSlotIsAStartupErrorNamingTheRecovery() throws Exception {
+        StackEndpoints stack = Stack.up();
+        String slot = "hardening_check_slot";
+        try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS check_slot_it CASCADE");
+            s.execute("CREATE SCHEMA check_slot_it");
+            s.execute("CREATE TABLE check_slot_it.t (id int PRIMARY KEY)");
+            s.execute("ALTER TABLE check_slot_it.t REPLICA IDENTITY FULL");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
+                    + slot + "'");
+            s.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        }
+        try {
+            // The slot the check reads is real; its wal_status on this server is 'reserved'.
+            assertThatCode(() -> PostgresSourceCheck.check("chk", source(stack, List.of("check_slot_it.t"), true), slot))
+                    .doesNotThrowAnyException();
+            try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement();
+                 var rs = s.executeQuery("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isIn("reserved", "extended");
+            }
+        } finally {
+            try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+                s.execute("DROP SCHEMA check_slot_it CASCADE");
+            }
+        }
+        // A lost slot cannot be made on the shared server (it needs max_slot_wal_keep_size set and WAL removed), so
+        // the verdict on each wal_status is checked directly.
+        assertThat(PostgresSourceCheck.slotProblem("chk", slot, "lost")).get().asString()
+                .contains("cdc.capture.sources.chk.slot-name", "wal_status=lost", "pg_drop_replication_slot('" + slot + "')",
+                        "chk.offsets", "snapshot");
+        assertThat(PostgresSourceCheck.slotProblem("chk", slot, "unreserved")).isEmpty();
+        assertThat(PostgresSourceCheck.slotProblem("chk", slot, "reserved")).isEmpty();
+        assertThat(PostgresSourceCheck.slotProblem("chk", slot, "extended")).isEmpty();
     }
 
     @Test
     void anUnreachableServerIsNotAConfigurationError() {
         Map<String, Object> values = new HashMap<>(base(Stack.up(), List.of("check_it.good"), true));
         values.put("port", 1); // nothing listens there
-        assertThatCode(() -> PostgresSourceCheck.check("chk", proxy(values))).doesNotThrowAnyException();
+        assertThatCode(() -> PostgresSourceCheck.check("chk", proxy(values), NO_SLOT_YET)).doesNotThrowAnyException();
     }
 
     private static SourceConfig source(StackEndpoints stack, List<String> tables, boolean requireFull) {

@@ -63,6 +63,28 @@ class ValueSchemasTest {
     }
 
     @Test
+    void hostileColumnNamesAreJustPropertyNames() throws Exception {
+        java.util.List<String> names = java.util.List.of("na\"me", "x\"; drop table y; --", "Mixed Case", "Ünïcødé",
+                "back`tick", "$ref", "a/b", "~0", "#", "properties", "required", "");
+        com.fasterxml.jackson.databind.node.ObjectNode connect = (com.fasterxml.jackson.databind.node.ObjectNode) M.readTree(CONNECT);
+        com.fasterxml.jackson.databind.node.ArrayNode fields = (com.fasterxml.jackson.databind.node.ArrayNode) connect.at("/fields/1/fields");
+        fields.removeAll();
+        com.fasterxml.jackson.databind.node.ObjectNode ok = M.createObjectNode();
+        for (String n : names) {
+            fields.addObject().put("type", "int32").put("optional", false).put("field", n);
+            ok.put(n, 1);
+        }
+        JsonSchema schema = FACTORY.getSchema(ValueSchemas.fromConnectSchema("src.public.x\"; drop table y; --", connect));
+        String envelope = "{\"before\":null,\"after\":%s,\"op\":\"c\",\"ts_ms\":1,\"source\":{},\"transaction\":null}";
+
+        assertThat(schema.validate(M.readTree(envelope.formatted(ok)))).isEmpty();
+        for (String n : names) {
+            com.fasterxml.jackson.databind.node.ObjectNode retyped = ok.deepCopy().put(n, "one");
+            assertThat(schema.validate(M.readTree(envelope.formatted(retyped)))).as(n).isNotEmpty();
+        }
+    }
+
+    @Test
     void infersAnOpenSchemaFromValuesWhenNoConnectSchemaCame() throws Exception {
         JsonNode after = M.readTree("{\"id\":7,\"price\":1.5,\"name\":\"x\",\"note\":null,\"ok\":true}");
         JsonNode schema = ValueSchemas.inferred("t", null, after);

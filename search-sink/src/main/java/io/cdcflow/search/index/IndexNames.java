@@ -11,12 +11,10 @@ import java.util.zip.CRC32;
 /**
  * Names the index of each table and the filtered alias that hides tombstones. The default index name is
  * {@code <prefix>-<source>.<namespace>.<table>}, lower-cased, with every character OpenSearch forbids in an index
- * name ({@code \ / * ? " < > | , # :}, white space) replaced by {@code _}; a name longer than OpenSearch's 255 bytes
- * (alias suffix included) is cut and ends with a hash of the table's full name, so it stays unique. An explicit name
- * per table can be configured and is validated as it is, never rewritten.
- *
- * <p>Tables whose names differ only by case or by a forbidden character share an index by default; name one of them
- * explicitly in that case.
+ * name ({@code \ / * ? " < > | , # :}, white space) replaced by {@code _}; a name that had to be changed so, or that
+ * is longer than OpenSearch's 255 bytes (alias suffix included, then cut), ends with {@code -} and a hash of the
+ * table's exact name, so tables whose names differ only by case or by such a character never share an index. An
+ * explicit name per table can be configured and is validated as it is, never rewritten.
  */
 public final class IndexNames {
 
@@ -41,12 +39,18 @@ public final class IndexNames {
         if (configured != null) {
             return configured;
         }
-        String name = sanitize(prefix + "-" + table.qualifiedName());
+        String raw = prefix + "-" + table.qualifiedName();
+        String name = sanitize(raw);
+        String hash = "-" + crc32(table.qualifiedName());
         int room = MAX_BYTES - bytes(aliasSuffix);
+        if (!name.equals(raw)) {
+            // Lower-casing or replacing characters could map two tables ("Orders", "orders", "a b", "a_b") to one
+            // index, mixing their documents; the hash of the exact name keeps them apart.
+            return bytes(name) + bytes(hash) <= room ? name + hash : cutToBytes(name, room - bytes(hash)) + hash;
+        }
         if (bytes(name) <= room) {
             return name;
         }
-        String hash = "-" + crc32(table.qualifiedName());
         return cutToBytes(name, room - bytes(hash)) + hash;
     }
 

@@ -13,9 +13,30 @@ class IndexNamesTest {
     private final IndexNames names = new IndexNames("cdc", Map.of("inventory.public.orders", "orders-v2"), "-live");
 
     @Test
-    void defaultNameIsPrefixAndQualifiedTableLowerCased() {
-        assertThat(names.indexFor(new TableRef("inventory", "public", "Customers")))
+    void defaultNameIsPrefixAndQualifiedTable() {
+        assertThat(names.indexFor(new TableRef("inventory", "public", "customers")))
                 .isEqualTo("cdc-inventory.public.customers");
+    }
+
+    @Test
+    void aNameThatHadToBeLowerCasedEndsWithAHashOfTheExactName() {
+        assertThat(names.indexFor(new TableRef("inventory", "public", "Customers")))
+                .matches("cdc-inventory\\.public\\.customers-[0-9a-f]{8}");
+    }
+
+    @Test
+    void tablesWhoseNamesDifferOnlyByCaseOrAForbiddenCharacterNeverShareAnIndex() {
+        java.util.List<String> hostile = java.util.List.of("orders", "Orders", "ORDERS", "a b", "a_b", "a*b",
+                "x\"; drop table y; --", "x'; drop table y; --", "Ünïcødé", "ünïcødé", "back`tick", "a:b", "a#b");
+        java.util.Set<String> indices = new java.util.HashSet<>();
+        for (String table : hostile) {
+            String index = names.indexFor(new TableRef("src", "public", table));
+            assertThat(IndexNames.problem(index)).as(index).isEmpty();
+            assertThat(IndexNames.problem(names.aliasFor(index))).as(index).isEmpty();
+            assertThat(names.indexFor(new TableRef("src", "public", table))).as("deterministic").isEqualTo(index);
+            indices.add(index);
+        }
+        assertThat(indices).hasSameSizeAs(hostile);
     }
 
     @Test
@@ -28,7 +49,7 @@ class IndexNamesTest {
     @Test
     void forbiddenCharactersAreReplaced() {
         String index = names.indexFor(new TableRef("src", "My Schema", "a*b?c:d,e#f|g"));
-        assertThat(index).isEqualTo("cdc-src.my_schema.a_b_c_d_e_f_g");
+        assertThat(index).matches("cdc-src\\.my_schema\\.a_b_c_d_e_f_g-[0-9a-f]{8}");
         assertThat(IndexNames.problem(index)).isEmpty();
     }
 

@@ -303,6 +303,68 @@ class WarehouseSinkIT {
         assertThat(counter("cdc.sink.dead.lettered", "reason", "rejected_by_store")).isGreaterThanOrEqualTo(1);
     }
 
+    /**
+     * Tables and columns named like SQL injections, with quotes, spaces, back-ticks, mixed case and unicode, are
+     * applied under exactly their names; names PostgreSQL cannot hold (too long, a control character) are
+     * dead-lettered as {@code invalid_identifier}; a canary table the injections name survives; other tables flow.
+     */
+    @Test
+    void hostileTableAndColumnNamesAreQuotedNeverExecuted() {
+        String canary = "hard_" + run;
+        warehouse.execute("CREATE SCHEMA \"" + canary + "\"");
+        try {
+            warehouse.execute("CREATE TABLE \"" + canary + "\".victim (id int)");
+            warehouse.execute("INSERT INTO \"" + canary + "\".victim VALUES (1)");
+            String drop = "DROP TABLE \"" + canary + "\".victim";
+            String topic = topic("hostile");
+            String injection = "x\"; " + drop + "; --";
+            String mixed = "Mixed Case Ünïcødé `t` 'q'";
+            String tooLong = "t".repeat(60);
+            String control = "bell\u0007";
+            ObjectNode image = row("id", 1, "na\"me", "quote", "c'); " + drop + "; --", "inj", "Mixed Case", "mc",
+                    "ünï", "uni", "back`tick", "bt", "semi;colon", "sc");
+            long lsn = 10;
+            for (String table : List.of(injection, mixed, tooLong, control)) {
+                send(topic, new Rec(row("id", 1), change(table, Op.CREATE, lsn++, null, image.deepCopy())));
+            }
+            send(topic, new Rec(row("id", 1), change(injection, Op.UPDATE, lsn++, image.deepCopy(),
+                    image.deepCopy().put("na\"me", "quote 2"))));
+            sentinel(topic("hostile_ok"), "hostile_ok", 1, lsn++);
+
+            for (String table : List.of(injection, mixed)) {
+                String current = quoted(WarehouseStackResource.SCHEMA_PREFIX + run + "_public", table);
+                String history = quoted(WarehouseStackResource.SCHEMA_PREFIX + run + "_public", table + "_history");
+                eventually().untilAsserted(() -> assertThat(warehouse.strings("SELECT concat_ws('|', id, \"na\"\"me\", "
+                        + quoted("c'); " + drop + "; --") + ", \"Mixed Case\", \"ünï\", \"back`tick\", \"semi;colon\")"
+                        + " FROM " + current)).containsExactly(table.equals(injection)
+                                ? "1|quote 2|inj|mc|uni|bt|sc" : "1|quote|inj|mc|uni|bt|sc"));
+                assertThat(warehouse.strings("SELECT count(*) FROM " + history))
+                        .containsExactly(table.equals(injection) ? "2" : "1");
+            }
+            eventually().untilAsserted(() -> assertThat(kafka.deadLetters(topic).stream()
+                    .filter(r -> ItKafka.header(r, "cdc.dlq.service").orElse("").equals(WarehouseStackResource.SINK))
+                    .map(r -> ItKafka.header(r, "cdc.dlq.reason").orElse("") + " "
+                            + ItKafka.header(r, "cdc.dlq.message").orElse("")))
+                    .hasSize(2)
+                    .anySatisfy(d -> assertThat(d).startsWith("invalid_identifier").contains("over the limit"))
+                    .anySatisfy(d -> assertThat(d).startsWith("invalid_identifier").contains("control character")));
+            assertThat(warehouse.strings("SELECT count(*) FROM \"" + canary + "\".victim")).containsExactly("1");
+            assertThat(warehouse.strings("SELECT count(*) FROM pg_tables WHERE schemaname = '"
+                    + WarehouseStackResource.SCHEMA_PREFIX + run + "_public' AND tablename ~ '^(t{60}|bell)'"))
+                    .containsExactly("0");
+        } finally {
+            warehouse.execute("DROP SCHEMA \"" + canary + "\" CASCADE");
+        }
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String quoted(String schema, String table) {
+        return quoted(schema) + "." + quoted(table);
+    }
+
     @Test
     void aNewColumnInLaterEventsIsAddedToBothTables() {
         String table = "evolving";
