@@ -28,7 +28,7 @@ public class KafkaChangePublisher {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    KafkaChangePublisher(CaptureConfig config) {
+    public KafkaChangePublisher(CaptureConfig config) {
         Map<String, Object> props = new HashMap<>(config.kafkaProperties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
