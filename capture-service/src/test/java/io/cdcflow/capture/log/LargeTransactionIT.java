@@ -110,8 +110,14 @@ class LargeTransactionIT {
         } finally {
             service.destroy();
             if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                service.destroyForcibly();
+                service.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
             }
+            dropSlot();
+            // The rows and their events are large: leave nothing behind on the shared servers.
+            try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS h1_big CASCADE");
+            }
+            PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
         }
     }
 
@@ -193,5 +199,14 @@ class LargeTransactionIT {
             }
         }
         throw new AssertionError("the replication slot cdcflow_h1big did not become active in 90 s");
+    }
+
+    /** An inactive slot keeps WAL on the shared server forever: drop it (and its publication) once capture stopped. */
+    private static void dropSlot() throws Exception {
+        try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1big' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1big' AND NOT active");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1big");
+        }
     }
 }

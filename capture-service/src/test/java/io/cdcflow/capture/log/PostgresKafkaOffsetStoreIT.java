@@ -140,6 +140,7 @@ class PostgresKafkaOffsetStoreIT {
         System.out.printf("kafka offset store: %d records, %d exact re-deliveries%n", records.size(),
                 records.size() - byKeyAndPosition.size());
         KafkaTestSupport.deleteTopics(offsetTopic);
+        dropSlot();
     }
 
     private static int lastValue(List<ConsumerRecord<byte[], byte[]>> records, long id) {
@@ -177,6 +178,15 @@ class PostgresKafkaOffsetStoreIT {
     private static void write(String sql) throws Exception {
         try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    /** An inactive slot keeps WAL on the shared server forever: drop it (and its publication) once capture stopped. */
+    private static void dropSlot() throws Exception {
+        try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1off' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1off' AND NOT active");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1off");
         }
     }
 }
