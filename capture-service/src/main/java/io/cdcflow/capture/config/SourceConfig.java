@@ -60,6 +60,56 @@ public interface SourceConfig {
     @WithDefault("10s")
     Duration heartbeatInterval();
 
+    /**
+     * Debezium signal table (log strategy) through which on-demand incremental snapshots are requested, as
+     * {@code schema.table} (PostgreSQL, default {@code public.cdcflow_signal_<source>}) or {@code database.table}
+     * (MySQL/MariaDB, default {@code <database>.cdcflow_signal_<source>}); one per source; created if absent and, on
+     * PostgreSQL, added to the publication.
+     */
+    Optional<String> signalTable();
+
+    /** Rows read per chunk by an incremental snapshot (log strategy); each chunk is one query and one window. */
+    @WithDefault("1024")
+    int incrementalSnapshotChunkSize();
+
+    /** Log strategy: only these columns are captured, as {@code schema.table.column}; the primary key must be among them. Not with {@code column-exclude-list}. */
+    Optional<List<String>> columnIncludeList();
+
+    /** Log strategy: these columns ({@code schema.table.column}) are left out of every event, its schema included. */
+    Optional<List<String>> columnExcludeList();
+
+    /** Log strategy: character columns ({@code schema.table.column}) published as a salted SHA-256 hash (hex) of their value. */
+    Optional<List<String>> columnMaskHash();
+
+    /** The salt of {@code column-mask-hash}; required with it; take it from a secret, as it makes the hashes unguessable. */
+    Optional<String> columnMaskHashSalt();
+
+    /** Log strategy: character columns ({@code schema.table.column}) published as {@code column-mask-chars-length} asterisks. */
+    Optional<List<String>> columnMaskChars();
+
+    /** How many asterisks replace a {@code column-mask-chars} value. */
+    @WithDefault("8")
+    int columnMaskCharsLength();
+
+    /** Log strategy: where offsets (and the MySQL/MariaDB schema history) are kept, {@code file} (in {@code state-dir}) or {@code kafka}. */
+    @WithDefault("file")
+    OffsetStore offsetStore();
+
+    /** With {@code offset-store=kafka}: the compacted topic of the offsets; sources may share it (keys name the source). */
+    @WithDefault("cdcflow-capture-offsets")
+    String offsetTopic();
+
+    /** With {@code offset-store=kafka}: partitions of the offset topic when capture creates it. */
+    @WithDefault("1")
+    int offsetTopicPartitions();
+
+    /** With {@code offset-store=kafka}: replication factor of the offset topic when capture creates it (3 in production); the schema-history topic takes the broker's default. */
+    @WithDefault("1")
+    short offsetTopicReplicationFactor();
+
+    /** With {@code offset-store=kafka}, MySQL/MariaDB: the schema-history topic, one per source; defaults to {@code cdcflow-capture-schema-history.<source>}. */
+    Optional<String> schemaHistoryTopic();
+
     /** Further Debezium connector properties, passed through as they are (e.g. {@code column.mask.with.12.chars}). */
     Map<String, String> debezium();
 

@@ -1,6 +1,8 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.config.CaptureConfig;
 import io.cdcflow.capture.config.DatabaseKind;
+import io.cdcflow.capture.config.OffsetStore;
 import io.cdcflow.capture.config.SourceConfig;
 
 import java.nio.file.Path;
@@ -9,7 +11,8 @@ import java.util.Properties;
 /**
  * Builds the Debezium embedded-engine properties for one log-based source from its {@link SourceConfig}: the
  * connector, where offsets are kept, and the choices every source shares (pgoutput, a filtered publication,
- * heartbeats, transaction metadata, no Kafka tombstones after deletes, exact decimals). Properties given under
+ * heartbeats, transaction metadata, no Kafka tombstones after deletes, exact decimals, a signal table for
+ * incremental snapshots, column selection and masking). Properties given under
  * {@code cdc.capture.sources.<name>.debezium.*} are applied last and win.
  */
 final class DebeziumProperties {
@@ -17,7 +20,8 @@ final class DebeziumProperties {
     private DebeziumProperties() {
     }
 
-    static Properties forSource(String sourceName, SourceConfig source, Path stateDir) {
+    static Properties forSource(String sourceName, SourceConfig source, CaptureConfig capture) {
+        Path stateDir = capture.stateDir();
         Properties p = new Properties();
         p.setProperty("name", sourceName);
         p.setProperty("topic.prefix", sourceName);
@@ -25,7 +29,13 @@ final class DebeziumProperties {
         p.setProperty("database.port", Integer.toString(source.port()));
         p.setProperty("database.user", source.user());
         p.setProperty("database.password", source.password());
-        p.setProperty("table.include.list", String.join(",", source.tables()));
+        SignalTable signals = SignalTable.of(sourceName, source);
+        // Debezium sees a signal only through the stream, so the signal table is captured too (its events are not published).
+        p.setProperty("table.include.list", String.join(",", source.tables()) + "," + signals.dataCollection());
+        p.setProperty("signal.enabled.channels", "source");
+        p.setProperty("signal.data.collection", signals.dataCollection());
+        p.setProperty("incremental.snapshot.chunk.size", Integer.toString(source.incrementalSnapshotChunkSize()));
+        ColumnFilters.of(sourceName, source).apply(p);
         p.setProperty("snapshot.mode", source.snapshotMode());
         p.setProperty("heartbeat.interval.ms", Long.toString(source.heartbeatInterval().toMillis()));
         p.setProperty("provide.transaction.metadata", "true");
@@ -34,8 +44,19 @@ final class DebeziumProperties {
         p.setProperty("skipped.operations", "none");
         p.setProperty("decimal.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
-        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
-        p.setProperty("offset.storage.file.filename", stateDir.resolve(sourceName + ".offsets").toString());
+        boolean kafkaStore = source.offsetStore() == OffsetStore.kafka;
+        if (kafkaStore) {
+            // Kafka Connect's store: a compacted topic, written by its own producer once the engine commits.
+            capture.kafkaProperties().forEach(p::setProperty);
+            p.setProperty("bootstrap.servers", capture.kafkaBootstrapServers());
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+            p.setProperty("offset.storage.topic", source.offsetTopic());
+            p.setProperty("offset.storage.partitions", Integer.toString(source.offsetTopicPartitions()));
+            p.setProperty("offset.storage.replication.factor", Short.toString(source.offsetTopicReplicationFactor()));
+        } else {
+            p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+            p.setProperty("offset.storage.file.filename", stateDir.resolve(sourceName + ".offsets").toString());
+        }
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("errors.max.retries", "-1");
         switch (source.kind()) {
@@ -54,9 +75,20 @@ final class DebeziumProperties {
                 p.setProperty("database.server.id", Long.toString(source.serverId()
                         .orElse(5400L + Math.floorMod(sourceName.hashCode(), 100_000))));
                 // The schema history must outlive restarts: without it the binlog cannot be decoded.
-                p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-                p.setProperty("schema.history.internal.file.filename",
-                        stateDir.resolve(sourceName + ".schema-history").toString());
+                if (kafkaStore) {
+                    p.setProperty("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
+                    p.setProperty("schema.history.internal.kafka.bootstrap.servers", capture.kafkaBootstrapServers());
+                    p.setProperty("schema.history.internal.kafka.topic",
+                            source.schemaHistoryTopic().orElse("cdcflow-capture-schema-history." + sourceName));
+                    capture.kafkaProperties().forEach((k, v) -> {
+                        p.setProperty("schema.history.internal.producer." + k, v);
+                        p.setProperty("schema.history.internal.consumer." + k, v);
+                    });
+                } else {
+                    p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+                    p.setProperty("schema.history.internal.file.filename",
+                            stateDir.resolve(sourceName + ".schema-history").toString());
+                }
                 p.setProperty("include.schema.changes", "false");
             }
         }

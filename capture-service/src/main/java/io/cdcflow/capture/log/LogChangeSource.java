@@ -28,6 +28,7 @@ final class LogChangeSource implements ChangeSource {
     private final Properties properties;
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
+    private final String signalTopic;
     private final ConnectRecordConverter converter = new ConnectRecordConverter();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
@@ -36,6 +37,7 @@ final class LogChangeSource implements ChangeSource {
 
     LogChangeSource(String name, Properties properties, KafkaChangePublisher publisher, CaptureMetrics metrics) {
         this.name = name;
+        this.signalTopic = name + "." + properties.getProperty("signal.data.collection");
         this.properties = properties;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -82,7 +84,8 @@ final class LogChangeSource implements ChangeSource {
             throws InterruptedException {
         List<OutgoingChange> batch = new ArrayList<>(records.size());
         for (RecordChangeEvent<SourceRecord> record : records) {
-            if (record.record().value() != null) {
+            // Signal rows (requests and Debezium's window markers) are control data, not changes to publish.
+            if (record.record().value() != null && !signalTopic.equals(record.record().topic())) {
                 batch.add(converter.convert(record.record()));
             }
         }

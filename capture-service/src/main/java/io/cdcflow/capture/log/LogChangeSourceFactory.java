@@ -20,11 +20,17 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import io.cdcflow.capture.jdbc.SqlDialect;
+import org.jboss.logging.Logger;
 
 /** Creates {@link LogChangeSource}s, checking their configuration first. */
 @ApplicationScoped
 public class LogChangeSourceFactory implements ChangeSourceFactory {
 
+    private static final Logger LOG = Logger.getLogger(LogChangeSourceFactory.class);
     private static final Pattern TABLE = Pattern.compile("[^.\\s]+\\.[^.\\s]+");
 
     private final CaptureConfig config;
@@ -63,12 +69,57 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
         } catch (IOException e) {
             throw new UncheckedIOException("cdc.capture.state-dir: cannot create " + config.stateDir(), e);
         }
-        Properties properties = DebeziumProperties.forSource(name, source, config.stateDir());
+        if (source.incrementalSnapshotChunkSize() < 1) {
+            throw new IllegalArgumentException(prefix + "incremental-snapshot-chunk-size must be at least 1, was "
+                    + source.incrementalSnapshotChunkSize());
+        }
+        Properties properties = DebeziumProperties.forSource(name, source, config);
+        ensureSignalTable(name, source, properties);
+        checkColumns(name, source);
         if (source.kind() == DatabaseKind.postgresql) {
             PostgresSourceCheck.check(name, source, properties.getProperty("slot.name"));
             slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
         }
         return new LogChangeSource(name, properties, publisher, metrics);
+    }
+
+    /**
+     * Creates the signal table (and adds it to the publication) before Debezium starts; an unreachable server is
+     * not a configuration problem, so it is left to the next attempt (capture retries with backoff).
+     */
+    private static void ensureSignalTable(String name, SourceConfig source, Properties properties) {
+        try {
+            SignalTable.of(name, source).ensure(properties.getProperty("publication.name", ""));
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                LOG.warnf("source %s: cannot reach %s:%d to create its signal table (%s); capture will retry",
+                        name, source.host(), source.port(), e.getMessage());
+                return;
+            }
+            throw new IllegalStateException("cdc.capture.sources." + name + ".signal-table: cannot create "
+                    + SignalTable.of(name, source).dataCollection() + " or add it to the publication (" + e.getMessage()
+                    + "); create it as the README shows, or grant the capture user the rights", e);
+        }
+    }
+
+    /** Checks the column lists against the source's catalog; skipped, like the other checks, when it is unreachable. */
+    private static void checkColumns(String name, SourceConfig source) {
+        ColumnFilters filters = ColumnFilters.of(name, source);
+        if (filters.lists().isEmpty()) {
+            return;
+        }
+        SqlDialect dialect = SqlDialect.of(source.kind());
+        try (Connection c = DriverManager.getConnection(dialect.jdbcUrl(source.host(), source.port(), source.database()),
+                source.user(), source.password())) {
+            filters.check(c);
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                LOG.warnf("source %s: cannot reach %s:%d to check its column lists (%s); capture will retry",
+                        name, source.host(), source.port(), e.getMessage());
+                return;
+            }
+            throw new IllegalStateException("cannot check the column lists of source " + name + ": " + e.getMessage(), e);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -4,12 +4,14 @@ import io.cdcflow.capture.config.CaptureConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.Config;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +31,9 @@ public class KafkaChangePublisher {
 
     private final KafkaProducer<byte[], byte[]> producer;
 
-    KafkaChangePublisher(CaptureConfig config, Config mpConfig) {
+    /** Reads the client settings from the application's configuration (CDI). */
+    @Inject
+    public KafkaChangePublisher(CaptureConfig config, Config mpConfig) {
         Map<String, Object> props = KafkaClientSettings.of(mpConfig, config.kafkaProperties());
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -39,6 +43,11 @@ public class KafkaChangePublisher {
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "capture-service");
         props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Outside CDI (tests): the client settings from the environment and system properties. */
+    public KafkaChangePublisher(CaptureConfig config) {
+        this(config, ConfigProvider.getConfig());
     }
 
     /**

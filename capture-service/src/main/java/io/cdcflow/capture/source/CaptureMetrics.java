@@ -22,7 +22,7 @@ public class CaptureMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    CaptureMetrics(MeterRegistry registry) {
+    public CaptureMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 

@@ -103,6 +103,18 @@ public final class KafkaTestSupport implements AutoCloseable {
             throw new AssertionError("timed out; read so far: " + records.stream().map(r -> new String(r.key())).toList());
         }
 
+        /** Polls until {@code done} holds for what was read, without the settling time of {@link #await}, or fails. */
+        public List<ConsumerRecord<byte[], byte[]>> awaitNoSettle(Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration deadline) {
+            long end = System.nanoTime() + deadline.toNanos();
+            while (System.nanoTime() < end) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                if (done.test(records)) {
+                    return List.copyOf(records);
+                }
+            }
+            throw new AssertionError("timed out after reading " + records.size() + " records");
+        }
+
         /** Waits for at least {@code n} records. */
         public List<ConsumerRecord<byte[], byte[]>> await(int n) {
             return await(r -> r.size() >= n, Duration.ofSeconds(30));

@@ -1,0 +1,79 @@
+package io.cdcflow.capture.log;
+
+import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A log-based PostgreSQL source {@code h1snap} whose tables already hold rows when capture starts with
+ * {@code snapshot-mode=no_data}, so every {@code r} event a test sees comes from an on-demand incremental snapshot:
+ * {@code h1_snap.items} (4,000 rows) and {@code h1_snap.big} (10,000 rows), chunks of 50 rows, and the signal table
+ * in the test's own schema.
+ */
+public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String SOURCE = "h1snap";
+    static final String ITEMS = "h1_snap.items";
+    static final String BIG = "h1_snap.big";
+    static final int ITEM_ROWS = 4_000;
+    static final int BIG_ROWS = 10_000;
+    static final int CHUNK = 50;
+
+    @Override
+    public Map<String, String> start() {
+        StackEndpoints stack = Stack.up();
+        try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1snap' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1snap'");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1snap");
+            s.execute("DROP SCHEMA IF EXISTS h1_snap CASCADE");
+            s.execute("CREATE SCHEMA h1_snap");
+            for (String table : new String[]{ITEMS, BIG}) {
+                s.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text NOT NULL, version int NOT NULL)");
+                s.execute("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+            }
+            s.execute("INSERT INTO " + ITEMS + " SELECT g, 'item-' || g, 0 FROM generate_series(1, " + ITEM_ROWS + ") g");
+            s.execute("INSERT INTO " + BIG + " SELECT g, 'big-' || g, 0 FROM generate_series(1, " + BIG_ROWS + ") g");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the source database", e);
+        }
+        PostgresSourceResource.deleteTopics(stack, topic(ITEMS), topic(BIG), SOURCE + ".transaction",
+                SOURCE + ".h1_snap.cdcflow_signal");
+        String prefix = "cdc.capture.sources." + SOURCE + ".";
+        Map<String, String> config = new HashMap<>();
+        try {
+            config.put("cdc.capture.state-dir", Files.createTempDirectory("capture-h1snap").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config.put("cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap());
+        config.put(prefix + "kind", "postgresql");
+        config.put(prefix + "host", stack.get("CDC_SOURCE_PG_HOST"));
+        config.put(prefix + "port", stack.get("CDC_SOURCE_PG_PORT"));
+        config.put(prefix + "database", stack.get("CDC_SOURCE_PG_DB"));
+        config.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
+        config.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
+        config.put(prefix + "tables", ITEMS + "," + BIG);
+        config.put(prefix + "snapshot-mode", "no_data");
+        config.put(prefix + "signal-table", "h1_snap.cdcflow_signal");
+        config.put(prefix + "incremental-snapshot-chunk-size", Integer.toString(CHUNK));
+        return config;
+    }
+
+    static String topic(String table) {
+        return SOURCE + "." + table;
+    }
+
+    @Override
+    public void stop() {
+    }
+}
