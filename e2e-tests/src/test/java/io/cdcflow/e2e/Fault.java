@@ -6,10 +6,11 @@ import io.cdcflow.testkit.Stack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One fault of the fault suite: {@link #inject} breaks something, {@link #end} repairs it (and returns once the
- * repaired part is ready again). {@link #end} must also be safe to call when {@link #inject} failed half-way, so that
+ * One fault of the fault suite: {@link #inject} breaks something (and holds the outage, if it has a length),
+ * {@link #end} repairs it and returns once the repaired part is ready again. {@link #end} must also be safe to call when {@link #inject} failed half-way, so that
  * the suite always leaves every server and service running.
  */
 sealed interface Fault {
@@ -20,7 +21,7 @@ sealed interface Fault {
 
     void end();
 
-    /** Services killed with SIGKILL (a crash: no shutdown hook, no offset commit), then started again. */
+    /** Services killed with SIGKILL (a crash: no shutdown hook, no offset commit), then started again together. */
     record Kill(List<String> services) implements Fault {
         public String name() {
             return "kill -9 " + String.join("+", services);
@@ -31,7 +32,9 @@ sealed interface Fault {
         }
 
         public void end() {
-            Services.up(services.toArray(String[]::new));
+            CompletableFuture.allOf(services.stream()
+                    .map(s -> CompletableFuture.runAsync(() -> Services.up(s)))
+                    .toArray(CompletableFuture[]::new)).join();
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 final class FaultReport {
 
     /** One scenario's figures; {@code diffs} maps each sink to its difference from the source at the end. */
-    record Line(String fault, long changes, long inFlight, double recoverySeconds, boolean converged,
+    record Line(String fault, long changes, long inFlight, double restartSeconds, double recoverySeconds, boolean converged,
                 Map<String, RowDiff> diffs) {
     }
 
@@ -32,14 +32,18 @@ final class FaultReport {
 
     String markdown() {
         StringBuilder out = new StringBuilder("### " + title + "\n\n")
-                .append("| fault | changes | in flight at injection | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s |\n")
-                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Line l : lines) {
-            out.append(String.format("| %s | %d | %d | %s | %s | %s | %s |%n", l.fault(), l.changes(), l.inFlight(),
+            out.append(String.format("| %s | %d | %d | %.1f | %s | %s | %s | %s |%n", l.fault(), l.changes(), l.inFlight(),
+                    l.restartSeconds(),
                     l.converged() ? String.format("%.1f", l.recoverySeconds()) : "not in " + Math.round(l.recoverySeconds()),
                     l.diffs().get("warehouse"), l.diffs().get("redis"), l.diffs().get("opensearch")));
         }
-        return out.append("\nm/e/s: rows missing / extra / stale in the sink, compared with the source after the scenario.\n")
+        return out.append("\nin flight: changes committed at the source and not yet committed by the slowest sink's consumer"
+                        + " group when the fault began. restart: from the end of the fault until the restarted part was ready."
+                        + " recovery: from the end of the fault until every sink held exactly the source's rows."
+                        + " m/e/s: rows missing / extra / stale in the sink after the scenario.\n")
                 .toString();
     }
 
