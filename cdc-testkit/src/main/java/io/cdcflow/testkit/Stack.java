@@ -34,7 +34,7 @@ public final class Stack {
      * them back with their data. Not available with the containers backend.
      */
     public static void stop(String... servers) {
-        Scripts.run(serverCommand("down", servers), Scripts.QUICK);
+        Scripts.run(serverCommand("down", servers), Scripts.LONG);
     }
 
     /** Starts the named servers of the local stack again ({@code bin/stack up}) and waits until each answers. */

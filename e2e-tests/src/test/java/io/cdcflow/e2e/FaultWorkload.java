@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A sustained write load on the inventory tables for the fault suite: calls {@code faults_workload(k)} (one
  * transaction, see {@code faults-workload.sql}) at a target rate until a number of changes is committed, counting
- * exactly the changes committed. While the source is unreachable (it is being restarted) it reconnects and goes on;
- * a call that failed committed nothing, so the count stays exact.
+ * the changes committed. While the source is unreachable (it is being restarted) it reconnects and goes on; a call
+ * that failed committed nothing (unless the connection broke after the commit, before its answer), so the count is
+ * exact but for that rare case.
  */
 final class FaultWorkload {
 

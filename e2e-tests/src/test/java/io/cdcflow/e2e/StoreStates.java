@@ -93,7 +93,7 @@ final class StoreStates implements AutoCloseable {
 
     private long sourceMax(String table, String column) throws SQLException {
         try (Connection source = sourceConnection();
-             PreparedStatement ps = source.prepareStatement("SELECT coalesce(max(" + column + "), 0) FROM " + table);
+             PreparedStatement ps = source.prepareStatement("SELECT coalesce(max(\"" + column + "\"), 0) FROM \"" + table + "\"");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
