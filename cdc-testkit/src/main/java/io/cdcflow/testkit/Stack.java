@@ -29,6 +29,31 @@ public final class Stack {
         return endpoints;
     }
 
+    /**
+     * Stops the named servers of the local stack ({@code bin/stack down}), for fault tests; {@link #start} brings
+     * them back with their data. Not available with the containers backend.
+     */
+    public static void stop(String... servers) {
+        Scripts.run(serverCommand("down", servers), Scripts.LONG);
+    }
+
+    /** Starts the named servers of the local stack again ({@code bin/stack up}) and waits until each answers. */
+    public static void start(String... servers) {
+        Scripts.run(serverCommand("up", servers), Scripts.LONG);
+    }
+
+    private static List<String> serverCommand(String verb, String... servers) {
+        if (servers.length == 0) {
+            throw new IllegalArgumentException("name the servers to " + verb);
+        }
+        if (useContainers()) {
+            throw new IllegalStateException("stopping and starting servers needs the local stack (CDC_STACK_BACKEND=local)");
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of(launcher().toString(), verb));
+        cmd.addAll(List.of(servers));
+        return cmd;
+    }
+
     private static Map<String, String> startLocal() {
         Path launcher = launcher();
         Scripts.run(List.of(launcher.toString(), "up"), Scripts.LONG);

@@ -1,0 +1,247 @@
+package io.cdcflow.e2e;
+
+import io.cdcflow.testkit.Services;
+import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fault suite: during a sustained workload on the inventory tables, faults are injected one at a time and then
+ * several together (kill -9 of each service, Kafka, the source PostgreSQL, Redis, OpenSearch and the schema registry
+ * unavailable), each followed by a wait until every sink holds exactly the source's rows. It prints, and writes to
+ * {@code target/faults-report.md}, the changes in flight at each injection (committed at the source, not yet committed
+ * by the slowest sink's consumer group), the restart time (until the repaired part is ready), the recovery time (from
+ * the end of the fault, when the restart begins, until every sink equals the source) and the rows missing, extra and
+ * stale per sink, and fails unless all are 0.
+ *
+ * <p>Two sizes: the short one (default, in {@code bin/test}: about 3,000 changes, 10 s outages, a few scenarios that
+ * each combine several faults) and the full one ({@code bin/faults --full}, or {@code CDC_FAULTS_MODE=full}:
+ * 100,000 changes, every fault alone and then together, 30 s outages). It stops and starts servers of the stack it
+ * runs on and leaves them all running, as it leaves every service it killed.
+ */
+class FaultSuiteIT {
+
+    private static final List<String> SERVICES =
+            List.of("capture-service", "router-service", "warehouse-sink", "cache-sink", "search-sink");
+
+    private static StackEndpoints stack;
+    private static FaultWorkload workload;
+    private static StoreStates states;
+    private static SinkBacklog backlog;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        Assumptions.assumeTrue(Mode.current() != null, "CDC_FAULTS_MODE=off: the fault suite is skipped");
+        stack = Stack.up();
+        try (SourceDatabase source = new SourceDatabase(stack)) {
+            source.createSchema();
+            source.execute(resource("/faults-workload.sql"));
+        }
+        Services.up();
+        workload = new FaultWorkload(stack);
+        states = new StoreStates(stack);
+        backlog = new SinkBacklog(stack);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        if (backlog != null) {
+            backlog.close();
+        }
+        if (states != null) {
+            states.close();
+        }
+    }
+
+    @Test
+    void everySinkConvergesToTheSourceAfterEachFault() throws Exception {
+        Mode mode = Mode.current();
+        states.takeBaseline();
+        // A first batch without fault creates the topics, tables and indices, and proves the pipeline converges.
+        workload.run(300, 300).get(60, TimeUnit.SECONDS);
+        assertThat(converge(mode.convergeWithin()).equal()).as("the pipeline converges before any fault").isTrue();
+
+        List<Fault> faults = mode.faults();
+        long perScenario = mode.changes() / faults.size();
+        FaultReport report = new FaultReport(mode + " fault suite: " + perScenario * faults.size() + " changes, "
+                + faults.size() + " scenarios");
+        for (Fault fault : faults) {
+            report.add(scenario(fault, perScenario, mode));
+            System.out.println(report.lines().getLast());
+        }
+        String table = report.markdown();
+        System.out.println(table);
+        report.write(Path.of("target", "faults-report.md"));
+
+        for (FaultReport.Line line : report.lines()) {
+            assertThat(line.diffs()).as("%s: missing/extra/stale per sink", line.fault())
+                    .allSatisfy((sink, diff) -> assertThat(diff.equal()).as(sink + " " + diff).isTrue());
+        }
+    }
+
+    private FaultReport.Line scenario(Fault fault, long changes, Mode mode) throws Exception {
+        backlog.mark();
+        long startCount = workload.committed();
+        CompletableFuture<Void> load = workload.run(changes, mode.changesPerSecond());
+        while (workload.committed() < startCount + changes / 3 && !load.isDone()) {
+            Thread.sleep(20);
+        }
+        long inFlight = Math.max(0, workload.committed() - startCount - backlog.slowestConsumedSinceMark());
+        System.out.printf("fault suite: injecting %s with %d changes in flight%n", fault.name(), inFlight);
+        long ended;
+        long repaired;
+        try {
+            fault.inject();
+        } finally {
+            ended = System.nanoTime(); // the outage is over: the repair (restart) begins
+            fault.end();
+            repaired = System.nanoTime();
+        }
+        load.get(10, TimeUnit.MINUTES);
+        Result result = convergeTimed(mode.convergeWithin());
+        return new FaultReport.Line(fault.name(), workload.committed() - startCount, inFlight,
+                (repaired - ended) / 1e9, Math.max(0, (result.at() - ended) / 1e9),
+                result.diffs().values().stream().allMatch(RowDiff::equal), result.diffs());
+    }
+
+    private record Result(long at, Map<String, RowDiff> diffs) {
+    }
+
+    /**
+     * Compares every sink with the source until all are equal or the time is up; returns the last comparison. A read
+     * that fails (a store still starting) is tried again until the time is up.
+     */
+    private Result convergeTimed(Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            long at = System.nanoTime();
+            try {
+                Map<String, RowDiff> diffs = compare();
+                if (diffs.values().stream().allMatch(RowDiff::equal) || System.nanoTime() > deadline) {
+                    return new Result(at, diffs);
+                }
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                System.out.println("fault suite: a store could not be read yet, trying again: " + e);
+            }
+            Thread.sleep(1000);
+        }
+    }
+
+    private RowDiff converge(Duration within) throws Exception {
+        Map<String, RowDiff> diffs = convergeTimed(within).diffs();
+        return diffs.values().stream().filter(d -> !d.equal()).findFirst().orElse(new RowDiff(0, 0, 0));
+    }
+
+    private Map<String, RowDiff> compare() throws Exception {
+        StoreStates.State source = states.source();
+        Map<String, RowDiff> diffs = new LinkedHashMap<>();
+        diffs.put("warehouse", RowDiff.between(source, states.warehouse()));
+        diffs.put("redis", RowDiff.between(source, states.redis()));
+        diffs.put("opensearch", RowDiff.between(source, states.openSearch()));
+        return diffs;
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = FaultSuiteIT.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is not on the test class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The suite's size: {@code short} (default) or {@code full}, from {@code cdc.faults.mode} or
+     * {@code CDC_FAULTS_MODE}; {@code off} (null here) skips the suite, for a stack whose servers must not be stopped.
+     */
+    enum Mode {
+        SHORT(3_000, 150, Duration.ofSeconds(10), Duration.ofSeconds(120)),
+        FULL(100_000, 400, Duration.ofSeconds(30), Duration.ofSeconds(300));
+
+        private final long changes;
+        private final int changesPerSecond;
+        private final Duration outage;
+        private final Duration convergeWithin;
+
+        Mode(long changes, int changesPerSecond, Duration outage, Duration convergeWithin) {
+            this.changes = changes;
+            this.changesPerSecond = changesPerSecond;
+            this.outage = outage;
+            this.convergeWithin = convergeWithin;
+        }
+
+        static Mode current() {
+            String value = System.getProperty("cdc.faults.mode", System.getenv().getOrDefault("CDC_FAULTS_MODE", "short"));
+            return switch (value) {
+                case "short" -> SHORT;
+                case "full" -> FULL;
+                case "off" -> null;
+                default -> throw new IllegalStateException("cdc.faults.mode / CDC_FAULTS_MODE=" + value + ": use short, full or off");
+            };
+        }
+
+        long changes() {
+            return changes;
+        }
+
+        int changesPerSecond() {
+            return changesPerSecond;
+        }
+
+        Duration convergeWithin() {
+            return convergeWithin;
+        }
+
+        List<Fault> faults() {
+            Duration kafkaDown = this == SHORT ? Duration.ofSeconds(5) : Duration.ofSeconds(10);
+            Duration sourceDown = Duration.ofSeconds(5);
+            if (this == SHORT) {
+                return List.of(
+                        new Fault.Kill(SERVICES),
+                        new Fault.StopServers(List.of("kafka"), kafkaDown),
+                        new Fault.StopServers(List.of("pg-source"), sourceDown),
+                        new Fault.Together(List.of(new Fault.StopServers(List.of("redis", "opensearch"), outage),
+                                new Fault.StopServices(List.of("schema-registry"), outage))));
+            }
+            return List.of(
+                    new Fault.Kill(List.of("warehouse-sink")),
+                    new Fault.Kill(List.of("cache-sink")),
+                    new Fault.Kill(List.of("search-sink")),
+                    new Fault.Kill(List.of("router-service")),
+                    new Fault.Kill(List.of("capture-service")),
+                    new Fault.StopServers(List.of("kafka"), kafkaDown),
+                    new Fault.StopServers(List.of("pg-source"), sourceDown),
+                    new Fault.StopServers(List.of("redis"), outage),
+                    new Fault.StopServers(List.of("opensearch"), outage),
+                    new Fault.StopServices(List.of("schema-registry"), outage),
+                    new Fault.Kill(SERVICES),
+                    new Fault.Together(List.of(new Fault.StopServers(List.of("kafka", "pg-source", "redis", "opensearch"), outage),
+                            new Fault.StopServices(List.of("schema-registry"), outage),
+                            new Fault.Kill(List.of("router-service", "warehouse-sink")))));
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}
