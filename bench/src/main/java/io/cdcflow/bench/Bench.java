@@ -131,6 +131,8 @@ public final class Bench {
             }
             kafka.recreate(ours, 3);
             kafka.recreate(dbz, 3);
+            // Transaction-metadata topics too, so that neither reader stalls on auto-creating one mid-backlog.
+            kafka.recreate(List.of("benchlog.transaction", "benchdbz.transaction"), 1);
             createSlot(c, "bench_log", "pgoutput");
             createSlot(c, "bench_dbz", "pgoutput");
             createSlot(c, "bench_recv", "test_decoding");
@@ -148,20 +150,29 @@ public final class Bench {
             }
             try (ManagedProcess p = readers.connect("benchdbz", TABLES, "bench_dbz", "bench_pub", "no_data")) {
                 out.add(timeBacklog("debezium-connect", p, dbz, written.changes(), how
-                        + "; Debezium 3.5.0.Final PostgreSQL connector on Kafka Connect 4.4.0 standalone, same converter settings"));
+                        + "; Debezium 3.5.0.Final PostgreSQL connector on Kafka Connect 4.1.2 standalone, same converter settings"));
             }
             out.add(recvLogical(written.changes(), endLsn));
             notes.add("Trigger and timestamp strategies are not in the capture comparison: the trigger strategy installs its"
                     + " triggers at start-up (they would have to exist before the backlog is written, which needs a separate"
                     + " install step), and the timestamp strategy reads current row state (no deletes, no intermediate"
                     + " updates), so its event count is not comparable with a change backlog.");
+            return out;
+        } finally {
+            cleanUpCapture(ours, dbz, slots);
+        }
+    }
+
+    private void cleanUpCapture(List<String> ours, List<String> dbz, List<String> slots) throws Exception {
+        try (Connection c = env.connect()) {
+            c.setAutoCommit(true);
             dropSlots(c, slots);
             try (Statement st = c.createStatement()) {
                 st.execute("DROP PUBLICATION IF EXISTS bench_pub");
             }
             kafka.delete(ours);
             kafka.delete(dbz);
-            return out;
+            kafka.delete(List.of("benchlog.transaction", "benchdbz.transaction"));
         }
     }
 

@@ -107,7 +107,8 @@ public final class SourceReaders {
         List<String> cmd = new ArrayList<>();
         cmd.add(env.java().toString());
         cmd.addAll(List.of(env.serviceJavaOpts().trim().split("\\s+")));
-        cmd.add("-Dlog4j2.configurationFile=" + writeLog4j(dir));
+        cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn");
         cmd.add("-cp");
         cmd.add(env.repo().resolve("bench/connect/target/connect-lib").toString() + "/*");
         cmd.add("org.apache.kafka.connect.cli.ConnectStandalone");
@@ -115,21 +116,6 @@ public final class SourceReaders {
         cmd.add(connectorFile.toString());
         return ManagedProcess.start("Kafka Connect (" + prefix + ")", cmd, Map.of(), dir,
                 env.work().resolve("logs/connect-" + prefix + ".log"));
-    }
-
-    private static Path writeLog4j(Path dir) throws IOException {
-        Path file = dir.resolve("log4j2.properties");
-        Files.writeString(file, """
-                rootLogger.level = INFO
-                rootLogger.appenderRef.stdout.ref = STDOUT
-                appender.stdout.type = Console
-                appender.stdout.name = STDOUT
-                appender.stdout.layout.type = PatternLayout
-                appender.stdout.layout.pattern = %d{HH:mm:ss.SSS} %-5p [%c{1}] %m%n
-                logger.kafka.name = org.apache.kafka
-                logger.kafka.level = WARN
-                """);
-        return file;
     }
 
     /** pg_recvlogical streaming {@code slot} (test_decoding) to stdout until {@code endLsn}. */
