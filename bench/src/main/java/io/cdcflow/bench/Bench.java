@@ -327,6 +327,11 @@ public final class Bench {
                 log("latency: committed %,d at %.0f/s; commit->Kafka p50 %.0f p99 %.0f max %.0f ms (%d samples); sinks %s",
                         w.changes(), w.ratePerSecond(), capture[0].p50(), capture[0].p99(), capture[0].max(), capture[0].count(), sinks);
                 steps.add(s);
+                if (target > 0 && w.ratePerSecond() < 0.9 * target) {
+                    notes.add(String.format(Locale.ROOT, "At the %,.0f/s step the generator committed only %,.0f changes/s:"
+                            + " the machine did not give it the CPU (or the database the commit rate) to keep up.", target,
+                            w.ratePerSecond()));
+                }
             }
             for (String svc : SERVICES) {
                 long pid = servicePid(svc);

@@ -34,7 +34,7 @@ public record BenchEnv(Path repo, Path work, String pgHost, int pgPort, String p
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pgDatabase;
+        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pgDatabase + "?reWriteBatchedInserts=true";
     }
 
     public Connection connect() throws SQLException {

@@ -21,6 +21,7 @@ public final class WorkloadGenerator {
     private final Connection connection;
     private final SplittableRandom random = new SplittableRandom(42);
     private final List<Long> liveProducts = new ArrayList<>();
+    private final java.util.ArrayDeque<Long> freeIds = new java.util.ArrayDeque<>();
 
     public WorkloadGenerator(Connection connection) throws SQLException {
         this.connection = connection;
@@ -48,8 +49,6 @@ public final class WorkloadGenerator {
              PreparedStatement delete = connection.prepareStatement("DELETE FROM products WHERE id = ?")) {
             while (System.nanoTime() < deadlineNs && inserts + updates + deletes < budget) {
                 int size = (int) Math.min(spec.transactionSize(), budget - (inserts + updates + deletes));
-                List<Long> newIds = nextIds(ids, size);
-                int newIdIndex = 0;
                 for (int i = 0; i < size; i++) {
                     int roll = random.nextInt(100);
                     if (roll < spec.insertPercent() || liveProducts.isEmpty()) {
@@ -59,7 +58,7 @@ public final class WorkloadGenerator {
                             insertCustomer.setString(3, "bench." + random.nextLong() + "." + System.nanoTime() + "@example.com");
                             insertCustomer.addBatch();
                         } else {
-                            long id = newIds.get(newIdIndex++);
+                            long id = nextId(ids);
                             insertProduct.setLong(1, id);
                             insertProduct.setString(2, "bench product " + id);
                             insertProduct.setString(3, padding);
@@ -109,15 +108,17 @@ public final class WorkloadGenerator {
         return new WorkloadResult(inserts, updates, deletes, transactions, startMs, System.currentTimeMillis());
     }
 
-    private List<Long> nextIds(PreparedStatement ids, int count) throws SQLException {
-        ids.setInt(1, count);
-        List<Long> out = new ArrayList<>(count);
-        try (ResultSet rs = ids.executeQuery()) {
-            while (rs.next()) {
-                out.add(rs.getLong(1));
+    /** A product id from the sequence, fetched a thousand at a time to save a round trip per transaction. */
+    private long nextId(PreparedStatement ids) throws SQLException {
+        if (freeIds.isEmpty()) {
+            ids.setInt(1, 1000);
+            try (ResultSet rs = ids.executeQuery()) {
+                while (rs.next()) {
+                    freeIds.add(rs.getLong(1));
+                }
             }
         }
-        return out;
+        return freeIds.poll();
     }
 
     /**
