@@ -1,0 +1,60 @@
+package io.cdcflow.bench;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * Where the bench finds everything, from the environment bin/bench prepares ({@code bin/stack env} plus a few
+ * BENCH_* paths): the source PostgreSQL, Kafka, the services' port base and the stack's run folder.
+ */
+public record BenchEnv(Path repo, Path work, String pgHost, int pgPort, String pgDatabase, String pgUser, String pgPassword,
+                       String kafkaBootstrap, Path stackHome, int servicesPortBase, Path pgBinDir, Path javaHome,
+                       String serviceJavaOpts) {
+
+    /** Reads the environment; fails naming the first missing variable. */
+    public static BenchEnv fromEnvironment(Map<String, String> env) {
+        return new BenchEnv(Path.of(required(env, "BENCH_REPO")), Path.of(required(env, "BENCH_WORK")),
+                required(env, "CDC_SOURCE_PG_HOST"), Integer.parseInt(required(env, "CDC_SOURCE_PG_PORT")),
+                required(env, "CDC_SOURCE_PG_DB"), required(env, "CDC_SOURCE_PG_USER"), required(env, "CDC_SOURCE_PG_PASSWORD"),
+                required(env, "CDC_KAFKA_BOOTSTRAP"), Path.of(required(env, "BENCH_STACK_HOME")),
+                Integer.parseInt(env.getOrDefault("CDC_SERVICES_PORT_BASE", "18080")), Path.of(required(env, "BENCH_PG_BINDIR")),
+                Path.of(required(env, "JAVA_HOME")),
+                env.getOrDefault("CDC_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalStateException("environment variable " + name + " is not set (run the bench through bin/bench)");
+        }
+        return v;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + pgHost + ":" + pgPort + "/" + pgDatabase + "?reWriteBatchedInserts=true";
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), pgUser, pgPassword);
+    }
+
+    public Path java() {
+        return javaHome.resolve("bin/java");
+    }
+
+    /** The HTTP port of a service of bin/services (same offsets as bin/services). */
+    public int servicePort(String service) {
+        return servicesPortBase + switch (service) {
+            case "capture-service" -> 0;
+            case "schema-registry" -> 1;
+            case "router-service" -> 2;
+            case "warehouse-sink" -> 3;
+            case "cache-sink" -> 4;
+            case "search-sink" -> 5;
+            default -> throw new IllegalArgumentException("unknown service " + service);
+        };
+    }
+}

@@ -1,0 +1,141 @@
+package io.cdcflow.bench.reader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import io.cdcflow.bench.BenchEnv;
+
+/**
+ * Starts the readers compared by the capture part, each on a replication slot of its own: our capture-service
+ * (any strategy, as a standalone process with one source and no demo source), the Debezium PostgreSQL connector
+ * on Kafka Connect standalone, and pg_recvlogical.
+ */
+public final class SourceReaders {
+
+    private final BenchEnv env;
+
+    public SourceReaders(BenchEnv env) {
+        this.env = env;
+    }
+
+    /**
+     * Our capture-service with one source {@code sourceName} (topics {@code <sourceName>.<schema>.<table>}) and the
+     * given extra source properties (slot-name, snapshot-mode, strategy...), on HTTP port base + 10.
+     */
+    public ManagedProcess captureService(String sourceName, String tables, Map<String, String> sourceProperties)
+            throws IOException {
+        Path state = env.work().resolve("capture-" + sourceName);
+        deleteRecursively(state);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(env.java().toString());
+        cmd.addAll(List.of(env.serviceJavaOpts().trim().split("\\s+")));
+        // A profile of its own: the %prod demo source is not configured, only the bench's.
+        cmd.add("-Dquarkus.profile=bench");
+        cmd.add("-Dquarkus.http.port=" + (env.servicesPortBase() + 10));
+        cmd.add("-Dcdc.capture.state-dir=" + state);
+        cmd.add("-Dcdc.capture.leader-lock=false");
+        String p = "-Dcdc.capture.sources." + sourceName + ".";
+        cmd.add(p + "kind=postgresql");
+        cmd.add(p + "host=" + env.pgHost());
+        cmd.add(p + "port=" + env.pgPort());
+        cmd.add(p + "database=" + env.pgDatabase());
+        cmd.add(p + "user=" + env.pgUser());
+        cmd.add(p + "tables=" + tables);
+        sourceProperties.forEach((k, v) -> cmd.add(p + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(env.repo().resolve("capture-service/target/quarkus-app/quarkus-run.jar").toString());
+        return ManagedProcess.start("capture-service (" + sourceName + ")", cmd,
+                Map.of("CDC_KAFKA_BOOTSTRAP", env.kafkaBootstrap(),
+                        "CDC_CAPTURE_SOURCES_" + sourceName.toUpperCase() + "_PASSWORD", env.pgPassword()),
+                state, env.work().resolve("logs/capture-" + sourceName + ".log"));
+    }
+
+    /**
+     * The Debezium PostgreSQL connector on Kafka Connect standalone, configured like our log strategy (pgoutput,
+     * JSON with the value schema, numeric decimals, no tombstones, transaction metadata), topics
+     * {@code <prefix>.<schema>.<table>}, with the same JVM options as the services.
+     */
+    public ManagedProcess connect(String prefix, String tables, String slot, String publication, String snapshotMode)
+            throws IOException {
+        Path dir = env.work().resolve("connect-" + prefix);
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+        Properties worker = new Properties();
+        worker.setProperty("bootstrap.servers", env.kafkaBootstrap());
+        worker.setProperty("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        worker.setProperty("key.converter.schemas.enable", "false");
+        worker.setProperty("key.converter.decimal.format", "NUMERIC");
+        worker.setProperty("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        worker.setProperty("value.converter.schemas.enable", "true");
+        worker.setProperty("value.converter.decimal.format", "NUMERIC");
+        worker.setProperty("offset.storage.file.filename", dir.resolve("connect.offsets").toString());
+        worker.setProperty("offset.flush.interval.ms", "1000");
+        worker.setProperty("listeners", "http://127.0.0.1:" + (env.servicesPortBase() + 11));
+        worker.setProperty("plugin.discovery", "only_scan");
+        Properties connector = new Properties();
+        connector.setProperty("name", prefix);
+        connector.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        connector.setProperty("tasks.max", "1");
+        connector.setProperty("database.hostname", env.pgHost());
+        connector.setProperty("database.port", Integer.toString(env.pgPort()));
+        connector.setProperty("database.user", env.pgUser());
+        connector.setProperty("database.password", env.pgPassword());
+        connector.setProperty("database.dbname", env.pgDatabase());
+        connector.setProperty("topic.prefix", prefix);
+        connector.setProperty("plugin.name", "pgoutput");
+        connector.setProperty("slot.name", slot);
+        connector.setProperty("publication.name", publication);
+        connector.setProperty("publication.autocreate.mode", "filtered");
+        connector.setProperty("table.include.list", tables);
+        connector.setProperty("snapshot.mode", snapshotMode);
+        connector.setProperty("tombstones.on.delete", "false");
+        connector.setProperty("provide.transaction.metadata", "true");
+        connector.setProperty("decimal.handling.mode", "precise");
+        connector.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        connector.setProperty("skipped.operations", "none");
+        Path workerFile = dir.resolve("worker.properties");
+        Path connectorFile = dir.resolve("connector.properties");
+        try (var w = Files.newBufferedWriter(workerFile); var c = Files.newBufferedWriter(connectorFile)) {
+            worker.store(w, "generated by bin/bench");
+            connector.store(c, "generated by bin/bench (holds the source password of the local stack)");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(env.java().toString());
+        cmd.addAll(List.of(env.serviceJavaOpts().trim().split("\\s+")));
+        cmd.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        cmd.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn");
+        cmd.add("-cp");
+        cmd.add(env.repo().resolve("bench/connect/target/connect-lib").toString() + "/*");
+        cmd.add("org.apache.kafka.connect.cli.ConnectStandalone");
+        cmd.add(workerFile.toString());
+        cmd.add(connectorFile.toString());
+        return ManagedProcess.start("Kafka Connect (" + prefix + ")", cmd, Map.of(), dir,
+                env.work().resolve("logs/connect-" + prefix + ".log"));
+    }
+
+    /** pg_recvlogical streaming {@code slot} (test_decoding) to stdout until {@code endLsn}. */
+    public Process recvLogical(String slot, String endLsn) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(env.pgBinDir().resolve("pg_recvlogical").toString(),
+                "-h", env.pgHost(), "-p", Integer.toString(env.pgPort()), "-U", env.pgUser(), "-d", env.pgDatabase(),
+                "--slot", slot, "--start", "--no-loop", "--endpos", endLsn, "-f", "-")
+                .redirectError(ProcessBuilder.Redirect.appendTo(env.work().resolve("logs/pg_recvlogical.log").toFile()));
+        pb.environment().put("PGPASSWORD", env.pgPassword());
+        return pb.start();
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

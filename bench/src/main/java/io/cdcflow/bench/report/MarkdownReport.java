@@ -1,0 +1,133 @@
+package io.cdcflow.bench.report;
+
+import java.util.Locale;
+import java.util.Map;
+
+import io.cdcflow.bench.stats.LatencySummary;
+
+/** Renders {@link BenchResults} as the Markdown of {@code bench/results/latest.md}. */
+public final class MarkdownReport {
+
+    private MarkdownReport() {
+    }
+
+    public static String render(BenchResults r) {
+        StringBuilder md = new StringBuilder();
+        md.append("# cdcflow benchmark results\n\n");
+        md.append("Run ").append(r.startedAt()).append(" with `").append(r.command()).append("`.\n\n");
+        BenchResults.Machine m = r.machine();
+        md.append(String.format(Locale.ROOT, "Machine: %d cores, %,d MiB memory, %s; %s. Service JVM options: `%s`.%n",
+                m.cores(), m.memoryMib(), m.os(), m.jdk(), m.serviceJavaOpts()));
+        md.append("Load average (1/5/15 min) before: ").append(m.loadAverageBefore()).append("; after: ")
+                .append(m.loadAverageAfter()).append(". A load above the core count means other work shared the CPUs:"
+                        + " treat the absolute figures as noisy; the ratios, measured in the same run, less so.\n\n");
+
+        if (!r.targets().isEmpty()) {
+            md.append("## Targets (issue 8)\n\n| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
+            for (BenchResults.Target t : r.targets()) {
+                md.append("| ").append(t.name()).append(" | ").append(t.target()).append(" | ").append(t.measured())
+                        .append(" | ").append(t.met() == null ? "n/a" : t.met() ? "yes" : "**no**").append(" |\n");
+            }
+            md.append('\n');
+        }
+        if (!r.capture().isEmpty()) {
+            md.append("## Capture throughput (same backlog, each reader on its own slot)\n\n");
+            md.append("| reader | backlog | events | events/s | vs Debezium on Connect | vs pg_recvlogical | start-up | peak RSS |\n");
+            md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            double dbz = rateOf(r, "debezium-connect");
+            double recv = rateOf(r, "pg_recvlogical");
+            for (BenchResults.Throughput t : r.capture()) {
+                md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s | %s | %s |%n", t.reader(), t.backlog(),
+                        t.events(), num(t.eventsPerSecond()), ratio(t.eventsPerSecond(), dbz), ratio(t.eventsPerSecond(), recv),
+                        t.startupMs() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", t.startupMs() / 1000.0), mib(t.peakRssMib())));
+            }
+            md.append('\n');
+            for (BenchResults.Throughput t : r.capture()) {
+                md.append("- ").append(t.reader()).append(": ").append(t.how()).append('\n');
+            }
+            md.append('\n');
+        }
+        if (!r.rates().isEmpty()) {
+            md.append("## Commit-to-Kafka latency (capture alone), ms\n\n");
+            md.append("| target rate | committed rate | changes | p50 | p95 | p99 | max | p99 (probe receive) |\n");
+            md.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (BenchResults.RateStep s : r.rates()) {
+                LatencySummary c = s.commitToKafka();
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %s |%n", rate(s.targetRate()),
+                        num(s.committedRate()), c.count(), num(c.p50()), num(c.p95()), num(c.p99()), num(c.max()),
+                        num(s.commitToProbe().p99())));
+            }
+            md.append("\nKafka timestamp type of the measured topics: ").append(r.rates().get(0).kafkaTimestampType())
+                    .append(".\n\n## End to end (source commit to applied), per sink, ms\n\n");
+            md.append("| target rate | sink | changes | p50 ≤ | p95 ≤ | p99 ≤ | max (decaying) | applied/s |\n");
+            md.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+            for (BenchResults.RateStep s : r.rates()) {
+                for (Map.Entry<String, BenchResults.SinkStep> e : s.sinks().entrySet()) {
+                    BenchResults.SinkStep k = e.getValue();
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %s |%n", rate(s.targetRate()),
+                            e.getKey(), k.count(), num(k.p50Ms()), num(k.p95Ms()), num(k.p99Ms()), num(k.maxMs()),
+                            num(k.appliedPerSecond())));
+                }
+            }
+            md.append('\n');
+            md.append("## RSS per service after each step, MiB (current / peak)\n\n| target rate |");
+            var services = r.rates().get(0).rssMib().keySet();
+            services.forEach(s -> md.append(' ').append(s).append(" |"));
+            md.append("\n| ---: |");
+            services.forEach(s -> md.append(" ---: |"));
+            md.append('\n');
+            for (BenchResults.RateStep s : r.rates()) {
+                md.append("| ").append(rate(s.targetRate())).append(" |");
+                for (String svc : services) {
+                    md.append(' ').append(mib(s.rssMib().getOrDefault(svc, Double.NaN))).append(" / ")
+                            .append(mib(s.peakRssMib().getOrDefault(svc, Double.NaN))).append(" |");
+                }
+                md.append('\n');
+            }
+            md.append('\n');
+        }
+        if (!r.snapshots().isEmpty()) {
+            md.append("## Snapshot of a fresh table\n\n| reader | rows | events | rows/s | start-up |\n| --- | ---: | ---: | ---: | ---: |\n");
+            for (BenchResults.Snapshot s : r.snapshots()) {
+                md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %.1f s |%n", s.reader(), s.rows(), s.events(),
+                        num(s.rowsPerSecond()), s.startupMs() / 1000.0));
+            }
+            md.append('\n');
+        }
+        if (!r.notes().isEmpty()) {
+            md.append("## Notes\n\n");
+            r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+        }
+        return md.toString();
+    }
+
+    static double rateOf(BenchResults r, String reader) {
+        return r.capture().stream().filter(t -> t.reader().equals(reader)).mapToDouble(BenchResults.Throughput::eventsPerSecond)
+                .findFirst().orElse(Double.NaN);
+    }
+
+    static String ratio(double value, double reference) {
+        if (Double.isNaN(value) || Double.isNaN(reference) || reference <= 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2f×", value / reference);
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        if (Double.isInfinite(v)) {
+            return "∞";
+        }
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String mib(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f MiB", v);
+    }
+
+    static String rate(double target) {
+        return target <= 0 ? "saturation" : String.format(Locale.ROOT, "%,.0f/s", target);
+    }
+}

@@ -1,0 +1,62 @@
+package io.cdcflow.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.cdcflow.bench.stats.LatencySummary;
+
+class MarkdownReportTest {
+
+    private static BenchResults sample() {
+        var machine = new BenchResults.Machine(2, 8000, "3.00 2.00 1.00", "4.00 3.00 2.00", "OpenJDK 25", "Linux", "-Xmx384m");
+        var capture = List.of(
+                new BenchResults.Throughput("cdcflow-log", 1000, 1000, 6000, 4000, 200, "ours"),
+                new BenchResults.Throughput("debezium-connect", 1000, 1000, 4000, 5000, 250, "reference"),
+                new BenchResults.Throughput("pg_recvlogical", 1000, 1000, 20000, 100, Double.NaN, "decode limit"));
+        var sinks = Map.of("warehouse-sink", new BenchResults.SinkStep(100, 100, 300, 600, 700, 2500, 100));
+        var step = new BenchResults.RateStep(2000, 1990, 30000, new LatencySummary(30000, 40, 90, 120, 300),
+                new LatencySummary(30000, 45, 95, 130, 310), "LOG_APPEND_TIME", sinks, Map.of("capture-service", 180.0),
+                Map.of("capture-service", 300.0));
+        var saturation = new BenchResults.RateStep(0, 12000, 240000, new LatencySummary(1, 1, 1, 1, 1),
+                new LatencySummary(1, 1, 1, 1, 1), "LOG_APPEND_TIME",
+                Map.of("warehouse-sink", new BenchResults.SinkStep(1, 1, 1, 1, 1, 9000, 1)), Map.of(), Map.of());
+        var snapshots = List.of(new BenchResults.Snapshot("cdcflow-log", 1_000_000, 1_000_000, 60000, 3000));
+        BenchResults r = new BenchResults("2026-11-25T10:00:00Z", "bin/bench --quick", machine, capture, List.of("a note"),
+                List.of(step, saturation), snapshots, Map.of(), List.of());
+        return new BenchResults(r.startedAt(), r.command(), machine, capture, r.notes(), r.rates(), snapshots, Map.of(),
+                Targets.evaluate(r));
+    }
+
+    @Test
+    void printsRatiosAgainstBothReferences() {
+        String md = MarkdownReport.render(sample());
+        assertThat(md).contains("| cdcflow-log | 1,000 | 1,000 | 6,000 | 1.50× | 0.30× |");
+        assertThat(md).contains("| pg_recvlogical | 1,000 | 1,000 | 20,000 | 5.00× | 1.00× |");
+        assertThat(md).contains("bin/bench --quick").contains("4.00 3.00 2.00").contains("a note");
+    }
+
+    @Test
+    void evaluatesTargetsMetAndMissed() {
+        Map<String, Boolean> met = new java.util.HashMap<>();
+        sample().targets().forEach(t -> met.put(t.name(), t.met()));
+        assertThat(met).containsEntry("capture vs Debezium on Connect", true)
+                .containsEntry("capture vs pg_recvlogical", false)
+                .containsEntry("commit-to-Kafka p99 at 2,000/s", true)
+                .containsEntry("end-to-end p99 at 2,000/s, warehouse-sink", false)
+                .containsEntry("sustained to all three sinks", false)
+                .containsEntry("snapshot rate (1,000,000 rows)", true)
+                .containsEntry("RSS per service at 2,000/s", false);
+        assertThat(MarkdownReport.render(sample())).contains("| RSS per service at 2,000/s | ≤ 256 MiB | 300 MiB peak (capture-service) | **no** |");
+    }
+
+    @Test
+    void chartSeriesFollowTheSteps() {
+        var series = LatencyChart.series(sample().rates());
+        assertThat(series.get("commit→Kafka p99")).hasSize(2);
+        assertThat(series.get("warehouse-sink p99").get(0)).containsExactly(1990, 600);
+    }
+}
