@@ -30,9 +30,9 @@ public class SchemaRegistrar {
     private final SchemaRegistryClient client;
     private final RouterConfig.Registry config;
     private final MeterRegistry meters;
-    private final Map<String, RegisteredSchema> byShape = new ConcurrentHashMap<>();
+    private final Map<Shape, RegisteredSchema> byShape = new ConcurrentHashMap<>();
     private final Map<String, RegisteredSchema> latestInferred = new ConcurrentHashMap<>();
-    private final Map<String, Rejection> rejected = new ConcurrentHashMap<>();
+    private final Map<Shape, Rejection> rejected = new ConcurrentHashMap<>();
 
     SchemaRegistrar(SchemaRegistryClient client, RouterConfig config, MeterRegistry meters) {
         this.client = client;
@@ -50,21 +50,22 @@ public class SchemaRegistrar {
      */
     public RegisteredSchema resolve(String topic, JsonNode connectSchema, JsonNode envelope) {
         if (connectSchema != null && !connectSchema.isNull()) {
-            String shape = topic + '\u0000' + connectSchema;
-            RegisteredSchema known = byShape.get(shape);
-            return known != null ? known : register(topic, shape, ValueSchemas.fromConnectSchema(topic, connectSchema));
+            // Looked up by the tree's own equals/hashCode: no per-event serialization of a schema of kilobytes.
+            RegisteredSchema known = byShape.get(new Shape(topic, connectSchema));
+            return known != null ? known : register(topic, new Shape(topic, connectSchema.deepCopy()),
+                    ValueSchemas.fromConnectSchema(topic, connectSchema));
         }
         RegisteredSchema latest = latestInferred.get(topic);
         if (latest != null && latest.violations(envelope).isEmpty()) {
             return latest;
         }
         ObjectNode inferred = ValueSchemas.inferred(topic, envelope.get("before"), envelope.get("after"));
-        RegisteredSchema registered = register(topic, topic + '\u0000' + inferred, inferred);
+        RegisteredSchema registered = register(topic, new Shape(topic, inferred), inferred);
         latestInferred.put(topic, registered);
         return registered;
     }
 
-    private RegisteredSchema register(String topic, String shape, ObjectNode schema) {
+    private RegisteredSchema register(String topic, Shape shape, ObjectNode schema) {
         String subject = topic + "-value";
         Rejection previous = rejected.get(shape);
         if (previous != null && previous.until > System.currentTimeMillis()) {
@@ -112,6 +113,10 @@ public class SchemaRegistrar {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the schema registry", e);
         }
+    }
+
+    /** A topic and the schema its events carried (or were inferred to have); the key never changes once stored. */
+    private record Shape(String topic, JsonNode schema) {
     }
 
     private record Rejection(long until, MalformedEventException.Reason reason, String message) {
