@@ -1,5 +1,6 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.source.PackagedCapture;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -10,14 +11,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,24 +60,15 @@ class LargeTransactionIT {
         }
         PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
 
-        Path app = Path.of("target/quarkus-app/quarkus-run.jar");
-        assertThat(app).as("the packaged service (mvn verify packages it first)").exists();
         Path state = Files.createTempDirectory("capture-h1big");
-        Path log = state.resolve("service.log");
-        String p = "-Dcdc.capture.sources." + SOURCE + ".";
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC",
-                // A profile of its own: the packaged demo source (prod profile) is not started.
-                "-Dquarkus.profile=h1big", "-Dquarkus.http.port=0",
-                "-Dcdc.capture.kafka-bootstrap-servers=" + stack.kafkaBootstrap(),
-                "-Dcdc.capture.state-dir=" + state,
-                p + "kind=postgresql", p + "host=" + stack.get("CDC_SOURCE_PG_HOST"), p + "port=" + stack.get("CDC_SOURCE_PG_PORT"),
-                p + "database=" + stack.get("CDC_SOURCE_PG_DB"), p + "user=" + stack.get("CDC_SOURCE_PG_USER"),
-                p + "password=" + stack.get("CDC_SOURCE_PG_PASSWORD"), p + "tables=h1_big.rows",
-                p + "signal-table=h1_big.cdcflow_signal", p + "snapshot-mode=no_data",
-                "-jar", app.toString()));
-        Process service = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        String p = "cdc.capture.sources." + SOURCE + ".";
+        Map<String, String> source = Map.of(
+                p + "kind", "postgresql", p + "host", stack.get("CDC_SOURCE_PG_HOST"), p + "port", stack.get("CDC_SOURCE_PG_PORT"),
+                p + "database", stack.get("CDC_SOURCE_PG_DB"), p + "user", stack.get("CDC_SOURCE_PG_USER"),
+                p + "password", stack.get("CDC_SOURCE_PG_PASSWORD"), p + "tables", "h1_big.rows",
+                p + "signal-table", "h1_big.cdcflow_signal", p + "snapshot-mode", "no_data");
+        PackagedCapture service = PackagedCapture.start("h1big", state, source, "-Xmx128m", "-XX:+UseSerialGC");
+        Path log = service.log();
         try {
             awaitActiveSlot();
             long started = System.nanoTime();
@@ -93,11 +83,11 @@ class LargeTransactionIT {
             long end = System.nanoTime() + Duration.ofSeconds(120 + rows / 2_000).toNanos();
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 while (published < rows && System.nanoTime() < end && service.isAlive()) {
-                    peakRss = Math.max(peakRss, rssHighWaterKb(service));
+                    peakRss = Math.max(peakRss, service.rssHighWaterKb());
                     published = endOffsets(consumer).values().stream().mapToLong(Long::longValue).sum();
                     Thread.sleep(500);
                 }
-                peakRss = Math.max(peakRss, rssHighWaterKb(service));
+                peakRss = Math.max(peakRss, service.rssHighWaterKb());
                 assertThat(service.isAlive()).as("the service is still running (no OutOfMemoryError); see " + log).isTrue();
                 assertThat(published).as("events in Kafka").isEqualTo(rows);
                 long[] firstAndLast = firstAndLastIds(consumer);
@@ -108,10 +98,7 @@ class LargeTransactionIT {
                     (committed - started) / 1e9, (System.nanoTime() - committed) / 1e9,
                     rows / ((System.nanoTime() - committed) / 1e9), peakRss / 1024);
         } finally {
-            service.destroy();
-            if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                service.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            service.close();
             dropSlot();
             // The rows and their events are large: leave nothing behind on the shared servers.
             try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
@@ -170,20 +157,6 @@ class LargeTransactionIT {
         Matcher m = Pattern.compile("\"id\":(\\d+)").matcher(new String(key));
         assertThat(m.find()).isTrue();
         return Long.parseLong(m.group(1));
-    }
-
-    /** The peak resident set of the service process (VmHWM), in kB; 0 where /proc is not available. */
-    private static long rssHighWaterKb(Process process) throws Exception {
-        File status = new File("/proc/" + process.pid() + "/status");
-        if (!status.exists()) {
-            return 0;
-        }
-        for (String line : Files.readAllLines(status.toPath())) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return 0;
     }
 
     private static void awaitActiveSlot() throws Exception {
