@@ -1,19 +1,18 @@
 package io.cdcflow.capture.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcflow.capture.publish.ConnectJson;
 import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.model.Op;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
 
-import java.util.Map;
 
 /**
  * Builds the raw-topic records of one table for the trigger and timestamp strategies, in exactly the form the
  * log strategy publishes: key = the primary-key columns as a bare JSON object, value = the Debezium envelope
- * wrapped with its Kafka Connect schema (written by Connect's own JSON converter, decimals as numbers), topic
+ * wrapped with its Kafka Connect schema (as Connect's JSON converter writes it: {@link ConnectJson}), topic
  * {@code <source>.<schema or database>.<table>}. Row values come from JSON row images and are converted to
  * the column's Connect type ({@link ConnectValues}).
  */
@@ -29,8 +28,7 @@ public final class TableEnvelopes {
     private final Schema keySchema;
     private final Schema sourceSchema;
     private final Schema envelopeSchema;
-    private final JsonConverter keyConverter = new JsonConverter();
-    private final JsonConverter valueConverter = new JsonConverter();
+    private final ConnectJson json = new ConnectJson();
 
     /**
      * @param connector {@code trigger} or {@code timestamp}, written to {@code source.connector}
@@ -68,8 +66,6 @@ public final class TableEnvelopes {
                 .field("op", Schema.STRING_SCHEMA)
                 .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
                 .build();
-        keyConverter.configure(Map.of("schemas.enable", "false", "decimal.format", "NUMERIC"), true);
-        valueConverter.configure(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), false);
     }
 
     /** The table these records are about. */
@@ -86,7 +82,7 @@ public final class TableEnvelopes {
      * One change as a record to publish.
      *
      * @param before     the row image before the change (JSON object from the database), or null
-     * @param after      the row image after the change, or null for deletes
+     * @param after      the row image after the change, or null for deletes (both null for a truncate)
      * @param sourceTsMs when the change happened at the source, epoch milliseconds
      * @param position   {@code source.seq} (trigger) or {@code source.ts_us} (timestamp), by connector
      * @param txId       the source transaction id, or null when unknown
@@ -109,10 +105,9 @@ public final class TableEnvelopes {
                 .put("source", source)
                 .put("op", op.code())
                 .put("ts_ms", System.currentTimeMillis());
-        Struct key = new Struct(keySchema);
-        table.keyColumns().forEach(c -> key.put(c.name(), ConnectValues.value(c, keyImage.get(c.name()))));
-        byte[] keyBytes = keyConverter.fromConnectData(topic, keySchema, key);
-        byte[] valueBytes = valueConverter.fromConnectData(topic, envelopeSchema, envelope);
+        // A truncate concerns no row: like Debezium's, it has no key.
+        byte[] keyBytes = keyImage == null ? null : key(keyImage);
+        byte[] valueBytes = json.value(topic, envelopeSchema, envelope);
         return new OutgoingChange(topic, keyBytes, valueBytes, table.id().qualifiedName(), op.code(), sourceTsMs);
     }
 
@@ -120,7 +115,7 @@ public final class TableEnvelopes {
     public byte[] key(JsonNode image) {
         Struct key = new Struct(keySchema);
         table.keyColumns().forEach(c -> key.put(c.name(), ConnectValues.value(c, image.get(c.name()))));
-        return keyConverter.fromConnectData(topic, keySchema, key);
+        return json.key(topic, keySchema, key);
     }
 
     private Struct row(JsonNode image) {

@@ -1,35 +1,26 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.publish.ConnectJson;
 import io.cdcflow.capture.publish.OutgoingChange;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
-
-import java.util.Map;
 
 /**
  * Turns a Debezium {@link SourceRecord} into the bytes published to the raw topic, exactly as Kafka Connect's
  * JSON converter would write them: the key as a bare JSON object of the primary-key columns, the value as the
  * Debezium envelope wrapped with its Connect schema ({@code {"schema": ..., "payload": ...}}), so the router can
- * register exact column types. Decimals are written as JSON numbers, not base64 bytes.
+ * register exact column types. Decimals are written as JSON numbers, not base64 bytes; the schema is serialized
+ * once per table shape ({@link ConnectJson}).
  */
 final class ConnectRecordConverter {
 
-    private final JsonConverter keyConverter = new JsonConverter();
-    private final JsonConverter valueConverter = new JsonConverter();
-
-    ConnectRecordConverter() {
-        keyConverter.configure(Map.of("schemas.enable", "false", "decimal.format", "NUMERIC"), true);
-        valueConverter.configure(Map.of("schemas.enable", "true", "decimal.format", "NUMERIC"), false);
-    }
+    private final ConnectJson json = new ConnectJson();
 
     /** The record to publish; control records (heartbeats, transaction markers) keep their own topic. */
     OutgoingChange convert(SourceRecord record) {
-        byte[] key = record.key() == null ? null
-                : keyConverter.fromConnectData(record.topic(), record.keySchema(), record.key());
-        byte[] value = record.value() == null ? null
-                : valueConverter.fromConnectData(record.topic(), record.valueSchema(), record.value());
+        byte[] key = record.key() == null ? null : json.key(record.topic(), record.keySchema(), record.key());
+        byte[] value = record.value() == null ? null : json.value(record.topic(), record.valueSchema(), record.value());
         String table = "";
         String op = "";
         long sourceTs = 0;

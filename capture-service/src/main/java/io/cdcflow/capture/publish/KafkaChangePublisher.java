@@ -61,6 +61,8 @@ public class KafkaChangePublisher {
         for (OutgoingChange change : batch) {
             acks.add(producer.send(new ProducerRecord<>(change.topic(), change.key(), change.value())));
         }
+        // The caller waits for the whole batch anyway: send its tail now rather than after linger.ms.
+        producer.flush();
         for (Future<RecordMetadata> ack : acks) {
             try {
                 ack.get();

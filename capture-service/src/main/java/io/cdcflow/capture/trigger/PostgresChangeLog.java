@@ -23,11 +23,15 @@ import java.util.List;
  * and an AFTER INSERT OR UPDATE OR DELETE row trigger {@code cdcflow_capture} per table that records
  * {@code to_jsonb(OLD)}/{@code to_jsonb(NEW)}, the transaction id and the time. An UPDATE whose new row renders
  * exactly as the old one is not recorded (text comparison, so it also works for types without equality, e.g. json).
+ * A statement trigger {@code cdcflow_capture_truncate} records a TRUNCATE as one {@code t} change without images;
+ * TRUNCATE waits for every transaction writing the table, so its {@code seq} orders it after all of their changes.
  */
 public record PostgresChangeLog(PostgresDialect dialect, String schema) implements ChangeLog {
 
     /** The name of the trigger on every captured table. */
     public static final String TRIGGER = "cdcflow_capture";
+    /** The name of the statement trigger recording truncates. */
+    public static final String TRUNCATE_TRIGGER = "cdcflow_capture_truncate";
     /** The name of the trigger function. */
     public static final String FUNCTION = "cdcflow_capture_change";
 
@@ -52,6 +56,10 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
                 "CREATE INDEX IF NOT EXISTS " + dialect.quote(TABLE + "_changed_at") + " ON " + log() + " (changed_at)",
                 "CREATE OR REPLACE FUNCTION " + function() + "() RETURNS trigger LANGUAGE plpgsql AS $cdcflow$\n"
                         + "BEGIN\n"
+                        + "  IF TG_OP = 'TRUNCATE' THEN\n"
+                        + "    INSERT INTO " + log() + " (schema_name, table_name, op) VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME, 't');\n"
+                        + "    RETURN NULL;\n"
+                        + "  END IF;\n"
                         + "  IF TG_OP = 'UPDATE' AND OLD::text IS NOT DISTINCT FROM NEW::text THEN RETURN NULL; END IF;\n"
                         + "  INSERT INTO " + log() + " (schema_name, table_name, op, before_image, after_image)\n"
                         + "  VALUES (TG_TABLE_SCHEMA, TG_TABLE_NAME,\n"
@@ -62,10 +70,12 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
                         + "END\n$cdcflow$");
     }
 
-    /** The DDL that (re)creates the trigger of one table. */
-    String triggerStatement(TableId table) {
-        return "CREATE OR REPLACE TRIGGER " + dialect.quote(TRIGGER) + " AFTER INSERT OR UPDATE OR DELETE ON "
-                + dialect.qualified(table) + " FOR EACH ROW EXECUTE FUNCTION " + function() + "()";
+    /** The DDL that (re)creates the triggers of one table: the row trigger, then the truncate trigger. */
+    List<String> triggerStatements(TableId table) {
+        return List.of("CREATE OR REPLACE TRIGGER " + dialect.quote(TRIGGER) + " AFTER INSERT OR UPDATE OR DELETE ON "
+                        + dialect.qualified(table) + " FOR EACH ROW EXECUTE FUNCTION " + function() + "()",
+                "CREATE OR REPLACE TRIGGER " + dialect.quote(TRUNCATE_TRIGGER) + " AFTER TRUNCATE ON "
+                        + dialect.qualified(table) + " FOR EACH STATEMENT EXECUTE FUNCTION " + function() + "()");
     }
 
     @Override
@@ -79,7 +89,9 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
                 s.execute(ddl);
             }
             for (TableShape t : tables) {
-                s.execute(triggerStatement(t.id()));
+                for (String ddl : triggerStatements(t.id())) {
+                    s.execute(ddl);
+                }
             }
             c.commit();
         } catch (SQLException e) {
@@ -120,6 +132,7 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
         try (Statement s = c.createStatement()) {
             for (TableId t : tables) {
                 s.execute("DROP TRIGGER IF EXISTS " + dialect.quote(TRIGGER) + " ON " + dialect.qualified(t));
+                s.execute("DROP TRIGGER IF EXISTS " + dialect.quote(TRUNCATE_TRIGGER) + " ON " + dialect.qualified(t));
             }
             if (dropChangeLog) {
                 s.execute("DROP FUNCTION IF EXISTS " + function() + "() CASCADE");

@@ -133,7 +133,7 @@ public final class KafkaTestSupport implements AutoCloseable {
 
     /** The events of one key ({@code {"id":1}}), in position order. */
     public static List<ChangeEvent> eventsOf(List<ConsumerRecord<byte[], byte[]>> records, String key) {
-        return records.stream().filter(r -> new String(r.key()).equals(key))
+        return records.stream().filter(r -> r.key() != null && new String(r.key()).equals(key))
                 .map(r -> ChangeEventSerde.readValue(r.value()).event())
                 .sorted(java.util.Comparator.comparing(ChangeEvent::position)).toList();
     }

@@ -66,6 +66,9 @@ public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycle
         config.put(prefix + "snapshot-mode", "no_data");
         config.put(prefix + "signal-table", "h1_snap.cdcflow_signal");
         config.put(prefix + "incremental-snapshot-chunk-size", Integer.toString(CHUNK));
+        // Offsets, and with them the snapshot's progress, committed every 0.1 s rather than every second, so that
+        // the restart test can stop the source after some progress was committed and well before the snapshot ends.
+        config.put(prefix + "debezium.offset.flush.interval.ms", "100");
         return config;
     }
 

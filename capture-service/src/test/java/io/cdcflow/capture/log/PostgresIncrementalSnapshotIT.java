@@ -140,7 +140,8 @@ class PostgresIncrementalSnapshotIT {
         try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(IncrementalSnapshotResource.topic(IncrementalSnapshotResource.BIG))) {
             // Through the command line, as a user would.
             assertThat(cdcflow("snapshot", "h1snap", "h1_snap.big")).startsWith("0:snapshot requested: ");
-            List<ConsumerRecord<byte[], byte[]>> early = reader.awaitNoSettle(r -> r.size() >= total / 5, Duration.ofSeconds(120));
+            List<ConsumerRecord<byte[], byte[]>> early = reader.awaitNoSettle(r -> r.size() >= total / 5 && progressCommitted(),
+                    Duration.ofSeconds(120));
             // Drop capture's replication connection: the engine fails and restarts from its committed offsets.
             try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
                 s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1snap' AND active");
@@ -164,6 +165,19 @@ class PostgresIncrementalSnapshotIT {
         // reads again only the chunks after the last committed offset (up to a second's worth, the flush interval).
         assertThat(times.get(1L)).as("the first chunk is not read again").isEqualTo(1);
         assertThat(redelivered).as("rows read twice, fewer than were read before the restart").isLessThan(Math.max(1, lastReadAgain));
+    }
+
+    /** True once the source's committed offsets (the file store's serialized map) hold incremental-snapshot progress. */
+    private static boolean progressCommitted() {
+        java.nio.file.Path offsets = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("cdc.capture.state-dir", String.class), IncrementalSnapshotResource.SOURCE + ".offsets");
+        try {
+            return java.nio.file.Files.exists(offsets)
+                    && new String(java.nio.file.Files.readAllBytes(offsets), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("incremental_snapshot_primary_key");
+        } catch (java.io.IOException e) {
+            return false; // being rewritten: look again
+        }
     }
 
     private static Set<Long> snapshotKeys(List<ConsumerRecord<byte[], byte[]>> records) {

@@ -23,11 +23,14 @@ class ChangeLogStatementsTest {
     @Test
     void postgresTriggersAndQueries() {
         PostgresChangeLog log = (PostgresChangeLog) ChangeLog.of(new PostgresDialect(), "cdc");
-        assertThat(log.triggerStatement(ITEMS.id())).isEqualTo("CREATE OR REPLACE TRIGGER \"cdcflow_capture\" AFTER INSERT OR "
-                + "UPDATE OR DELETE ON \"shop\".\"items\" FOR EACH ROW EXECUTE FUNCTION \"cdc\".\"cdcflow_capture_change\"()");
+        assertThat(log.triggerStatements(ITEMS.id())).containsExactly("CREATE OR REPLACE TRIGGER \"cdcflow_capture\" AFTER INSERT OR "
+                + "UPDATE OR DELETE ON \"shop\".\"items\" FOR EACH ROW EXECUTE FUNCTION \"cdc\".\"cdcflow_capture_change\"()",
+                "CREATE OR REPLACE TRIGGER \"cdcflow_capture_truncate\" AFTER TRUNCATE ON \"shop\".\"items\" FOR EACH STATEMENT "
+                + "EXECUTE FUNCTION \"cdc\".\"cdcflow_capture_change\"()");
         assertThat(String.join("\n", log.installStatements()))
                 .contains("CREATE TABLE IF NOT EXISTS \"cdc\".\"cdc_changelog\"")
                 .contains("OLD::text IS NOT DISTINCT FROM NEW::text THEN RETURN NULL")
+                .contains("IF TG_OP = 'TRUNCATE' THEN")
                 .contains("pg_current_xact_id()");
         assertThat(log.readStatement()).endsWith("= ANY (?) ORDER BY seq LIMIT ?");
         assertThatThrownBy(() -> ChangeLog.of(new PostgresDialect(), "cdc\"; DROP")).isInstanceOf(IllegalArgumentException.class);

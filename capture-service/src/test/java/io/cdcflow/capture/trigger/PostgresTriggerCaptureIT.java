@@ -47,7 +47,7 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + SCHEMA);
-            for (String t : List.of("basic", "held", "restart")) {
+            for (String t : List.of("basic", "held", "restart", "truncated")) {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, "
                         + "price numeric(10,2), added date, seen timestamptz, at timestamp, tags text[], doc jsonb, raw bytea)");
             }
@@ -60,7 +60,7 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
         }
-        KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"));
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"), topic("truncated"));
     }
 
     static String topic(String table) {
@@ -164,6 +164,31 @@ class PostgresTriggerCaptureIT {
             ChangeEvent late = eventsOf(after, "{\"id\":10}").getFirst();
             assertThat(late.after().get("name").asText()).isEqualTo("slow");
             assertThat(late.position()).isLessThan(eventsOf(after, "{\"id\":11}").getFirst().position());
+        }
+    }
+
+    @Test
+    void aTruncateIsCapturedAsOneEventWithoutAKeyBetweenTheChangesAroundIt() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("truncated"));
+             SourceThread run = new SourceThread(trigger("truncated", kafka)).awaitCapturing();
+             Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + SCHEMA + ".truncated (id, name) VALUES (30, 'a'), (31, 'b')");
+            s.execute("TRUNCATE " + SCHEMA + ".truncated");
+            s.execute("INSERT INTO " + SCHEMA + ".truncated (id, name) VALUES (30, 'again')");
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(4);
+            assertThat(records).hasSize(4);
+            List<ChangeEvent> events = KafkaTestSupport.events(records);
+            ChangeEvent truncate = events.stream().filter(e -> e.op() == Op.TRUNCATE).findFirst().orElseThrow();
+            assertThat(records.stream().filter(r -> r.key() == null)).hasSize(1);
+            assertThat(truncate.before()).isNull();
+            assertThat(truncate.after()).isNull();
+            assertThat(truncate.table().qualifiedName()).isEqualTo(SOURCE + "." + SCHEMA + ".truncated");
+            // Ordered after the inserts before it and before the insert after it, across rows (one sequence).
+            assertThat(eventsOf(records, "{\"id\":31}").getFirst().position()).isLessThan(truncate.position());
+            assertThat(eventsOf(records, "{\"id\":30}")).extracting(ChangeEvent::position)
+                    .satisfiesExactly(p -> assertThat(p).isLessThan(truncate.position()), p -> assertThat(p).isGreaterThan(truncate.position()));
+            assertThat(changeLogRows(s, "truncated")).isZero();
         }
     }
 
