@@ -1,5 +1,7 @@
 package io.cdcflow.model;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,6 +30,10 @@ public final class ChangeEventSerde {
         if (value == null) {
             throw new MalformedEventException(NOT_AN_ENVELOPE, "the record has no value (a Kafka tombstone)");
         }
+        Envelope wrapped = readConnectWrapped(value);
+        if (wrapped != null) {
+            return wrapped;
+        }
         JsonNode root = parse(value);
         JsonNode schema = null;
         JsonNode payload = root;
@@ -35,7 +41,36 @@ public final class ChangeEventSerde {
             schema = root.get("schema");
             payload = root.get("payload");
         }
-        return new Envelope(toEvent(payload), schema);
+        return new Envelope(toEvent(payload), schema == null || schema.isNull() ? null : RawJson.of(schema));
+    }
+
+    /**
+     * The fast path for what Connect's JSON converter writes, {@code {"schema":{...},"payload":{...}}} in that order:
+     * the schema (most of the bytes, the same in every event of a table) is only tokenized and kept as its bytes,
+     * not built into a tree; the payload is. Null when the value has another form (or is malformed): the general
+     * path then reads it, and names what is wrong.
+     */
+    private static Envelope readConnectWrapped(byte[] value) {
+        try (JsonParser p = MAPPER.createParser(value)) {
+            if (p.nextToken() != JsonToken.START_OBJECT || p.nextToken() != JsonToken.FIELD_NAME
+                    || !"schema".equals(p.currentName()) || p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            int schemaStart = (int) p.currentTokenLocation().getByteOffset();
+            p.skipChildren();
+            int schemaEnd = (int) p.currentLocation().getByteOffset();
+            if (p.nextToken() != JsonToken.FIELD_NAME || !"payload".equals(p.currentName())
+                    || p.nextToken() != JsonToken.START_OBJECT || schemaStart < 0 || schemaEnd <= schemaStart) {
+                return null;
+            }
+            JsonNode payload = MAPPER.readTree(p);
+            if (p.nextToken() != JsonToken.END_OBJECT) {
+                return null;
+            }
+            return new Envelope(toEvent(payload), RawJson.copyOf(value, schemaStart, schemaEnd));
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Reads a record key: the key columns as a JSON object, optionally wrapped with a schema. */

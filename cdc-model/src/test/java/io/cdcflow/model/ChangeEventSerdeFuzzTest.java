@@ -82,6 +82,26 @@ class ChangeEventSerdeFuzzTest {
     }
 
     @Property
+    void bytesMutatedFromWrappedEnvelopesParseOrAreRefused(@ForAll("events") ChangeEvent event,
+                                                           @ForAll("byteEdits") List<int[]> edits) {
+        ObjectNode wrapped = NODES.objectNode();
+        wrapped.putObject("schema").put("type", "struct").putArray("fields").addObject().put("field", "before");
+        wrapped.set("payload", ChangeEventSerde.toJson(event));
+        byte[] bytes = wrapped.toString().getBytes(StandardCharsets.UTF_8);
+        for (int[] edit : edits) {
+            bytes = applyEdit(bytes, edit);
+        }
+        byte[] mutated = bytes;
+        assertParsesOrIsMalformed(() -> {
+            Envelope read = ChangeEventSerde.readValue(mutated);
+            if (read.hasConnectSchema()) {
+                read.connectSchema(); // the kept bytes are a whole JSON value
+            }
+            return read;
+        });
+    }
+
+    @Property
     void envelopesWithAFieldReplacedParseOrAreRefused(@ForAll("events") ChangeEvent event,
                                                       @ForAll("envelopePaths") String path,
                                                       @ForAll("anyJson") JsonNode replacement) {

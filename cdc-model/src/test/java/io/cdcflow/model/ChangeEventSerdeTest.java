@@ -44,6 +44,34 @@ class ChangeEventSerdeTest {
     }
 
     @Test
+    void aConnectSchemaIsKeptAsItsBytesAndEqualWhereverItRepeats() throws Exception {
+        byte[] stock = fixture("pg-insert-with-schema.json");
+        JsonNode tree = Json.mapper().readTree(stock);
+        Envelope fast = ChangeEventSerde.readValue(stock);
+        // The same value with the fields the other way round takes the general path.
+        com.fasterxml.jackson.databind.node.ObjectNode reversed = Json.mapper().createObjectNode();
+        reversed.set("payload", tree.get("payload"));
+        reversed.set("schema", tree.get("schema"));
+        Envelope general = ChangeEventSerde.readValue(Json.mapper().writeValueAsBytes(reversed));
+
+        assertThat(fast.connectSchema()).isEqualTo(tree.get("schema"));
+        assertThat(general.connectSchema()).isEqualTo(tree.get("schema"));
+        assertThat(fast.event()).isEqualTo(general.event());
+        assertThat(ChangeEventSerde.readValue(stock).connectSchemaJson()).isEqualTo(fast.connectSchemaJson())
+                .hasSameHashCodeAs(fast.connectSchemaJson());
+        // Another schema is another key.
+        com.fasterxml.jackson.databind.node.ObjectNode other = tree.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) other.get("schema")).put("name", "other.Envelope");
+        assertThat(ChangeEventSerde.readValue(Json.mapper().writeValueAsBytes(other)).connectSchemaJson())
+                .isNotEqualTo(fast.connectSchemaJson());
+        // A wrapper whose schema is null has none; a third field makes the whole value the envelope (and not one).
+        assertThat(ChangeEventSerde.readValue(bytes("{\"schema\":null,\"payload\":" + tree.get("payload") + "}"))
+                .hasConnectSchema()).isFalse();
+        assertThatThrownBy(() -> ChangeEventSerde.readValue(bytes("{\"schema\":{},\"payload\":" + tree.get("payload")
+                + ",\"x\":1}"))).isInstanceOf(MalformedEventException.class).hasMessageContaining("'op'");
+    }
+
+    @Test
     void snapshotRowsOrderBelowEveryStreamedChange() {
         ChangeEvent read = ChangeEventSerde.readValue(fixture("pg-snapshot-read.json")).event();
         ChangeEvent update = ChangeEventSerde.readValue(fixture("pg-update-schemaless.json")).event();

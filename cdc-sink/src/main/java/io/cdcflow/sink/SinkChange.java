@@ -17,17 +17,21 @@ import java.util.OptionalInt;
  * @param event    the change event
  * @param position the event's position, which the store compares with the one it holds for the row
  * @param schemaId the {@code cdc.schema.id} header, empty when absent
+ * @param table    the event's table
  */
-public record SinkChange(RecordOrigin origin, RowKey key, ChangeEvent event, Position position, OptionalInt schemaId) {
+public record SinkChange(RecordOrigin origin, RowKey key, ChangeEvent event, Position position, OptionalInt schemaId,
+                         TableRef table) {
 
     public SinkChange {
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(position, "position");
         Objects.requireNonNull(schemaId, "schemaId");
+        Objects.requireNonNull(table, "table");
     }
 
-    public TableRef table() {
-        return event.table();
+    /** The change with its table taken from the event once (writers ask for it several times per change). */
+    public SinkChange(RecordOrigin origin, RowKey key, ChangeEvent event, Position position, OptionalInt schemaId) {
+        this(origin, key, event, position, schemaId, event.table());
     }
 }

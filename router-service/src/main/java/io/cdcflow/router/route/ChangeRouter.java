@@ -1,14 +1,17 @@
 package io.cdcflow.router.route;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Envelope;
+import io.cdcflow.model.Json;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.router.config.RouterConfig;
 import io.cdcflow.router.schema.RegisteredSchema;
 import io.cdcflow.router.schema.SchemaRegistrar;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +40,7 @@ public class ChangeRouter {
     private final OutboxRouter outbox;
     private final MeterRegistry meters;
     private final Map<String, Timer> lag = new ConcurrentHashMap<>();
+    private final Map<String, Counter> routed = new ConcurrentHashMap<>();
 
     ChangeRouter(RouterConfig config, SchemaRegistrar registrar, OutboxRouter outbox, MeterRegistry meters) {
         this.config = config;
@@ -66,7 +70,7 @@ public class ChangeRouter {
                 return d;
             }
             JsonNode payload = ChangeEventSerde.toJson(event);
-            RegisteredSchema schema = registrar.resolve(topic, envelope.connectSchema(), payload);
+            RegisteredSchema schema = registrar.resolve(topic, envelope.connectSchemaJson(), payload);
             String violations = schema.violations(payload);
             if (!violations.isEmpty()) {
                 throw new MalformedEventException(MalformedEventException.Reason.SCHEMA_MISMATCH,
@@ -75,15 +79,18 @@ public class ChangeRouter {
             RecordHeaders headers = new RecordHeaders();
             headers.add(SCHEMA_ID_HEADER, Integer.toString(schema.id()).getBytes(StandardCharsets.UTF_8));
             String target = config.validatedTopicPrefix() + topic;
-            meters.counter("cdc.router.routed", "topic", topic).increment();
+            routed.computeIfAbsent(topic, t -> meters.counter("cdc.router.routed", "topic", t)).increment();
             if (event.source().tsMs() > 0) {
                 lag.computeIfAbsent(topic, t -> Timer.builder("cdc.router.lag").tag("topic", t)
                                 .publishPercentileHistogram().register(meters))
                         .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - event.source().tsMs())));
             }
-            return new Decision.Write(target, key, ChangeEventSerde.writeValue(event), headers);
+            return new Decision.Write(target, key, Json.mapper().writeValueAsBytes(payload), headers);
         } catch (MalformedEventException e) {
             return deadLetter(topic, partition, offset, key, value, e.reason().tag(), e.getMessage());
+        } catch (JsonProcessingException e) {
+            // The envelope was just built from a parsed event: writing it cannot fail.
+            throw new IllegalStateException("cannot write the envelope read from " + topic + "@" + offset, e);
         }
     }
 

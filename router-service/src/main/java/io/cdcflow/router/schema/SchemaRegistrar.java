@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.RawJson;
 import io.cdcflow.router.config.RouterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,19 +49,19 @@ public class SchemaRegistrar {
      * @throws MalformedEventException with {@code incompatible_schema} or {@code schema_mismatch} when the registry
      *                                 refused the schema
      */
-    public RegisteredSchema resolve(String topic, JsonNode connectSchema, JsonNode envelope) {
-        if (connectSchema != null && !connectSchema.isNull()) {
-            // Looked up by the tree's own equals/hashCode: no per-event serialization of a schema of kilobytes.
-            RegisteredSchema known = byShape.get(new Shape(topic, connectSchema));
-            return known != null ? known : register(topic, new Shape(topic, connectSchema.deepCopy()),
-                    ValueSchemas.fromConnectSchema(topic, connectSchema));
+    public RegisteredSchema resolve(String topic, RawJson connectSchema, JsonNode envelope) {
+        if (connectSchema != null) {
+            // Known schemas are recognised by their bytes: a schema of kilobytes is parsed only the first time.
+            Shape shape = new Shape(topic, connectSchema);
+            RegisteredSchema known = byShape.get(shape);
+            return known != null ? known : register(topic, shape, ValueSchemas.fromConnectSchema(topic, connectSchema.tree()));
         }
         RegisteredSchema latest = latestInferred.get(topic);
         if (latest != null && latest.violations(envelope).isEmpty()) {
             return latest;
         }
         ObjectNode inferred = ValueSchemas.inferred(topic, envelope.get("before"), envelope.get("after"));
-        RegisteredSchema registered = register(topic, new Shape(topic, inferred), inferred);
+        RegisteredSchema registered = register(topic, new Shape(topic, RawJson.of(inferred)), inferred);
         latestInferred.put(topic, registered);
         return registered;
     }
@@ -115,8 +116,8 @@ public class SchemaRegistrar {
         }
     }
 
-    /** A topic and the schema its events carried (or were inferred to have); the key never changes once stored. */
-    private record Shape(String topic, JsonNode schema) {
+    /** A topic and the schema its events carried (or were inferred to have). */
+    private record Shape(String topic, RawJson schema) {
     }
 
     private record Rejection(long until, MalformedEventException.Reason reason, String message) {
