@@ -20,11 +20,9 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Timestamp-based capture: polls each table for rows whose modification time is at or after its watermark
@@ -41,8 +39,9 @@ import java.util.Set;
  * becomes a delete event whose {@code before} is the row), and intermediate states between two polls (only the
  * latest state of a row is published). Without a creation-time column inserts are published as updates.
  *
- * <p><b>State.</b> Kept by {@link WatermarkStore}, saved after each batch Kafka acknowledged; a crash in between
- * re-publishes that batch with the same positions (exact re-deliveries).
+ * <p><b>State.</b> Kept by {@link WatermarkStore} ({@link PublishedWindow} in memory), saved after batches Kafka
+ * acknowledged, at most once a second during a long poll; a crash re-publishes what was not saved with the same
+ * positions (exact re-deliveries).
  *
  * <p>Lifecycle: created by {@link TimestampChangeSourceFactory}; {@link #run()} connects, reads the tables'
  * shapes and the stored state, then polls every table until {@link #close()}.
@@ -66,8 +65,11 @@ public final class TimestampChangeSource implements ChangeSource {
     private final long overlapUs;
     private final WatermarkStore store;
     private final BatchPublisher publisher;
+    private static final long SAVE_EVERY_NS = 1_000_000_000L;
+
     private volatile boolean closed;
     private volatile boolean capturing;
+    private long lastSaveNs;
 
     public TimestampChangeSource(JdbcSource source, Columns columns, Duration overlap, WatermarkStore store,
                                  BatchPublisher publisher) {
@@ -104,8 +106,14 @@ public final class TimestampChangeSource implements ChangeSource {
                         source.dialect(), shape), TimestampQuery.of(source.dialect(), shape, ts), ts,
                         shape.column(columns.deleted()), columns.created().flatMap(shape::column)));
             }
-            Map<String, WatermarkStore.TableWatermark> state = new HashMap<>(store.load());
-            LOG.infof("source %s: polling %s by %s, resuming at %s", source.name(), source.tables(), columns.timestamp(), state);
+            Map<String, PublishedWindow> state = new HashMap<>();
+            Map<String, Long> resumeAt = new java.util.TreeMap<>();
+            store.load().forEach((table, w) -> {
+                state.put(table, PublishedWindow.of(w));
+                resumeAt.put(table, w.watermarkUs());
+            });
+            LOG.infof("source %s: polling %s by %s, resuming at watermarks (epoch µs) %s", source.name(), source.tables(),
+                    columns.timestamp(), resumeAt);
             capturing = true;
             while (!closed) {
                 int read = 0;
@@ -122,18 +130,16 @@ public final class TimestampChangeSource implements ChangeSource {
     }
 
     /** Polls one table from its watermark minus the overlap to its newest row; returns how many rows were new. */
-    private int poll(Connection c, Polled t, Map<String, WatermarkStore.TableWatermark> state) throws Exception {
+    private int poll(Connection c, Polled t, Map<String, PublishedWindow> state) throws Exception {
         String name = t.shape().id().qualifiedName();
-        WatermarkStore.TableWatermark w = state.getOrDefault(name, new WatermarkStore.TableWatermark(0, Set.of()));
-        long watermark = w.watermarkUs();
-        Set<String> published = new HashSet<>(w.published());
-        long fromUs = Math.max(0, watermark - overlapUs);
+        PublishedWindow window = state.computeIfAbsent(name, n -> new PublishedWindow());
+        long fromUs = Math.max(0, window.watermarkUs() - overlapUs);
         Object[] cursor = null;
         int fresh = 0;
         int keys = t.shape().primaryKey().size();
         while (!closed) {
             List<OutgoingChange> batch = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
+            List<Object[]> ids = new ArrayList<>();
             int rows = 0;
             try (PreparedStatement ps = c.prepareStatement(cursor == null ? t.query().first() : t.query().next())) {
                 int i = 1;
@@ -159,30 +165,45 @@ public final class TimestampChangeSource implements ChangeSource {
                         for (int k = 0; k < keys; k++) {
                             cursor[k + 1] = rs.getObject(3 + k);
                         }
-                        String id = tsUs + "|" + new String(t.envelopes().key(image), StandardCharsets.UTF_8);
-                        if (published.contains(id)) {
+                        String key = new String(t.envelopes().key(image), StandardCharsets.UTF_8);
+                        if (window.contains(tsUs, key)) {
                             continue;
                         }
                         batch.add(change(t, image, tsUs));
-                        ids.add(id);
-                        watermark = Math.max(watermark, tsUs);
+                        ids.add(new Object[]{tsUs, key});
                     }
                 }
             }
             if (!batch.isEmpty()) {
                 publisher.publish(batch);
-                published.addAll(ids);
-                long floor = watermark - overlapUs;
-                published.removeIf(p -> Long.parseLong(p.substring(0, p.indexOf('|'))) < floor);
-                state.put(name, new WatermarkStore.TableWatermark(watermark, Set.copyOf(published)));
-                store.save(state);
+                ids.forEach(id -> window.add((Long) id[0], (String) id[1]));
+                window.dropOutside(overlapUs);
                 fresh += batch.size();
+                saveAtMostEverySecond(state, false);
             }
             if (rows < source.batchSize()) {
                 break;
             }
         }
+        if (fresh > 0) {
+            saveAtMostEverySecond(state, true);
+        }
         return fresh;
+    }
+
+    /**
+     * Saves what was published: at the end of each poll of a table, and during a long one at most once a second (a
+     * save writes the whole overlap window). State not yet saved when capture crashes is published again: exact
+     * re-deliveries, never a gap, since the watermark saved is never above what Kafka acknowledged.
+     */
+    private void saveAtMostEverySecond(Map<String, PublishedWindow> state, boolean endOfPoll) throws java.io.IOException {
+        long now = System.nanoTime();
+        if (endOfPoll || now - lastSaveNs >= SAVE_EVERY_NS) {
+            Map<String, WatermarkStore.TableWatermark> stored = new HashMap<>();
+            state.forEach((table, w) -> stored.put(table, w.stored()));
+            store.save(stored);
+            lastSaveNs = now;
+        }
     }
 
     private OutgoingChange change(Polled t, JsonNode image, long tsUs) {
