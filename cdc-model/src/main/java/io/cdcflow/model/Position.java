@@ -17,7 +17,9 @@ import static io.cdcflow.model.MalformedEventException.Reason.BAD_POSITION;
  *   <li><b>mysql</b>, <b>mariadb</b>: binlog file number, offset and row within the event, packed
  *   (16 + 32 + 15 bits); the binlog is written in commit order. Snapshot rows sit just below the first
  *   streamed event at the snapshot's coordinates.</li>
- *   <li><b>trigger</b>: the change-log sequence ({@code source.seq}), taken under the row lock.</li>
+ *   <li><b>trigger</b>: the change-log sequence ({@code source.seq}), taken under the row lock. Rows read by its
+ *   initial snapshot get {@link #SNAPSHOT}: the triggers existed before the read, so every change the read may
+ *   have missed is in the change log with a higher position.</li>
  *   <li><b>timestamp</b>: the row's {@code updated_at} in epoch microseconds ({@code source.ts_us}).</li>
  * </ul>
  */
@@ -41,7 +43,7 @@ public record Position(long value) implements Comparable<Position> {
         return switch (source.connector()) {
             case "postgresql" -> source.isSnapshot() ? SNAPSHOT : new Position(require(source, "lsn"));
             case "mysql", "mariadb" -> binlog(source);
-            case SourceInfo.TRIGGER -> new Position(require(source, "seq"));
+            case SourceInfo.TRIGGER -> source.isSnapshot() ? SNAPSHOT : new Position(require(source, "seq"));
             case SourceInfo.TIMESTAMP -> new Position(require(source, "ts_us"));
             default -> throw new MalformedEventException(BAD_POSITION,
                     "cannot order events of connector '" + source.connector() + "'");

@@ -128,6 +128,13 @@ public interface SourceConfig {
     @WithDefault("true")
     boolean triggerInstall();
 
+    /**
+     * Trigger strategy: {@code initial} publishes the rows each table held before its triggers, once, as snapshot
+     * reads ({@code r}) in primary-key chunks of {@code batch-size}, resuming after a restart; {@code never} does not.
+     */
+    @WithDefault("initial")
+    TriggerSnapshotMode triggerSnapshot();
+
     /** Change-log rows older than this are deleted even if unpublished, bounding the table while capture is stopped (trigger strategy); logged as a loss. */
     @WithDefault("7d")
     Duration triggerMaxAge();

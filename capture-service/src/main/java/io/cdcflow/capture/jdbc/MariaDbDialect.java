@@ -68,6 +68,12 @@ public record MariaDbDialect(boolean mariadb) implements SqlDialect {
     }
 
     @Override
+    public String textParameter(Column column) {
+        // MySQL/MariaDB convert a string to the type of the column it is compared with.
+        return "?";
+    }
+
+    @Override
     public String epochMicros(String columnExpression, Column column) {
         // In a UTC session both DATETIME and TIMESTAMP read as UTC wall-clock time.
         return "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', " + columnExpression + ")";

@@ -42,6 +42,16 @@ public record PostgresDialect() implements SqlDialect {
     }
 
     @Override
+    public String textParameter(Column column) {
+        // The type name comes from the catalog; it is checked all the same, since it is written into the SQL text.
+        if (!column.sqlType().matches("[a-z_][a-z0-9_ ]*")) {
+            throw new IllegalArgumentException("column " + column.name() + " has a type name that cannot be cast to: "
+                    + column.sqlType());
+        }
+        return "CAST(? AS " + column.sqlType() + ")";
+    }
+
+    @Override
     public String epochMicros(String columnExpression, Column column) {
         // extract(epoch) is numeric since PostgreSQL 14: exact; for a timestamp without zone it is the UTC reading.
         return "(extract(epoch FROM " + columnExpression + ") * 1000000)::bigint";

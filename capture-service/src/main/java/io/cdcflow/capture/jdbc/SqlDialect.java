@@ -46,7 +46,7 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
 
     /**
      * A SQL expression that renders the row referenced by {@code rowRef} ({@code NEW}, {@code OLD} or a table
-     * alias) as JSON text that {@link ConnectRows} converts to the column types.
+     * alias) as JSON text that {@link ConnectValues} converts to the column types.
      */
     String rowImage(TableShape table, String rowRef);
 
@@ -54,6 +54,9 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
     default ColumnType typeOf(int jdbcType, String typeName, int size, int digits) {
         return ColumnType.of(jdbcType, typeName, size, digits);
     }
+
+    /** A bind parameter ({@code ?}) for a value of the column given as text, converted to the column's type. */
+    String textParameter(Column column);
 
     /** A SQL expression for a timestamp column's value as epoch microseconds (a timestamp without zone read as UTC). */
     String epochMicros(String columnExpression, Column column);

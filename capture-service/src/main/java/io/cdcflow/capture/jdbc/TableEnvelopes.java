@@ -88,12 +88,25 @@ public final class TableEnvelopes {
      * @param txId       the source transaction id, or null when unknown
      */
     public OutgoingChange change(Op op, JsonNode before, JsonNode after, long sourceTsMs, long position, Long txId) {
+        return record(op, before, after, sourceTsMs, position, txId, "false");
+    }
+
+    /**
+     * A row read by a snapshot: op {@code r}, {@code source.snapshot = "true"} and position 0, below every change, so
+     * that a sink keeps whatever change it holds for the row and takes the read only for a row it lacks.
+     */
+    public OutgoingChange snapshotRead(JsonNode image, long readAtMs) {
+        return record(Op.READ, null, image, readAtMs, 0, null, "true");
+    }
+
+    private OutgoingChange record(Op op, JsonNode before, JsonNode after, long sourceTsMs, long position, Long txId,
+                                  String snapshot) {
         JsonNode keyImage = after != null ? after : before;
         Struct source = new Struct(sourceSchema)
                 .put("connector", connector)
                 .put("name", sourceName)
                 .put("ts_ms", sourceTsMs)
-                .put("snapshot", "false")
+                .put("snapshot", snapshot)
                 .put("db", database)
                 .put("schema", hasSchemas ? table.id().namespace() : null)
                 .put("table", table.id().table())

@@ -9,6 +9,7 @@ import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.capture.source.ChangeSource;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,8 +37,11 @@ import java.util.Map;
  * <p><b>Retention.</b> Published rows are deleted in the same step; once a minute, rows older than
  * {@code maxAge} are deleted even though unpublished (capture stopped for that long), logged as a loss.
  *
+ * <p><b>Initial snapshot.</b> Rows a table held before its triggers are read by a {@link TriggerSnapshot}, a chunk
+ * between two polls of the change log, as snapshot reads at position 0.
+ *
  * <p>Lifecycle: created by {@link TriggerChangeSourceFactory}; {@link #run()} connects, reads the tables'
- * shapes, installs the change log and triggers when asked, then polls until {@link #close()}.
+ * shapes, installs the change log and triggers when asked, then polls (and snapshots) until {@link #close()}.
  */
 public final class TriggerChangeSource implements ChangeSource {
 
@@ -48,16 +52,22 @@ public final class TriggerChangeSource implements ChangeSource {
     private final ChangeLog changeLog;
     private final boolean install;
     private final Duration maxAge;
+    private final Path snapshotState;
     private final BatchPublisher publisher;
     private volatile boolean closed;
     private volatile boolean capturing;
 
+    /**
+     * @param snapshotState the state folder where the initial snapshot's progress is kept, or null for no initial
+     *                      snapshot ({@code trigger-snapshot=never})
+     */
     public TriggerChangeSource(JdbcSource source, ChangeLog changeLog, boolean install, Duration maxAge,
-                               BatchPublisher publisher) {
+                               Path snapshotState, BatchPublisher publisher) {
         this.source = source;
         this.changeLog = changeLog;
         this.install = install;
         this.maxAge = maxAge;
+        this.snapshotState = snapshotState;
         this.publisher = publisher;
     }
 
@@ -87,7 +97,11 @@ public final class TriggerChangeSource implements ChangeSource {
                 throw new IllegalStateException("source " + source.name() + ": the capture triggers are not installed "
                         + "on every table of " + source.tables() + " and trigger-install is off");
             }
-            LOG.infof("source %s: polling the trigger change log for %s", source.name(), source.tables());
+            // Only now that the triggers exist: every change a snapshot read may miss is in the change log.
+            TriggerSnapshot snapshot = snapshotState == null ? TriggerSnapshot.none(source.dialect())
+                    : TriggerSnapshot.of(source.dialect(), snapshotState, source.name(), shapes);
+            LOG.infof("source %s: polling the trigger change log for %s%s", source.name(), source.tables(),
+                    snapshot.pending() ? "; reading the rows of " + snapshot.pendingTables() + " that predate their triggers" : "");
             capturing = true;
             long nextExpiry = 0;
             while (!closed) {
@@ -100,7 +114,9 @@ public final class TriggerChangeSource implements ChangeSource {
                     nextExpiry = System.nanoTime() + EXPIRY_EVERY.toNanos();
                 }
                 int read = pollOnce(c, tables);
-                if (read < source.batchSize()) {
+                if (snapshot.pending()) {
+                    readSnapshotChunk(c, snapshot, tables);
+                } else if (read < source.batchSize()) {
                     pause();
                 }
             }
@@ -127,6 +143,19 @@ public final class TriggerChangeSource implements ChangeSource {
         changeLog.delete(c, seqs);
         LOG.debugf("source %s: published and deleted %d changes up to seq %d", source.name(), seqs.size(), seqs.getLast());
         return changes.size();
+    }
+
+    /** Publishes one chunk of the initial snapshot, and records it once Kafka acknowledged it. */
+    private void readSnapshotChunk(Connection c, TriggerSnapshot snapshot, Map<TableId, TableEnvelopes> tables) throws Exception {
+        TableId table = snapshot.pendingTables().getFirst();
+        List<OutgoingChange> rows = snapshot.readChunk(c, tables.get(table), source.batchSize());
+        if (!rows.isEmpty()) {
+            publisher.publish(rows);
+        }
+        snapshot.chunkPublished();
+        if (!snapshot.pendingTables().contains(table)) {
+            LOG.infof("source %s: the rows of %s that predate its triggers are published", source.name(), table);
+        }
     }
 
     private void pause() throws InterruptedException {

@@ -1,8 +1,10 @@
 package io.cdcflow.capture.trigger;
 
+import io.cdcflow.capture.config.CaptureConfig;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.config.TriggerSnapshotMode;
 import io.cdcflow.capture.jdbc.JdbcSource;
 import io.cdcflow.capture.jdbc.JdbcSources;
 import io.cdcflow.capture.jdbc.TableId;
@@ -25,11 +27,13 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class TriggerChangeSourceFactory implements ChangeSourceFactory {
 
+    private final CaptureConfig capture;
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
     private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
-    TriggerChangeSourceFactory(KafkaChangePublisher publisher, CaptureMetrics metrics) {
+    TriggerChangeSourceFactory(CaptureConfig capture, KafkaChangePublisher publisher, CaptureMetrics metrics) {
+        this.capture = capture;
         this.publisher = publisher;
         this.metrics = metrics;
     }
@@ -71,8 +75,8 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
                 }
             }
         }
-        return new TriggerChangeSource(source, changeLog, config.triggerInstall(),
-                config.triggerMaxAge(), batch -> {
+        return new TriggerChangeSource(source, changeLog, config.triggerInstall(), config.triggerMaxAge(),
+                config.triggerSnapshot() == TriggerSnapshotMode.initial ? capture.stateDir() : null, batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);
                     metrics.published(name, batch, started);

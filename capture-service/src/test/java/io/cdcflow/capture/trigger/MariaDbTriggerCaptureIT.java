@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.cdcflow.capture.jdbc.KafkaTestSupport.eventsOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,7 @@ class MariaDbTriggerCaptureIT {
         db = Stack.up().get("CDC_MARIADB_DB");
         MariaDbTestSupport.allowTriggers();
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
-            for (String t : List.of("basic", "held", "restart")) {
+            for (String t : List.of("basic", "held", "restart", "seeded")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
                 s.execute("CREATE TABLE " + PREFIX + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
                         + "price DECIMAL(10,2), added DATE, seen TIMESTAMP(6) NULL, at DATETIME(6), flag BOOLEAN, doc JSON, raw VARBINARY(10))");
@@ -52,12 +53,12 @@ class MariaDbTriggerCaptureIT {
     @AfterAll
     static void cleanUp() throws Exception {
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
-            for (String t : List.of("basic", "held", "restart")) {
+            for (String t : List.of("basic", "held", "restart", "seeded")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
             }
             s.execute("DELETE FROM cdc_changelog WHERE table_name LIKE '" + PREFIX + "%'");
         }
-        KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"));
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"), topic("seeded"));
     }
 
     static String topic(String table) {
@@ -66,7 +67,8 @@ class MariaDbTriggerCaptureIT {
 
     static TriggerChangeSource trigger(String table, KafkaTestSupport kafka) {
         JdbcSource source = MariaDbTestSupport.source(SOURCE, PREFIX + table);
-        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true, Duration.ofDays(1), kafka.publisher());
+        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true, Duration.ofDays(1), null,
+                kafka.publisher());
     }
 
     static long changeLogRows(Statement s, String table) throws Exception {
@@ -144,6 +146,34 @@ class MariaDbTriggerCaptureIT {
             ChangeEvent late = eventsOf(after, "{\"id\":10}").getFirst();
             assertThat(late.after().get("name").asText()).isEqualTo("slow");
             assertThat(late.position()).isLessThan(eventsOf(after, "{\"id\":11}").getFirst().position());
+        }
+    }
+
+    @Test
+    void rowsThatPredateTheTriggersArriveAsSnapshotReads() throws Exception {
+        try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("SET time_zone = '+00:00'");
+            for (int i = 1; i <= 25; i++) {
+                s.execute("INSERT INTO " + PREFIX + "seeded (id, name, seen) VALUES (" + i + ", 'seed-" + i + "', '2024-01-02 03:04:05.5')");
+            }
+        }
+        java.nio.file.Path state = java.nio.file.Files.createTempDirectory("trigger-snapshot-my");
+        JdbcSource source = MariaDbTestSupport.source(SOURCE, PREFIX + "seeded"); // chunks of 2 rows
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("seeded"));
+             SourceThread run = new SourceThread(new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true,
+                     Duration.ofDays(1), state, kafka.publisher())).awaitCapturing();
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE " + PREFIX + "seeded SET name = 'changed' WHERE id = 24");
+            s.execute("DELETE FROM " + PREFIX + "seeded WHERE id = 25");
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(r -> r.stream()
+                    .filter(x -> KafkaTestSupport.events(List.of(x)).getFirst().op() == Op.READ).count() >= 23, Duration.ofSeconds(60));
+            Map<Long, String> expected = PostgresTriggerCaptureIT.rowsOf(s, PREFIX + "seeded");
+            assertThat(PostgresTriggerCaptureIT.applyByPosition(records)).isEqualTo(expected);
+            ChangeEvent first = eventsOf(records, "{\"id\":1}").getFirst();
+            assertThat(first.op()).isEqualTo(Op.READ);
+            assertThat(first.position()).isEqualTo(io.cdcflow.model.Position.SNAPSHOT);
+            assertThat(first.after().get("seen").asText()).isEqualTo("2024-01-02T03:04:05.5Z");
         }
     }
 
