@@ -35,6 +35,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.cdcflow.bench.kafka.CommitLatencyProbe;
 import io.cdcflow.bench.kafka.KafkaTopics;
 import io.cdcflow.bench.reader.ManagedProcess;
+import io.cdcflow.bench.reader.ProcessCpu;
 import io.cdcflow.bench.reader.Rss;
 import io.cdcflow.bench.reader.SourceReaders;
 import io.cdcflow.bench.report.BenchResults;
@@ -58,6 +59,7 @@ public final class Bench {
     static final List<String> SINKS = List.of("warehouse-sink", "cache-sink", "search-sink");
     static final List<String> SERVICES = List.of("capture-service", "schema-registry", "router-service", "warehouse-sink",
             "cache-sink", "search-sink");
+    static final List<String> STACK_SERVERS = List.of("pg-source", "kafka", "pg-store", "redis", "opensearch");
     private static final String TABLES = "public.products,public.customers";
 
     private final BenchEnv env;
@@ -65,6 +67,7 @@ public final class Bench {
     private final SourceReaders readers;
     private final KafkaTopics kafka;
     private final List<String> notes = new ArrayList<>();
+    private BenchResults.Drain drain;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     Bench(BenchEnv env, BenchOptions options) {
@@ -109,9 +112,9 @@ public final class Bench {
         var machine = new BenchResults.Machine(Runtime.getRuntime().availableProcessors(), memoryMib(), loadBefore, loadAverage(),
                 System.getProperty("java.vm.name") + " " + Runtime.version(), System.getProperty("os.name") + " "
                 + System.getProperty("os.version"), env.serviceJavaOpts());
-        BenchResults results = new BenchResults(startedAt, options.command(), machine, capture, notes, rates, snapshots, peakRss,
+        BenchResults results = new BenchResults(startedAt, options.command(), machine, capture, notes, rates, drain, snapshots, peakRss,
                 List.of());
-        results = new BenchResults(startedAt, options.command(), machine, capture, notes, rates, snapshots, peakRss,
+        results = new BenchResults(startedAt, options.command(), machine, capture, notes, rates, drain, snapshots, peakRss,
                 Targets.evaluate(results));
         writeResults(results);
     }
@@ -123,10 +126,13 @@ public final class Bench {
         log("capture: preparing slots and a backlog of %,d changes", backlog);
         List<String> ours = List.of("benchlog.public.products", "benchlog.public.customers");
         List<String> dbz = List.of("benchdbz.public.products", "benchdbz.public.customers");
+        List<String> trg = List.of("benchtrg.public.products", "benchtrg.public.customers");
         List<String> slots = List.of("bench_log", "bench_dbz", "bench_recv");
         try (Connection c = env.connect()) {
             c.setAutoCommit(true);
             dropSlots(c, slots);
+            kafka.recreate(trg, 3);
+            installTriggers(c);
             try (Statement st = c.createStatement()) {
                 st.execute("DROP PUBLICATION IF EXISTS bench_pub");
                 st.execute("CREATE PUBLICATION bench_pub FOR TABLE public.products, public.customers");
@@ -155,25 +161,60 @@ public final class Bench {
                         + "; Debezium 3.5.0.Final PostgreSQL connector on Kafka Connect 4.1.2 standalone, same converter settings"));
             }
             out.add(recvLogical(written.changes(), endLsn));
-            notes.add("Trigger and timestamp strategies are not in the capture comparison: the trigger strategy installs its"
-                    + " triggers at start-up (they would have to exist before the backlog is written, which needs a separate"
-                    + " install step), and the timestamp strategy reads current row state (no deletes, no intermediate"
-                    + " updates), so its event count is not comparable with a change backlog.");
+            try (ManagedProcess p = readers.captureService("benchtrg", TABLES, TRIGGER_SOURCE)) {
+                out.add(timeBacklog("cdcflow-trigger", p, trg, written.changes(), how + "; capture-service, trigger"
+                        + " strategy (triggers installed before the backlog was written, change log read in batches of 1,000)"));
+            }
+            notes.add("The timestamp strategy reads current row state, not a change backlog (no deletes, one event per"
+                    + " row however often it changed), so it is measured on the snapshot table instead: its first poll of a"
+                    + " fresh table, rows per second.");
             return out;
         } finally {
-            cleanUpCapture(ours, dbz, slots);
+            cleanUpCapture(ours, dbz, trg, slots);
         }
     }
 
-    private void cleanUpCapture(List<String> ours, List<String> dbz, List<String> slots) throws Exception {
+    /** The trigger source of the capture part; its change log lives in a schema of its own, dropped afterwards. */
+    private static final Map<String, String> TRIGGER_SOURCE = Map.of("strategy", "trigger", "trigger-schema", "bench_trg");
+
+    /**
+     * Starts a trigger-based capture-service once so that it installs its change log and triggers, then stops it:
+     * the backlog written next is logged by the triggers and waits for the timed run.
+     */
+    private void installTriggers(Connection c) throws Exception {
+        try (ManagedProcess p = readers.captureService("benchtrg", TABLES, TRIGGER_SOURCE);
+             PreparedStatement installed = c.prepareStatement("SELECT count(*) FROM pg_trigger WHERE tgname = 'cdcflow_capture'"
+                     + " AND tgrelid IN ('public.products'::regclass, 'public.customers'::regclass)")) {
+            long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(2);
+            while (true) {
+                p.checkAlive();
+                try (ResultSet rs = installed.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 2) {
+                        break;
+                    }
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("the trigger source did not install its triggers within 2 minutes");
+                }
+                Thread.sleep(200);
+            }
+        }
+        log("capture: trigger change log installed (schema bench_trg)");
+    }
+
+    private void cleanUpCapture(List<String> ours, List<String> dbz, List<String> trg, List<String> slots) throws Exception {
         try (Connection c = env.connect()) {
             c.setAutoCommit(true);
             dropSlots(c, slots);
             try (Statement st = c.createStatement()) {
                 st.execute("DROP PUBLICATION IF EXISTS bench_pub");
+                // The demo tables must not keep logging changes: the function's CASCADE drops their triggers too.
+                st.execute("DROP SCHEMA IF EXISTS bench_trg CASCADE");
             }
             kafka.delete(ours);
             kafka.delete(dbz);
+            kafka.delete(trg);
             kafka.delete(List.of("benchlog.transaction", "benchdbz.transaction"));
         }
     }
@@ -260,6 +301,14 @@ public final class Bench {
                 BenchResults.Throughput t = timeBacklog("debezium-connect snapshot", p, dbz, rows, "");
                 out.add(new BenchResults.Snapshot("debezium-connect", rows, t.events(), t.eventsPerSecond(), t.startupMs()));
             }
+            List<String> ts = List.of("benchsnapts.public.bench_snapshot");
+            kafka.recreate(ts, 3);
+            try (ManagedProcess p = readers.captureService("benchsnapts", "public.bench_snapshot", Map.of("strategy", "timestamp"))) {
+                BenchResults.Throughput t = timeBacklog("cdcflow-timestamp first poll", p, ts, rows, "");
+                out.add(new BenchResults.Snapshot("cdcflow-timestamp (first poll)", rows, t.events(), t.eventsPerSecond(),
+                        t.startupMs()));
+            }
+            kafka.delete(ts);
             dropSlots(c, List.of("bench_snap", "bench_snap_dbz"));
             try (Statement st = c.createStatement()) {
                 st.execute("DROP PUBLICATION IF EXISTS bench_snap_pub");
@@ -296,11 +345,16 @@ public final class Bench {
                         length.toSeconds());
                 Map<String, String> before = scrapeSinks();
                 Map<String, Long> appliedBefore = applied(before);
+                Map<String, Long> processes = processTrees();
+                Map<String, Duration> cpuBefore = ProcessCpu.read(processes);
+                long stepStart = System.currentTimeMillis();
                 probe.startWindow();
                 WorkloadResult w = generator.run(WorkloadSpec.mixed(target, length, 0));
                 probe.endWindow();
                 Map<String, Long> drainedAt = awaitApplied(appliedBefore, w.changes(), w.startMs(), Duration.ofSeconds(180));
                 Thread.sleep(1000);
+                long stepMs = System.currentTimeMillis() - stepStart;
+                Map<String, Double> cores = ProcessCpu.coresBetween(cpuBefore, ProcessCpu.read(processes), stepMs);
                 Map<String, String> after = scrapeSinks();
                 Map<String, Long> appliedAfter = applied(after);
                 LatencySummary[] capture = probe.summaries();
@@ -316,7 +370,7 @@ public final class Bench {
                     double perSecond = doneAt == null ? Double.NaN : applied * 1000.0 / Math.max(1, doneAt - w.startMs());
                     sinks.put(sink, new BenchResults.SinkStep((long) window.count(), window.quantileUpperBound(0.50) * 1000,
                             window.quantileUpperBound(0.95) * 1000, window.quantileUpperBound(0.99) * 1000,
-                            window.maxSeconds() * 1000, perSecond, applied));
+                            window.quantileUpperBound(1.0) * 1000, perSecond, applied));
                 }
                 Map<String, Double> rss = new TreeMap<>();
                 Map<String, Double> hwm = new TreeMap<>();
@@ -326,7 +380,7 @@ public final class Bench {
                     hwm.put(svc, pid > 0 ? Rss.peakMib(pid) : Double.NaN);
                 }
                 BenchResults.RateStep s = new BenchResults.RateStep(target, w.ratePerSecond(), w.changes(), capture[0], capture[1],
-                        probe.timestampType(), sinks, rss, hwm);
+                        probe.timestampType(), sinks, rss, hwm, cores, stepMs);
                 log("latency: committed %,d at %.0f/s; commit->Kafka p50 %.0f p99 %.0f max %.0f ms (%d samples); sinks %s",
                         w.changes(), w.ratePerSecond(), capture[0].p50(), capture[0].p99(), capture[0].max(), capture[0].count(), sinks);
                 steps.add(s);
@@ -342,12 +396,64 @@ public final class Bench {
                     peakRss.put(svc, Rss.peakMib(pid));
                 }
             }
+            drain = drainBacklog(generator, options.quick() ? 50_000 : 200_000);
         } finally {
             if (startedServices) {
                 runScript("bin/services", "down");
             }
         }
         return steps;
+    }
+
+    /**
+     * The pipeline's sustained throughput without the generator competing for the cores: a backlog is written while
+     * capture-service is stopped, then capture starts and every sink works it off; each sink's rate runs from its
+     * first to its last applied change of the backlog.
+     */
+    private BenchResults.Drain drainBacklog(WorkloadGenerator generator, long changes) throws Exception {
+        awaitSinksIdle(Duration.ofSeconds(60));
+        runScript("bin/services", "down", "capture-service");
+        log("drain: writing a backlog of %,d changes with capture-service stopped", changes);
+        WorkloadResult w = generator.run(WorkloadSpec.mixed(0, null, changes));
+        Map<String, Long> before = applied(scrapeSinks());
+        Map<String, Long> processes = processTrees();
+        long start = System.currentTimeMillis();
+        Map<String, Duration> cpuBefore = ProcessCpu.read(processes);
+        runScript("bin/services", "up", "capture-service");
+        processes.put("capture-service", servicePid("capture-service"));
+        Map<String, Long> firstAt = new LinkedHashMap<>();
+        Map<String, Long> doneAt = new LinkedHashMap<>();
+        long deadline = System.currentTimeMillis() + TimeUnit.MINUTES.toMillis(options.quick() ? 5 : 10);
+        while (doneAt.size() < SINKS.size() && System.currentTimeMillis() < deadline) {
+            Map<String, Long> now = applied(scrapeSinks());
+            long t = System.currentTimeMillis();
+            for (String sink : SINKS) {
+                long done = now.getOrDefault(sink, 0L) - before.getOrDefault(sink, 0L);
+                if (done > 0) {
+                    firstAt.putIfAbsent(sink, t);
+                }
+                if (done >= w.changes()) {
+                    doneAt.putIfAbsent(sink, t);
+                }
+            }
+            Thread.sleep(100);
+        }
+        long ms = System.currentTimeMillis() - start;
+        // Capture's own tree restarted: its time before the restart is not in the first reading, so it counts from zero.
+        Map<String, Duration> cpuAfter = ProcessCpu.read(processes);
+        cpuBefore.put("capture-service", Duration.ZERO);
+        Map<String, Double> cores = ProcessCpu.coresBetween(cpuBefore, cpuAfter, ms);
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (String sink : SINKS) {
+            Long first = firstAt.get(sink);
+            Long done = doneAt.get(sink);
+            rates.put(sink, first == null || done == null || done <= first ? Double.NaN : w.changes() * 1000.0 / (done - first));
+            if (done == null) {
+                notes.add(sink + " had not applied the whole backlog of " + w.changes() + " changes when the drain step timed out");
+            }
+        }
+        log("drain: %,d changes worked off in %.1f s; per sink %s", w.changes(), ms / 1000.0, rates);
+        return new BenchResults.Drain(w.changes(), rates, cores, ms);
     }
 
     /** Waits until each sink's applied counter has grown by {@code expected}; returns when each got there (ms). */
@@ -417,6 +523,23 @@ public final class Bench {
             }
         }
         return out;
+    }
+
+    /**
+     * The process trees whose CPU a step accounts for: every service, every server of the stack (with its children:
+     * PostgreSQL's backends) and the bench itself (the workload generator and the latency probe).
+     */
+    private Map<String, Long> processTrees() {
+        Map<String, Long> roots = new LinkedHashMap<>();
+        for (String svc : SERVICES) {
+            roots.put(svc, servicePid(svc));
+        }
+        for (String server : STACK_SERVERS) {
+            roots.put(server, servicePid(server));
+        }
+        roots.put("bench (generator, probe)", ProcessHandle.current().pid());
+        roots.values().removeIf(pid -> pid <= 0);
+        return roots;
     }
 
     private long servicePid(String service) {

@@ -7,7 +7,7 @@ import io.cdcflow.bench.stats.LatencySummary;
 
 /** Everything one bench run measured, as written to {@code bench/results/<timestamp>.json}. */
 public record BenchResults(String startedAt, String command, Machine machine, List<Throughput> capture, List<String> notes,
-                           List<RateStep> rates, List<Snapshot> snapshots, Map<String, Double> peakRssMib,
+                           List<RateStep> rates, Drain drain, List<Snapshot> snapshots, Map<String, Double> peakRssMib,
                            List<Target> targets) {
 
     /** The machine and its load while the bench ran. */
@@ -29,20 +29,40 @@ public record BenchResults(String startedAt, String command, Machine machine, Li
 
     /**
      * One fixed-rate (or saturation, target 0) step: what was committed, commit-to-Kafka latency (record timestamp
-     * and probe receive time), end-to-end latency and throughput per sink, and each service's RSS after the step.
+     * and probe receive time), end-to-end latency and throughput per sink, each service's RSS after the step, and the
+     * cores each process tree (services, servers, the bench itself) kept busy over the step's {@code stepMs}.
      */
     public record RateStep(double targetRate, double committedRate, long committed, LatencySummary commitToKafka,
                            LatencySummary commitToProbe, String kafkaTimestampType, Map<String, SinkStep> sinks,
-                           Map<String, Double> rssMib, Map<String, Double> peakRssMib) {
+                           Map<String, Double> rssMib, Map<String, Double> peakRssMib, Map<String, Double> cpuCores,
+                           long stepMs) {
+
+        /** CPU microseconds a process tree spent per committed change during the step. */
+        public double cpuMicrosPerChange(String process) {
+            return committed <= 0 ? Double.NaN : cpuCores.getOrDefault(process, Double.NaN) * stepMs * 1000.0 / committed;
+        }
     }
 
     /**
-     * A sink over one step: changes recorded in its lag histogram, percentiles read as histogram bucket upper
-     * bounds (ms), the decaying max, and its applied throughput (changes per second from the step's start until
-     * it had applied them all; NaN when not measured).
+     * A sink over one step: changes recorded in its lag histogram, percentiles and the max read as histogram bucket
+     * upper bounds (ms), and its applied throughput (changes per second from the step's start until it had applied
+     * them all; NaN when not measured).
      */
     public record SinkStep(long count, double p50Ms, double p95Ms, double p99Ms, double maxMs, double appliedPerSecond,
                            long applied) {
+    }
+
+    /**
+     * A backlog of {@code changes} written while capture-service was stopped, then worked off by the whole pipeline:
+     * each sink's rate from its first to its last applied change of the backlog, and the cores each process tree
+     * kept busy over the {@code ms} from capture's start until the last sink was done. Null when not run.
+     */
+    public record Drain(long changes, Map<String, Double> appliedPerSecond, Map<String, Double> cpuCores, long ms) {
+
+        /** The slowest sink's rate, the pipeline's sustained throughput to all of them. */
+        public double slowestPerSecond() {
+            return appliedPerSecond.values().stream().mapToDouble(v -> Double.isNaN(v) ? 0 : v).min().orElse(Double.NaN);
+        }
     }
 
     /** One of the targets, the figure measured for it and whether it was met. */

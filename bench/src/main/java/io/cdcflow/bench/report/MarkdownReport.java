@@ -59,7 +59,7 @@ public final class MarkdownReport {
             }
             md.append("\nKafka timestamp type of the measured topics: ").append(r.rates().get(0).kafkaTimestampType())
                     .append(".\n\n## End to end (source commit to applied), per sink, ms\n\n");
-            md.append("| target rate | sink | changes | p50 ≤ | p95 ≤ | p99 ≤ | max (decaying) | applied/s |\n");
+            md.append("| target rate | sink | changes | p50 ≤ | p95 ≤ | p99 ≤ | max ≤ | applied/s |\n");
             md.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
             for (BenchResults.RateStep s : r.rates()) {
                 for (Map.Entry<String, BenchResults.SinkStep> e : s.sinks().entrySet()) {
@@ -86,6 +86,24 @@ public final class MarkdownReport {
             }
             md.append('\n');
         }
+        if (!r.rates().isEmpty() && !r.rates().get(0).cpuCores().isEmpty()) {
+            cpuTable(md, r);
+        }
+        if (r.drain() != null) {
+            BenchResults.Drain d = r.drain();
+            md.append(String.format(Locale.ROOT, "## A backlog through the whole pipeline%n%n%,d changes written while "
+                    + "capture-service was stopped, then worked off: %.1f s from its start until the last sink was done.%n%n"
+                    + "| sink | applied/s (first to last change) |%n| --- | ---: |%n", d.changes(), d.ms() / 1000.0));
+            d.appliedPerSecond().forEach((sink, rate) -> md.append("| ").append(sink).append(" | ").append(num(rate)).append(" |\n"));
+            md.append("\n| process | cores busy | µs of CPU per change |\n| --- | ---: | ---: |\n");
+            double total = 0;
+            for (Map.Entry<String, Double> e : d.cpuCores().entrySet()) {
+                total += e.getValue();
+                md.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(),
+                        num(e.getValue() * d.ms() * 1000.0 / d.changes())));
+            }
+            md.append(String.format(Locale.ROOT, "| **all of them** | %.2f | %s |%n%n", total, num(total * d.ms() * 1000.0 / d.changes())));
+        }
         if (!r.snapshots().isEmpty()) {
             md.append("## Snapshot of a fresh table\n\n| reader | rows | events | rows/s | start-up |\n| --- | ---: | ---: | ---: | ---: |\n");
             for (BenchResults.Snapshot s : r.snapshots()) {
@@ -99,6 +117,30 @@ public final class MarkdownReport {
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         return md.toString();
+    }
+
+    /** Where the cores went in each step: cores a process tree kept busy, and its CPU microseconds per change. */
+    private static void cpuTable(StringBuilder md, BenchResults r) {
+        md.append("## CPU per process over each step: cores busy / µs of CPU per committed change\n\n| process |");
+        r.rates().forEach(s -> md.append(' ').append(rate(s.targetRate())).append(" |"));
+        md.append("\n| --- |");
+        r.rates().forEach(s -> md.append(" ---: |"));
+        md.append('\n');
+        for (String process : r.rates().get(0).cpuCores().keySet()) {
+            md.append("| ").append(process).append(" |");
+            for (BenchResults.RateStep s : r.rates()) {
+                md.append(String.format(Locale.ROOT, " %.2f / %s |", s.cpuCores().getOrDefault(process, Double.NaN),
+                        num(s.cpuMicrosPerChange(process))));
+            }
+            md.append('\n');
+        }
+        md.append("| **all of them** |");
+        for (BenchResults.RateStep s : r.rates()) {
+            double cores = s.cpuCores().values().stream().mapToDouble(Double::doubleValue).sum();
+            md.append(String.format(Locale.ROOT, " %.2f / %s |", cores,
+                    num(s.committed() <= 0 ? Double.NaN : cores * s.stepMs() * 1000.0 / s.committed())));
+        }
+        md.append("\n\nA step lasts from the first commit until every sink applied its changes, plus one second.\n\n");
     }
 
     static double rateOf(BenchResults r, String reader) {

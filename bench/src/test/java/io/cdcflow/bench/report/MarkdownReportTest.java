@@ -20,15 +20,34 @@ class MarkdownReportTest {
         var sinks = Map.of("warehouse-sink", new BenchResults.SinkStep(100, 100, 300, 600, 700, 2500, 100));
         var step = new BenchResults.RateStep(2000, 1990, 30000, new LatencySummary(30000, 40, 90, 120, 300),
                 new LatencySummary(30000, 45, 95, 130, 310), "LOG_APPEND_TIME", sinks, Map.of("capture-service", 180.0),
-                Map.of("capture-service", 300.0));
+                Map.of("capture-service", 300.0), Map.of("capture-service", 0.25, "kafka", 0.15), 20_000);
         var saturation = new BenchResults.RateStep(0, 12000, 240000, new LatencySummary(1, 1, 1, 1, 1),
                 new LatencySummary(1, 1, 1, 1, 1), "LOG_APPEND_TIME",
-                Map.of("warehouse-sink", new BenchResults.SinkStep(1, 1, 1, 1, 1, 9000, 1)), Map.of(), Map.of());
+                Map.of("warehouse-sink", new BenchResults.SinkStep(1, 1, 1, 1, 1, 9000, 1)), Map.of(), Map.of(),
+                Map.of("capture-service", 1.0, "kafka", 0.5), 30_000);
         var snapshots = List.of(new BenchResults.Snapshot("cdcflow-log", 1_000_000, 1_000_000, 60000, 3000));
+        var drain = new BenchResults.Drain(100_000, Map.of("warehouse-sink", 6000.0, "cache-sink", 8000.0),
+                Map.of("router-service", 0.5), 20_000);
         BenchResults r = new BenchResults("2026-11-25T10:00:00Z", "bin/bench --quick", machine, capture, List.of("a note"),
-                List.of(step, saturation), snapshots, Map.of(), List.of());
-        return new BenchResults(r.startedAt(), r.command(), machine, capture, r.notes(), r.rates(), snapshots, Map.of(),
+                List.of(step, saturation), drain, snapshots, Map.of(), List.of());
+        return new BenchResults(r.startedAt(), r.command(), machine, capture, r.notes(), r.rates(), drain, snapshots, Map.of(),
                 Targets.evaluate(r));
+    }
+
+    @Test
+    void printsWhereTheCoresWentPerStep() {
+        String md = MarkdownReport.render(sample());
+        // 0.25 cores for 20 s over 30,000 changes: 167 µs each; at saturation 1 core for 30 s over 240,000: 125 µs.
+        assertThat(md).contains("| capture-service | 0.25 / 167 | 1.00 / 125 |");
+        assertThat(md).contains("| **all of them** | 0.40 / 267 | 1.50 / 188 |");
+    }
+
+    @Test
+    void theSustainedRateIsTheSlowestSinkDrainingTheBacklog() {
+        String md = MarkdownReport.render(sample());
+        assertThat(md).contains("| sustained to all three sinks | ≥ 10,000 changes/s | 6,000 changes/s (slowest sink, backlog of 100,000) | **no** |");
+        // 0.5 cores for 20 s over 100,000 changes: 100 µs each.
+        assertThat(md).contains("| router-service | 0.50 | 100 |");
     }
 
     @Test
