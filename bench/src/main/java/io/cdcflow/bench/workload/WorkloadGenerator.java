@@ -139,6 +139,8 @@ public final class WorkloadGenerator {
                 fill.setLong(2, rows);
                 fill.executeUpdate();
             }
+            // What timestamp capture polls by (capture-service warns about a table without it).
+            st.execute("CREATE INDEX ON bench_snapshot (updated_at, id)");
             st.execute("ANALYZE bench_snapshot");
         } finally {
             connection.setAutoCommit(auto);

@@ -14,6 +14,10 @@ import io.cdcflow.capture.source.ChangeSourceFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,6 +68,7 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
                 source.timestampCreatedColumn().ifPresent(c -> shape.column(c).orElseThrow(() -> new IllegalArgumentException(
                         prefix + "timestamp-created-column: table " + shape.id() + " has no column " + c)));
             });
+            warnWithoutTimestampIndex(jdbc, source.timestampColumn());
             LOG.infof("source %s (timestamp strategy) cannot see hard deletes (a deleted row leaves nothing to poll: "
                     + "set %s instead), intermediate states between two polls (only a row's latest state is published), "
                     + "rows whose transaction commits more than %s after their %s value, nor changes that do not "
@@ -77,6 +82,30 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
                     publisher.publish(batch);
                     metrics.published(name, batch, started);
                 });
+    }
+
+    /**
+     * Each poll reads {@code ORDER BY (timestamp, key)} pages; without an index that starts with the timestamp column
+     * the database sorts the whole table for every page. A warning, not an error: a small table does not need one.
+     */
+    private static void warnWithoutTimestampIndex(JdbcSource jdbc, String column) {
+        try (Connection c = jdbc.connect()) {
+            DatabaseMetaData md = c.getMetaData();
+            for (TableId t : jdbc.tables()) {
+                boolean indexed = false;
+                try (ResultSet rs = md.getIndexInfo(jdbc.dialect().catalogOf(t), jdbc.dialect().schemaOf(t), t.table(), false, true)) {
+                    while (rs.next()) {
+                        indexed |= rs.getShort("ORDINAL_POSITION") == 1 && column.equalsIgnoreCase(rs.getString("COLUMN_NAME"));
+                    }
+                }
+                if (!indexed) {
+                    LOG.warnf("source %s: table %s has no index that starts with %s, so every poll sorts the whole table; "
+                            + "create one, e.g. CREATE INDEX ON %s (%s, <primary key>)", jdbc.name(), t, column, t, column);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.warnf("source %s: could not check the indexes of %s: %s", jdbc.name(), jdbc.tables(), e.getMessage());
+        }
     }
 
     private static void requireIdentifier(String property, String value) {
