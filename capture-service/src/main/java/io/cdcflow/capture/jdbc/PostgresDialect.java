@@ -48,7 +48,14 @@ public record PostgresDialect() implements SqlDialect {
             throw new IllegalArgumentException("column " + column.name() + " has a type name that cannot be cast to: "
                     + column.sqlType());
         }
-        return "CAST(? AS " + column.sqlType() + ")";
+        // The catalog names serial columns by the sequence shorthand; the column itself is the integer type.
+        String type = switch (column.sqlType()) {
+            case "bigserial", "serial8" -> "bigint";
+            case "serial", "serial4" -> "integer";
+            case "smallserial", "serial2" -> "smallint";
+            default -> column.sqlType();
+        };
+        return "CAST(? AS " + type + ")";
     }
 
     @Override

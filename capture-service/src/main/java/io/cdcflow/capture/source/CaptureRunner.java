@@ -96,6 +96,11 @@ public class CaptureRunner {
                 Thread.currentThread().interrupt();
                 break;
             } catch (Exception e) {
+                if (stopping) {
+                    // Interrupted by the shutdown in the middle of a step: nothing failed, the step is redone at start.
+                    LOG.debugf(e, "source %s stopped in the middle of a step by the shutdown", name);
+                    break;
+                }
                 meters.counter("cdc.capture.errors", "source", name).increment();
                 LOG.errorf(e, "source %s failed; restarting from its last committed position in %s", name, backoff);
             }

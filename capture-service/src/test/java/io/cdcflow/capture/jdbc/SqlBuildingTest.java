@@ -49,6 +49,17 @@ class SqlBuildingTest {
     }
 
     @Test
+    void snapshotKeysAreBoundAsTextAndCastToTheColumnType() {
+        PostgresDialect pg = new PostgresDialect();
+        assertThat(pg.textParameter(new Column("id", ColumnType.INT64, "bigserial", false, 0))).isEqualTo("CAST(? AS bigint)");
+        assertThat(pg.textParameter(new Column("id", ColumnType.INT32, "serial", false, 0))).isEqualTo("CAST(? AS integer)");
+        assertThat(pg.textParameter(new Column("id", ColumnType.STRING, "uuid", false, 0))).isEqualTo("CAST(? AS uuid)");
+        assertThatThrownBy(() -> pg.textParameter(new Column("id", ColumnType.STRING, "int); DROP TABLE x; --", false, 0)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new MariaDbDialect(true).textParameter(ITEMS.columns().getFirst())).isEqualTo("?");
+    }
+
+    @Test
     void columnTypesFollowDebezium() {
         assertThat(ColumnType.of(Types.BIT, "bool", 1, 0)).isEqualTo(ColumnType.BOOLEAN);
         assertThat(ColumnType.of(Types.TIMESTAMP, "timestamptz", 35, 6)).isEqualTo(ColumnType.TIMESTAMPTZ);
