@@ -70,6 +70,7 @@ public final class TimestampChangeSource implements ChangeSource {
     private volatile boolean closed;
     private volatile boolean capturing;
     private long lastSaveNs;
+    private long lastSaveTookNs;
 
     public TimestampChangeSource(JdbcSource source, Columns columns, Duration overlap, WatermarkStore store,
                                  BatchPublisher publisher) {
@@ -192,17 +193,20 @@ public final class TimestampChangeSource implements ChangeSource {
     }
 
     /**
-     * Saves what was published: at the end of each poll of a table, and during a long one at most once a second (a
-     * save writes the whole overlap window). State not yet saved when capture crashes is published again: exact
-     * re-deliveries, never a gap, since the watermark saved is never above what Kafka acknowledged.
+     * Saves what was published: at the end of each poll of a table, and during a long one at most once a second, or
+     * less often when a save takes long (it writes the whole overlap window, which a bulk load on one timestamp can
+     * fill with a million rows), so that saving takes at most a twentieth of the time. State not yet saved when
+     * capture crashes is published again: exact re-deliveries, never a gap, since the watermark saved is never above
+     * what Kafka acknowledged.
      */
     private void saveAtMostEverySecond(Map<String, PublishedWindow> state, boolean endOfPoll) throws java.io.IOException {
         long now = System.nanoTime();
-        if (endOfPoll || now - lastSaveNs >= SAVE_EVERY_NS) {
+        if (endOfPoll || now - lastSaveNs >= Math.max(SAVE_EVERY_NS, 20 * lastSaveTookNs)) {
             Map<String, WatermarkStore.TableWatermark> stored = new HashMap<>();
             state.forEach((table, w) -> stored.put(table, w.stored()));
             store.save(stored);
-            lastSaveNs = now;
+            lastSaveNs = System.nanoTime();
+            lastSaveTookNs = lastSaveNs - now;
         }
     }
 

@@ -43,7 +43,7 @@ public final class WatermarkStore {
             ObjectNode t = root.putObject(table);
             t.put("watermark_us", w.watermarkUs());
             var arr = t.putArray("published");
-            w.published().stream().sorted().forEach(arr::add);
+            w.published().forEach(arr::add);
         });
         file.save(root);
     }
