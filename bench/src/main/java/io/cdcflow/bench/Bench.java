@@ -346,10 +346,17 @@ public final class Bench {
         List<Double> targets = options.quick() ? List.of(500.0, 2_000.0, 0.0) : List.of(500.0, 2_000.0, 5_000.0, 0.0);
         try (Connection c = env.connect(); CommitLatencyProbe probe = new CommitLatencyProbe(kafka, topics)) {
             WorkloadGenerator generator = new WorkloadGenerator(c);
-            // Warm-up: the services' first changes pay class loading and schema registration.
-            generator.run(WorkloadSpec.mixed(500, Duration.ofSeconds(5), 0));
-            // Whatever the services' slot still holds (changes written while they were down) is worked off first.
+            // Whatever the services' slot still holds (an earlier run's capture part writes its backlogs while they
+            // are down) is worked off first; services this run started then start afresh, so that the steps see
+            // the memory of a service running at their rate, not of one that just worked off a backlog.
             awaitSinksIdle(Duration.ofSeconds(options.quick() ? 120 : 300));
+            if (startedServices) {
+                runScript("bin/services", "down");
+                runScript("bin/services", "up");
+            }
+            // Warm-up: the services' first changes pay class loading (and, on a new stack, schema registration).
+            generator.run(WorkloadSpec.mixed(500, Duration.ofSeconds(5), 0));
+            awaitSinksIdle(Duration.ofSeconds(60));
             for (double target : targets) {
                 Duration length = target <= 0 ? Duration.ofSeconds(options.quick() ? 20 : 60) : step;
                 log("latency: %s for %d s", target <= 0 ? "saturation" : String.format(Locale.ROOT, "%.0f changes/s", target),
