@@ -98,7 +98,7 @@ public final class TriggerChangeSource implements ChangeSource {
                         + "on every table of " + source.tables() + " and trigger-install is off");
             }
             // Only now that the triggers exist: every change a snapshot read may miss is in the change log.
-            TriggerSnapshot snapshot = snapshotState == null ? TriggerSnapshot.none(source.dialect())
+            TriggerSnapshot snapshot = snapshotState == null ? TriggerSnapshot.none()
                     : TriggerSnapshot.of(source.dialect(), snapshotState, source.name(), shapes);
             LOG.infof("source %s: polling the trigger change log for %s%s", source.name(), source.tables(),
                     snapshot.pending() ? "; reading the rows of " + snapshot.pendingTables() + " that predate their triggers" : "");

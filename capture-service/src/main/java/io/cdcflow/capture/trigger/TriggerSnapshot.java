@@ -65,8 +65,8 @@ final class TriggerSnapshot {
     }
 
     /** No snapshot (trigger-snapshot=never). */
-    static TriggerSnapshot none(SqlDialect dialect) {
-        return new TriggerSnapshot(dialect, null, Json.mapper().createObjectNode());
+    static TriggerSnapshot none() {
+        return new TriggerSnapshot(null, null, Json.mapper().createObjectNode());
     }
 
     boolean pending() {

@@ -75,10 +75,15 @@ class PostgresTriggerCaptureIT {
     }
 
     static JdbcSource source(String table) {
+        return source(table, 2);
+    }
+
+    /** A source over one table of this run's schema, reading {@code batchSize} changes (or snapshot rows) a step. */
+    static JdbcSource source(String table, int batchSize) {
         return new JdbcSource(SOURCE, new PostgresDialect(), stack.get("CDC_SOURCE_PG_HOST"),
                 Integer.parseInt(stack.get("CDC_SOURCE_PG_PORT")), stack.get("CDC_SOURCE_PG_DB"),
                 stack.get("CDC_SOURCE_PG_USER"), stack.get("CDC_SOURCE_PG_PASSWORD"),
-                List.of(new TableId(SCHEMA, table)), Duration.ofMillis(100), 2);
+                List.of(new TableId(SCHEMA, table)), Duration.ofMillis(100), batchSize);
     }
 
     static TriggerChangeSource trigger(String table, KafkaTestSupport kafka) {
@@ -204,10 +209,7 @@ class PostgresTriggerCaptureIT {
             s.execute("INSERT INTO " + SCHEMA + ".seeded (id, name) SELECT g, 'seed-' || g FROM generate_series(1, " + seeded + ") g");
         }
         java.nio.file.Path state = java.nio.file.Files.createTempDirectory("trigger-snapshot");
-        JdbcSource source = new JdbcSource(SOURCE, new PostgresDialect(), stack.get("CDC_SOURCE_PG_HOST"),
-                Integer.parseInt(stack.get("CDC_SOURCE_PG_PORT")), stack.get("CDC_SOURCE_PG_DB"),
-                stack.get("CDC_SOURCE_PG_USER"), stack.get("CDC_SOURCE_PG_PASSWORD"),
-                List.of(new TableId(SCHEMA, "seeded")), Duration.ofMillis(100), chunk);
+        JdbcSource source = source("seeded", chunk);
         try (KafkaTestSupport kafka = new KafkaTestSupport();
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("seeded"));
              Connection c = connect(); Statement s = c.createStatement()) {
