@@ -59,6 +59,32 @@ action.auto_create_index: true
 YML
 }
 
+opensearch_add_painless() {
+  # The integ-test-zip has no scripting; a full distribution ships Painless as a module, and the search sink writes
+  # through a stored Painless script. Its jars come from Maven Central, its descriptor is written here.
+  local dir
+  dir=$(opensearch_home)/modules/lang-painless
+  stack_fetch opensearch "$STACK_REPO/bin/lib/stack-artifacts/opensearch-painless/pom.xml" "$dir" \
+    dependency:copy-dependencies -Dopensearch.version="$OPENSEARCH_VERSION" || return 1
+  cat >"$dir/plugin-descriptor.properties" <<DESC
+description=An easy, safe and fast scripting language for OpenSearch
+version=$OPENSEARCH_VERSION
+name=lang-painless
+classname=org.opensearch.painless.PainlessPlugin
+java.version=11
+opensearch.version=$OPENSEARCH_VERSION
+extended.plugins=
+has.native.controller=false
+DESC
+  cat >"$dir/plugin-security.policy" <<'POLICY'
+grant {
+  // Painless compiles scripts to classes of their own, loaded by a class loader it creates.
+  permission java.lang.RuntimePermission "createClassLoader";
+  permission java.lang.RuntimePermission "getClassLoader";
+};
+POLICY
+}
+
 opensearch_prepare() {
   local log user
   log=$(stack_log opensearch)
@@ -72,6 +98,7 @@ opensearch_prepare() {
   stack_fetch opensearch "$STACK_REPO/bin/lib/stack-artifacts/opensearch/pom.xml" \
     "$STACK_HOME/dist/opensearch-$OPENSEARCH_VERSION" dependency:unpack-dependencies \
     -Dopensearch.version="$OPENSEARCH_VERSION" || return 1
+  opensearch_add_painless || return 1
   opensearch_write_conf
   own_dir "$STACK_HOME/data/opensearch" "$user" 750
   own_dir "$STACK_HOME/logs/opensearch" "$user" 755

@@ -34,7 +34,7 @@ public record ChangeEvent(ObjectNode before, ObjectNode after, Op op, long tsMs,
 
     /** The position that orders this change among the changes of its row. */
     public Position position() {
-        return Position.of(source);
+        return Position.of(source, transaction);
     }
 
     /** The table this change belongs to. */

@@ -89,6 +89,12 @@ public record SourceInfo(ObjectNode fields) {
         return new TableRef(name(), namespace, table());
     }
 
+    /** A boolean field: true only when the connector wrote {@code true} (or the text {@code "true"}). */
+    public boolean flag(String field) {
+        JsonNode n = fields.get(field);
+        return n != null && (n.isBoolean() ? n.booleanValue() : "true".equals(n.asText()));
+    }
+
     public Optional<String> text(String field) {
         JsonNode n = fields.get(field);
         return n == null || n.isNull() ? Optional.empty() : Optional.of(n.asText());

@@ -1,5 +1,7 @@
 package io.cdcflow.sink;
 
+import io.cdcflow.model.DeadLetterHeaders;
+import io.cdcflow.retry.Backoff;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -32,13 +34,13 @@ public class DeadLetterPublisher {
     private static final long ACK_WAIT_SECONDS = 180;
 
     private final Emitter<byte[]> emitter;
-    private final SinkSettings settings;
+    private final SinkConfig config;
     private final SinkMetrics metrics;
 
     DeadLetterPublisher(@Channel("dlq") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2048)
-                        Emitter<byte[]> emitter, SinkSettings settings, SinkMetrics metrics) {
+                        Emitter<byte[]> emitter, SinkConfig config, SinkMetrics metrics) {
         this.emitter = emitter;
-        this.settings = settings;
+        this.config = config;
         this.metrics = metrics;
     }
 
@@ -70,7 +72,7 @@ public class DeadLetterPublisher {
                 metrics.error();
                 if (backoff == null) {
                     LOG.warnf("%d dead letter(s) not acknowledged by Kafka; retrying with backoff", failed.size());
-                    backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+                    backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
                 }
                 backoff.pause();
             }
@@ -80,9 +82,9 @@ public class DeadLetterPublisher {
 
     private CompletableFuture<Void> send(DeadLetter letter) {
         OutgoingKafkaRecordMetadata<byte[]> meta = OutgoingKafkaRecordMetadata.<byte[]>builder()
-                .withTopic(settings.deadLetterTopic())
+                .withTopic(config.deadLetterTopic())
                 .withKey(letter.origin().key())
-                .withHeaders(headers(letter, settings.name()))
+                .withHeaders(headers(letter, config.name()))
                 .build();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Message<byte[]> message = Message.of(letter.origin().value(), Metadata.of(meta),
@@ -105,16 +107,8 @@ public class DeadLetterPublisher {
     /** The {@code cdc.dlq.*} headers of a dead letter written by {@code service}. */
     static RecordHeaders headers(DeadLetter d, String service) {
         RecordHeaders h = new RecordHeaders();
-        h.add("cdc.dlq.reason", bytes(d.reason()));
-        h.add("cdc.dlq.message", bytes(d.message() == null ? d.reason() : d.message()));
-        h.add("cdc.dlq.topic", bytes(d.origin().topic()));
-        h.add("cdc.dlq.partition", bytes(Integer.toString(d.origin().partition())));
-        h.add("cdc.dlq.offset", bytes(Long.toString(d.origin().offset())));
-        h.add("cdc.dlq.service", bytes(service));
+        new DeadLetterHeaders(d.reason(), d.message(), d.origin().topic(), d.origin().partition(), d.origin().offset(),
+                service).asMap().forEach((name, value) -> h.add(name, value.getBytes(StandardCharsets.UTF_8)));
         return h;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

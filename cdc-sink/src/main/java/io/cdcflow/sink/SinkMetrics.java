@@ -20,14 +20,12 @@ public class SinkMetrics {
 
     private final MeterRegistry registry;
     private final String sink;
-    private final String store;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, Timer> lags = new ConcurrentHashMap<>();
 
-    SinkMetrics(MeterRegistry registry, SinkSettings settings) {
+    SinkMetrics(MeterRegistry registry, SinkConfig config) {
         this.registry = registry;
-        this.sink = settings.name();
-        this.store = settings.storeName();
+        this.sink = config.name();
         // Exported from the start, so alerts on it see a series at 0.
         counters.computeIfAbsent("cdc.sink.errors", n -> Counter.builder(n).tags("sink", sink).register(registry));
     }
@@ -37,7 +35,7 @@ public class SinkMetrics {
         counter("cdc.sink.applied", "table", table.qualifiedName()).increment();
         if (sourceTsMs > 0) {
             lags.computeIfAbsent(table.qualifiedName(), t -> Timer.builder("cdc.sink.lag")
-                            .description("Time from the source commit to the change applied in " + store)
+                            .description("Time from the source commit to the change applied by " + sink)
                             .tags("sink", sink, "table", t).publishPercentileHistogram().register(registry))
                     .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - sourceTsMs)));
         }

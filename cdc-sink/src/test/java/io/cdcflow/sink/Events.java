@@ -35,6 +35,23 @@ public final class Events {
         return new ChangeEvent(before, after, op, System.currentTimeMillis(), s, null);
     }
 
+    /** The same event with one more source field: {@code cdc_generation}, {@code snapshot}, {@code cdc_sweep}... */
+    public static ChangeEvent withSource(ChangeEvent e, String field, Object value) {
+        return new ChangeEvent(e.before(), e.after(), e.op(), e.tsMs(), e.source().with(field, value), e.transaction());
+    }
+
+    /** A repair sweep of {@code source.public.table} in {@code generation}: a keyless truncate at the generation's floor. */
+    public static ChangeEvent sweep(String source, String table, int generation) {
+        return withSource(withSource(event(source, table, Op.TRUNCATE, 1, null), "cdc_generation", generation),
+                "cdc_sweep", true);
+    }
+
+    /** A snapshot read of {@code source.public.table} in {@code generation}. */
+    public static ChangeEvent snapshotRead(String source, String table, int generation, ObjectNode row) {
+        return withSource(withSource(event(source, table, Op.READ, 1, row), "cdc_generation", generation),
+                "snapshot", "true");
+    }
+
     public static SinkChange change(String table, Op op, long lsn, ObjectNode row, String keyColumn) {
         ChangeEvent e = event("src", table, op, lsn, row);
         RowKey key = op == Op.TRUNCATE ? null : new RowKey(row(keyColumn, row.get(keyColumn)));

@@ -1,8 +1,5 @@
 package io.cdcflow.deploy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -19,6 +16,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Loads the kustomize base and each overlay into typed fabric8 models and checks what a deployment relies on:
@@ -271,7 +272,7 @@ class KubernetesManifestsTest {
     }
 
     static Set<String> expectedEgress(String module) {
-        String props = Repository.read(Repository.root().resolve(module).resolve("src/main/resources/application.properties"));
+        String props = Repository.configText(module);
         Set<String> expected = new TreeSet<>(EXTRA_EGRESS.getOrDefault(module, Set.of()));
         SERVER_OF_VARIABLE.forEach((variable, server) -> {
             if (props.contains("${" + variable)) {

@@ -38,6 +38,22 @@ final class Repository {
         }
     }
 
+    /**
+     * The text of every configuration file the service reads: its application.properties, then the
+     * META-INF/microprofile-config.properties of the project modules it depends on (cdc-sink's channels and registry).
+     */
+    static String configText(String module) {
+        StringBuilder text = new StringBuilder(read(root().resolve(module).resolve("src/main/resources/application.properties")));
+        String pom = read(root().resolve(module).resolve("pom.xml"));
+        for (String shared : List.of("cdc-sink")) {
+            Path file = root().resolve(shared).resolve("src/main/resources/META-INF/microprofile-config.properties");
+            if (pom.contains("<artifactId>" + shared + "</artifactId>") && Files.isRegularFile(file)) {
+                text.append('\n').append(read(file));
+            }
+        }
+        return text.toString();
+    }
+
     /** The module's src/main/resources/application.properties (profile-prefixed keys included as written). */
     static Properties applicationProperties(String module) {
         Properties p = new Properties();

@@ -26,7 +26,7 @@ record ServiceSettings(String module, String properties, List<String> prefixes, 
 
     static ServiceSettings of(String module) {
         Path dir = Repository.root().resolve(module);
-        String props = Repository.read(dir.resolve("src/main/resources/application.properties"));
+        String props = Repository.configText(module);
         List<String> prefixes = new java.util.ArrayList<>();
         Set<String> words = new HashSet<>();
         try (Stream<Path> files = Files.walk(dir.resolve("src/main/java"))) {

@@ -119,10 +119,10 @@ final class Sinks implements AutoCloseable {
         return Optional.of(JSON.readTree(hash.get("row").toString()));
     }
 
-    /** The stored position of the Redis key (row or tombstone), or -1. */
-    long redisPosition(String key) throws Exception {
+    /** The stored position of the Redis key (row or tombstone), if it has one. */
+    Optional<io.cdcflow.model.Position> redisPosition(String key) throws Exception {
         Response pos = redis.hget(key, "pos").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return pos == null ? -1 : Long.parseLong(pos.toString());
+        return pos == null ? Optional.empty() : Optional.of(io.cdcflow.model.Position.parseSortKey(pos.toString()));
     }
 
     /** The source document of a live OpenSearch document (tombstone documents excluded). */

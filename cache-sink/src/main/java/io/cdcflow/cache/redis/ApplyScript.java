@@ -56,7 +56,7 @@ public final class ApplyScript {
         }
         String table = keys.table(change.table());
         String row = keys.row(change.table(), change.key());
-        String position = change.position().toString();
+        String position = change.position().sortKey();
         return switch (op) {
             case CREATE, UPDATE, READ -> List.of("2", table, row, "u", position,
                     policy.project(change.event().after()).toString(), Long.toString(policy.rowTtlMillis()));

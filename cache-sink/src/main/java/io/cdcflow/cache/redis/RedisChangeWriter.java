@@ -1,11 +1,12 @@
 package io.cdcflow.cache.redis;
 
-import io.cdcflow.cache.config.CacheSinkConfig;
+import io.cdcflow.cache.config.RedisSinkConfig;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.TableRef;
 import io.cdcflow.sink.ChangeBatches;
 import io.cdcflow.sink.ChangeWriter;
 import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.StoreUnavailableException;
 import io.cdcflow.sink.WriteResult;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -53,16 +54,21 @@ public class RedisChangeWriter implements ChangeWriter {
     private static final int SCRIPT_RELOADS = 2;
 
     private final Redis redis;
-    private final CacheSinkConfig.Redis config;
+    private final RedisSinkConfig config;
     private final RedisKeys keys;
     private final long tombstoneTtlMillis;
     private volatile boolean scriptLoaded;
 
-    RedisChangeWriter(Redis redis, CacheSinkConfig config) {
+    RedisChangeWriter(Redis redis, RedisSinkConfig config) {
         this.redis = redis;
-        this.config = config.redis();
+        this.config = config;
         this.keys = new RedisKeys(this.config.keyPrefix());
         this.tombstoneTtlMillis = this.config.tombstoneTtl().toMillis();
+    }
+
+    @Override
+    public String store() {
+        return "Redis";
     }
 
     @Override
@@ -144,7 +150,7 @@ public class RedisChangeWriter implements ChangeWriter {
     private Unwritten truncate(SinkChange change, WriteResult.Builder out) {
         TableRef table = change.table();
         String tableKey = keys.table(table);
-        String position = change.position().toString();
+        String position = change.position().sortKey();
         RedisReply mark = call(List.of(ApplyScript.truncateRequest(tableKey, null, position, tombstoneTtlMillis)))
                 .getFirst();
         boolean raised;

@@ -2,7 +2,7 @@ package io.cdcflow.cache.redis;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cdcflow.cache.config.CacheSinkConfig;
+import io.cdcflow.cache.config.RedisSinkConfig;
 import io.cdcflow.model.TableRef;
 
 import java.time.Duration;
@@ -24,7 +24,7 @@ public record TablePolicy(long rowTtlMillis, List<String> fields) {
     }
 
     /** The policy of {@code table} under {@code config} ({@code cdc.sink.redis.row-ttl} and {@code .fields}). */
-    public static TablePolicy of(CacheSinkConfig.Redis config, TableRef table) {
+    public static TablePolicy of(RedisSinkConfig config, TableRef table) {
         String name = table.qualifiedName();
         Duration ttl = config.rowTtl().get(name);
         List<String> fields = config.fields().get(name);

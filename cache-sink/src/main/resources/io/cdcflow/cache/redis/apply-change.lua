@@ -5,8 +5,9 @@
 --          truncate (the table's watermark: no change at or below it may write a row)
 -- KEYS[2]  the row's hash    <prefix>:<source>.<namespace>.<table>:<row key>  (optional for 't')
 -- ARGV[1]  'u' write the row (create, update, snapshot read), 'd' delete it, 't' truncate
--- ARGV[2]  the change's position: a non-negative decimal without leading zeros (up to 2^63-1, so it is compared
---          as text: Lua numbers are doubles and would round positions above 2^53)
+-- ARGV[2]  the change's position as its sort key: fixed-width decimal parts joined by dots (Position.sortKey), so
+--          two positions compare as text (Lua numbers are doubles and would round them). A position stored by an
+--          earlier release (a shorter plain decimal) compares as older than any sort key.
 -- ARGV[3]  the row as JSON for 'u', '' otherwise
 -- ARGV[4]  time to live in milliseconds of what is written (the live row for 'u', the tombstone for 'd' and 't',
 --          the watermark for 't'); '0' for none

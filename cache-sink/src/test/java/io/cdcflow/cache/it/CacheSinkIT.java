@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.Position;
 import io.cdcflow.model.RowKey;
+import io.cdcflow.sink.Events;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -107,10 +109,10 @@ class CacheSinkIT {
         awaitConsumed(t);
 
         Map<String, String> ada = hash(t.key(1));
-        assertThat(ada).containsOnlyKeys("row", "pos").containsEntry("pos", "120");
+        assertThat(ada).containsOnlyKeys("row", "pos").containsEntry("pos", new io.cdcflow.model.Position(120).sortKey());
         assertThat(ada.get("row")).isEqualTo("{\"id\":1,\"name\":\"Ada L.\",\"price\":13.00}");
         assertThat(redis.key().pttl(t.key(1))).isEqualTo(-1);
-        assertThat(hash(t.key(2))).isEqualTo(Map.of("pos", "130", "deleted", "1"));
+        assertThat(hash(t.key(2))).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(130).sortKey(), "deleted", "1"));
         assertThat(redis.key().pttl(t.key(2))).isBetween(DAY_MS - 120_000, DAY_MS);
         // A change superseded by a newer one of its row in the same consumer batch is counted as stale.
         double applied = counter("cdc.sink.applied", t);
@@ -166,12 +168,12 @@ class CacheSinkIT {
         send(t, Op.CREATE, 150, row("id", 1, "owner", "Ada (late)"));
         send(t, Op.UPDATE, 199, row("id", 1, "owner", "Ada (late update)"));
         awaitConsumed(t);
-        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", "200", "deleted", "1"));
+        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(200).sortKey(), "deleted", "1"));
         assertThat(meters.get("cdc.sink.skipped.stale").tag("table", t.qualified()).counter().count()).isEqualTo(2.0);
 
         send(t, Op.CREATE, 201, row("id", 1, "owner", "Ada again"));
         awaitConsumed(t);
-        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", "201", "row", "{\"id\":1,\"owner\":\"Ada again\"}"));
+        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(201).sortKey(), "row", "{\"id\":1,\"owner\":\"Ada again\"}"));
         assertThat(redis.key().pttl(t.key(1))).as("a re-created row no longer expires like its tombstone")
                 .isEqualTo(-1);
     }
@@ -187,7 +189,7 @@ class CacheSinkIT {
         produce(t.topic(), key(3), unknownOp.toString().getBytes(StandardCharsets.UTF_8));
         send(t, Op.CREATE, 100, row("id", 2, "amount", 5));
         awaitConsumed(t);
-        assertThat(hash(t.key(2))).containsEntry("pos", "100");
+        assertThat(hash(t.key(2))).containsEntry("pos", new io.cdcflow.model.Position(100).sortKey());
         assertThat(redis.key().exists(t.key(1))).isFalse();
         assertThat(redis.key().exists(t.key(3))).isFalse();
 
@@ -260,17 +262,17 @@ class CacheSinkIT {
         awaitConsumed(t);
         produce(t.topic(), null, ChangeEventSerde.writeValue(event(t.source(), t.name(), Op.TRUNCATE, 120, null)));
         awaitConsumed(t);
-        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", "120", "deleted", "1"));
-        assertThat(hash(t.key(2))).isEqualTo(Map.of("pos", "112", "deleted", "1"));
-        assertThat(hash(t.tableKey())).isEqualTo(Map.of("truncated", "120"));
+        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(120).sortKey(), "deleted", "1"));
+        assertThat(hash(t.key(2))).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(112).sortKey(), "deleted", "1"));
+        assertThat(hash(t.tableKey())).isEqualTo(Map.of("truncated", new io.cdcflow.model.Position(120).sortKey()));
 
         send(t, Op.CREATE, 130, row("id", 3, "n", 3));
         send(t, Op.UPDATE, 115, row("id", 1, "n", 10));
         send(t, Op.CREATE, 119, row("id", 4, "n", 4));
         awaitConsumed(t);
-        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", "120", "deleted", "1"));
+        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(120).sortKey(), "deleted", "1"));
         assertThat(redis.key().exists(t.key(4))).as("a row never seen, inserted before the truncate").isFalse();
-        assertThat(hash(t.key(3))).containsEntry("pos", "130");
+        assertThat(hash(t.key(3))).containsEntry("pos", new io.cdcflow.model.Position(130).sortKey());
         assertThat(counter("cdc.sink.applied", t) + counter("cdc.sink.skipped.stale", t)).isEqualTo(7.0);
         assertThat(counter("cdc.sink.skipped.stale", t)).as("the late update of 1 and insert of 4")
                 .isGreaterThanOrEqualTo(2.0);
@@ -288,8 +290,30 @@ class CacheSinkIT {
         send(t, Op.UPDATE, base + 1, row("id", 1, "v", "late"));
         send(t, Op.UPDATE, 999_999_999L, row("id", 1, "v", "shorter"));
         awaitConsumed(t);
-        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", Long.toString(base + 2),
+        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(base + 2).sortKey(),
                 "row", "{\"id\":1,\"v\":\"second\"}"));
+    }
+
+    @Test
+    void aRepairInANewGenerationOverridesNewerOldPositionsAndItsSweepRemovesWhatItDidNotRead() {
+        Table t = table("repair");
+        send(t, Op.CREATE, 900, row("id", 1, "v", "stale"));
+        send(t, Op.CREATE, 901, row("id", 2, "v", "deleted at the source meanwhile"));
+        awaitConsumed(t);
+        // The repair snapshot of generation 1 reads row 1 only; then its sweep.
+        send(new Sent(t, key(1), ChangeEventSerde.writeValue(Events.snapshotRead(t.source(), t.name(), 1,
+                row("id", 1, "v", "repaired")))));
+        send(new Sent(t, null, ChangeEventSerde.writeValue(Events.sweep(t.source(), t.name(), 1))));
+        // A late change of generation 0 changes nothing any more; a streamed change of generation 1 does.
+        send(t, Op.UPDATE, 5_000, row("id", 1, "v", "late, old generation"));
+        send(new Sent(t, key(3), ChangeEventSerde.writeValue(Events.withSource(event(t.source(), t.name(), Op.CREATE,
+                10, row("id", 3, "v", "new")), "cdc_generation", 1))));
+        awaitConsumed(t);
+
+        assertThat(hash(t.key(1))).isEqualTo(Map.of("pos", Position.snapshot(1).sortKey(),
+                "row", "{\"id\":1,\"v\":\"repaired\"}"));
+        assertThat(hash(t.key(2))).containsEntry("deleted", "1").containsEntry("pos", Position.floor(1).sortKey());
+        assertThat(hash(t.key(3))).containsEntry("pos", new Position(1, 10, 0).sortKey());
     }
 
     @Test

@@ -68,7 +68,7 @@ class CacheSinkOutageIT {
     void whileRedisIsAwayNothingIsCommittedOrDeadLetteredAndWhenItIsBackNothingIsMissing() throws Exception {
         send(Op.CREATE, 100, row("id", 1, "name", "Ada"));
         kafka.awaitConsumed(TOPIC);
-        assertThat(redis.hash(String.class).hgetall(KEYS + 1)).containsEntry("pos", "100");
+        assertThat(redis.hash(String.class).hgetall(KEYS + 1)).containsEntry("pos", new io.cdcflow.model.Position(100).sortKey());
         Map<TopicPartition, Long> dlqStart = kafka.endOffsets("cdc.dlq");
         double errorsBefore = errors();
 
@@ -84,9 +84,9 @@ class CacheSinkOutageIT {
         PrivateRedisResource.startRedis();
         kafka.awaitConsumed(TOPIC);
         assertThat(redis.hash(String.class).hgetall(KEYS + 1))
-                .isEqualTo(Map.of("pos", "110", "row", "{\"id\":1,\"name\":\"Ada L.\"}"));
-        assertThat(redis.hash(String.class).hgetall(KEYS + 2)).isEqualTo(Map.of("pos", "130", "deleted", "1"));
-        assertThat(redis.hash(String.class).hgetall(KEYS + 3)).containsEntry("pos", "140");
+                .isEqualTo(Map.of("pos", new io.cdcflow.model.Position(110).sortKey(), "row", "{\"id\":1,\"name\":\"Ada L.\"}"));
+        assertThat(redis.hash(String.class).hgetall(KEYS + 2)).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(130).sortKey(), "deleted", "1"));
+        assertThat(redis.hash(String.class).hgetall(KEYS + 3)).containsEntry("pos", new io.cdcflow.model.Position(140).sortKey());
         await().atMost(Duration.ofSeconds(30)).until(() -> readinessStatus() == 200);
         assertThat(kafka.deadLettersSoFar(dlqStart, TOPIC)).as("nothing was dead-lettered for the outage").isEmpty();
     }

@@ -1,8 +1,9 @@
 package io.cdcflow.cache.redis;
 
-import io.cdcflow.sink.Events;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.Position;
+import io.cdcflow.sink.Events;
 import io.cdcflow.sink.SinkChange;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class ApplyScriptTest {
         List<String> args = ApplyScript.rowArguments(KEYS, c, new TablePolicy(3_600_000, null), DAY);
         assertThat(args).hasSize(7);
         assertThat(args.subList(0, 5)).containsExactly("2", "cdc:src.public.customers",
-                "cdc:src.public.customers:7", "u", "4242");
+                "cdc:src.public.customers:7", "u", new Position(4242).sortKey());
         // Decimals keep their exact digits (trailing zero included).
         assertThat(Json.mapper().readTree(args.get(5))).isEqualTo(row("id", 7, "name", "Ada",
                 "balance", new BigDecimal("10.50")));
@@ -49,7 +50,7 @@ class ApplyScriptTest {
     void aDeletePassesNoRowAndTheTombstoneTtl() {
         SinkChange c = Events.change("customers", Op.DELETE, 500, row("id", 7, "name", "Ada"), "id");
         assertThat(ApplyScript.rowArguments(KEYS, c, new TablePolicy(60_000, List.of("id")), DAY))
-                .containsExactly("2", "cdc:src.public.customers", "cdc:src.public.customers:7", "d", "500", "",
+                .containsExactly("2", "cdc:src.public.customers", "cdc:src.public.customers:7", "d", new Position(500).sortKey(), "",
                         "86400000");
     }
 
@@ -63,10 +64,11 @@ class ApplyScriptTest {
     }
 
     @Test
-    void positionsBeyondDoublePrecisionArePassedAsExactDecimals() {
+    void positionsArePassedAsTheirFixedWidthSortKeys() {
         long lsn = (1L << 60) + 1;
         SinkChange c = Events.change("t", Op.CREATE, lsn, row("id", 1), "id");
-        assertThat(ApplyScript.rowArguments(KEYS, c, ALL, DAY).get(4)).isEqualTo("1152921504606846977");
+        assertThat(ApplyScript.rowArguments(KEYS, c, ALL, DAY).get(4))
+                .isEqualTo("0000000000.1152921504606846977.0000000000000000000");
     }
 
     @Test

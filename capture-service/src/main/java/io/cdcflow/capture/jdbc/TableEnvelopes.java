@@ -8,6 +8,9 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 
+import java.util.Arrays;
+import java.util.List;
+
 
 /**
  * Builds the raw-topic records of one table for the trigger and timestamp strategies, in exactly the form the
@@ -84,11 +87,27 @@ public final class TableEnvelopes {
      * @param before     the row image before the change (JSON object from the database), or null
      * @param after      the row image after the change, or null for deletes (both null for a truncate)
      * @param sourceTsMs when the change happened at the source, epoch milliseconds
-     * @param position   {@code source.seq} (trigger) or {@code source.ts_us} (timestamp), by connector
+     * @param seq        the change's position: {@code source.seq}, the change-log sequence (trigger) or the read
+     *                   sequence (timestamp)
+     * @param tsUs       the row's timestamp in epoch microseconds (timestamp strategy), or null
      * @param txId       the source transaction id, or null when unknown
      */
-    public OutgoingChange change(Op op, JsonNode before, JsonNode after, long sourceTsMs, long position, Long txId) {
-        return record(op, before, after, sourceTsMs, position, txId, "false");
+    public OutgoingChange change(Op op, JsonNode before, JsonNode after, long sourceTsMs, long seq, Long tsUs,
+                                 Long txId) {
+        return record(op, before, after, sourceTsMs, seq, tsUs, txId, "false");
+    }
+
+    /**
+     * The records of one logged change: one, or for an update that changed the primary key two, as the log strategy
+     * publishes it: a delete of the old key (its {@code before}) and a create of the new one (its {@code after}), so
+     * that no sink keeps the row under its old key.
+     */
+    public List<OutgoingChange> changes(Op op, JsonNode before, JsonNode after, long sourceTsMs, long seq, Long txId) {
+        if (op == Op.UPDATE && before != null && after != null && !Arrays.equals(key(before), key(after))) {
+            return List.of(record(Op.DELETE, before, null, sourceTsMs, seq, null, txId, "false"),
+                    record(Op.CREATE, null, after, sourceTsMs, seq, null, txId, "false"));
+        }
+        return List.of(record(op, before, after, sourceTsMs, seq, null, txId, "false"));
     }
 
     /**
@@ -96,11 +115,11 @@ public final class TableEnvelopes {
      * that a sink keeps whatever change it holds for the row and takes the read only for a row it lacks.
      */
     public OutgoingChange snapshotRead(JsonNode image, long readAtMs) {
-        return record(Op.READ, null, image, readAtMs, 0, null, "true");
+        return record(Op.READ, null, image, readAtMs, null, null, null, "true");
     }
 
-    private OutgoingChange record(Op op, JsonNode before, JsonNode after, long sourceTsMs, long position, Long txId,
-                                  String snapshot) {
+    private OutgoingChange record(Op op, JsonNode before, JsonNode after, long sourceTsMs, Long seq, Long tsUs,
+                                  Long txId, String snapshot) {
         JsonNode keyImage = after != null ? after : before;
         Struct source = new Struct(sourceSchema)
                 .put("connector", connector)
@@ -110,8 +129,9 @@ public final class TableEnvelopes {
                 .put("db", database)
                 .put("schema", hasSchemas ? table.id().namespace() : null)
                 .put("table", table.id().table())
-                .put("txId", txId);
-        source.put(connector.equals("trigger") ? "seq" : "ts_us", position);
+                .put("txId", txId)
+                .put("seq", seq)
+                .put("ts_us", tsUs);
         Struct envelope = new Struct(envelopeSchema)
                 .put("before", row(before))
                 .put("after", row(after))

@@ -26,12 +26,13 @@ import java.util.Optional;
 
 /**
  * Timestamp-based capture: polls each table for rows whose modification time is at or after its watermark
- * minus an overlap window, with keyset pagination on {@code (timestamp, primary key)}, and publishes each row
- * as a change positioned at its timestamp in epoch microseconds ({@code source.ts_us}).
+ * minus an overlap window, with keyset pagination on {@code (timestamp, primary key)}, and publishes each new row
+ * state as a change positioned by the order capture read it in ({@link ReadSequence}, {@code source.seq}); the row's
+ * timestamp ({@code source.ts_us}) is only the poll's cursor: a later commit may carry an earlier timestamp.
  *
  * <p><b>Late commits.</b> A transaction can stamp a row at T and commit after rows stamped later were read and
  * the watermark moved past T. Every poll therefore re-reads from {@code watermark - overlap}, and skips the
- * (timestamp, key) pairs it already published in that window; a row committed less than {@code overlap} after
+ * row states it already published in that window (same timestamp, key and content); a row committed less than {@code overlap} after
  * its timestamp is found, one committed later is missed (say so; choose the overlap above the longest
  * transaction). Rows sharing a timestamp are ordered by key, so pagination neither skips nor repeats them.
  *
@@ -40,8 +41,8 @@ import java.util.Optional;
  * latest state of a row is published). Without a creation-time column inserts are published as updates.
  *
  * <p><b>State.</b> Kept by {@link WatermarkStore} ({@link PublishedWindow} in memory), saved after batches Kafka
- * acknowledged, at most once a second during a long poll; a crash re-publishes what was not saved with the same
- * positions (exact re-deliveries).
+ * acknowledged, at most once a second during a long poll; a crash re-publishes what was not saved, the same states
+ * at new, higher positions (harmless: they are still the newest states read).
  *
  * <p>Lifecycle: created by {@link TimestampChangeSourceFactory}; {@link #run()} connects, reads the tables'
  * shapes and the stored state, then polls every table until {@link #close()}.
@@ -64,7 +65,9 @@ public final class TimestampChangeSource implements ChangeSource {
     private final Columns columns;
     private final long overlapUs;
     private final WatermarkStore store;
+    private final java.nio.file.Path stateDir;
     private final BatchPublisher publisher;
+    private ReadSequence sequence;
     private static final long SAVE_EVERY_NS = 1_000_000_000L;
 
     private volatile boolean closed;
@@ -73,11 +76,12 @@ public final class TimestampChangeSource implements ChangeSource {
     private long lastSaveTookNs;
 
     public TimestampChangeSource(JdbcSource source, Columns columns, Duration overlap, WatermarkStore store,
-                                 BatchPublisher publisher) {
+                                 java.nio.file.Path stateDir, BatchPublisher publisher) {
         this.source = source;
         this.columns = columns;
         this.overlapUs = overlap.toNanos() / 1000;
         this.store = store;
+        this.stateDir = stateDir;
         this.publisher = publisher;
     }
 
@@ -107,6 +111,7 @@ public final class TimestampChangeSource implements ChangeSource {
                         source.dialect(), shape), TimestampQuery.of(source.dialect(), shape, ts), ts,
                         shape.column(columns.deleted()), columns.created().flatMap(shape::column)));
             }
+            sequence = new ReadSequence(stateDir, source.name());
             Map<String, PublishedWindow> state = new HashMap<>();
             Map<String, Long> resumeAt = new java.util.TreeMap<>();
             store.load().forEach((table, w) -> {
@@ -160,24 +165,26 @@ public final class TimestampChangeSource implements ChangeSource {
                     while (rs.next()) {
                         rows++;
                         long tsUs = rs.getLong(1);
-                        JsonNode image = Json.mapper().readTree(rs.getString(2));
+                        String text = rs.getString(2);
+                        JsonNode image = Json.mapper().readTree(text);
                         cursor = new Object[keys + 1];
                         cursor[0] = tsUs;
                         for (int k = 0; k < keys; k++) {
                             cursor[k + 1] = rs.getObject(3 + k);
                         }
                         String key = new String(t.envelopes().key(image), StandardCharsets.UTF_8);
-                        if (window.contains(tsUs, key)) {
+                        String digest = digest(text);
+                        if (window.contains(tsUs, key, digest)) {
                             continue;
                         }
-                        batch.add(change(t, image, tsUs));
-                        ids.add(new Object[]{tsUs, key});
+                        batch.add(change(t, image, tsUs, sequence.next()));
+                        ids.add(new Object[]{tsUs, key, digest});
                     }
                 }
             }
             if (!batch.isEmpty()) {
                 publisher.publish(batch);
-                ids.forEach(id -> window.add((Long) id[0], (String) id[1]));
+                ids.forEach(id -> window.add((Long) id[0], (String) id[1], (String) id[2]));
                 window.dropOutside(overlapUs);
                 fresh += batch.size();
                 saveAtMostEverySecond(state, false);
@@ -210,17 +217,27 @@ public final class TimestampChangeSource implements ChangeSource {
         }
     }
 
-    private OutgoingChange change(Polled t, JsonNode image, long tsUs) {
+    private OutgoingChange change(Polled t, JsonNode image, long tsUs, long seq) {
         long tsMs = Math.floorDiv(tsUs, 1000);
         if (t.deleted().isPresent()) {
             JsonNode d = image.get(t.deleted().get().name());
             if (d != null && !d.isNull()) {
-                return t.envelopes().change(Op.DELETE, image, null, tsMs, tsUs, null);
+                return t.envelopes().change(Op.DELETE, image, null, tsMs, seq, tsUs, null);
             }
         }
         Op op = t.created().map(cr -> image.get(cr.name()))
                 .filter(v -> v.equals(image.get(t.timestamp().name()))).isPresent() ? Op.CREATE : Op.UPDATE;
-        return t.envelopes().change(op, null, image, tsMs, tsUs, null);
+        return t.envelopes().change(op, null, image, tsMs, seq, tsUs, null);
+    }
+
+    /** A digest of a row state as the database rendered it: tells two states of one row at one timestamp apart. */
+    static String digest(String rowText) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(rowText.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     private void pause() throws InterruptedException {

@@ -71,13 +71,13 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
             warnWithoutTimestampIndex(jdbc, source.timestampColumn());
             LOG.infof("source %s (timestamp strategy) cannot see hard deletes (a deleted row leaves nothing to poll: "
                     + "set %s instead), intermediate states between two polls (only a row's latest state is published), "
-                    + "rows whose transaction commits more than %s after their %s value, nor changes that do not "
-                    + "update %s", name, source.timestampDeletedColumn(), source.timestampOverlap(),
+                    + "rows whose transaction commits more than %s after their %s value, changes that do not "
+                    + "update %s, nor a changed primary key (the row under its old key stays until a repair)", name, source.timestampDeletedColumn(), source.timestampOverlap(),
                     source.timestampColumn(), source.timestampColumn());
         }
         return new TimestampChangeSource(jdbc, new TimestampChangeSource.Columns(source.timestampColumn(),
                 source.timestampDeletedColumn(), source.timestampCreatedColumn()), source.timestampOverlap(),
-                new WatermarkStore(config.stateDir(), name), batch -> {
+                new WatermarkStore(config.stateDir(), name), config.stateDir(), batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);
                     metrics.published(name, batch, started);

@@ -58,4 +58,11 @@ public sealed interface ChangeLog permits PostgresChangeLog, MariaDbChangeLog {
 
     /** Deletes changes older than {@code maxAge}, published or not; returns how many. */
     int expire(Connection c, Duration maxAge) throws SQLException;
+
+    /**
+     * Makes sure the next {@code seq} is above {@code highestPublished}: a change log re-created or restored from a
+     * backup starts its sequence again, and its positions would then sort below those the sinks hold. Returns true
+     * when the sequence had to be raised.
+     */
+    boolean raiseSequenceAbove(Connection c, long highestPublished) throws SQLException;
 }

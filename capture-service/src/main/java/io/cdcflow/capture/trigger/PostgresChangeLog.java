@@ -103,6 +103,34 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
     }
 
     @Override
+    public boolean raiseSequenceAbove(Connection c, long highestPublished) throws SQLException {
+        String sequence;
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, 'seq')")) {
+            ps.setString(1, log());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                sequence = rs.getString(1);
+            }
+        }
+        long last;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM "
+                     + sequence)) {
+            rs.next();
+            last = rs.getLong(1);
+        }
+        if (last >= highestPublished) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT setval(?, ?, true)")) {
+            ps.setString(1, sequence);
+            ps.setLong(2, highestPublished);
+            ps.execute();
+        }
+        return true;
+    }
+
+    @Override
     public void checkCanInstall(Connection c, List<TableId> tables) throws SQLException {
         try (PreparedStatement db = c.prepareStatement("SELECT has_database_privilege(current_database(), 'CREATE') "
                 + "OR EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ? AND has_schema_privilege(oid, 'CREATE'))");

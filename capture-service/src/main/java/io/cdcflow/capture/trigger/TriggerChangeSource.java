@@ -31,8 +31,10 @@ import java.util.Map;
  * long-running unrelated transaction does not stall capture (the cost: across rows, events are not in commit
  * order; per row they are, which is the contract).
  *
- * <p><b>Delivery.</b> Rows are deleted only after the publish returned; a crash in between publishes them
- * again with the same {@code seq} (an exact re-delivery, which sinks ignore).
+ * <p><b>Delivery.</b> Rows are deleted only after the publish returned and the highest {@code seq} published was
+ * saved ({@link PublishedSequence}); a crash in between publishes them again with the same {@code seq} (an exact
+ * re-delivery, which sinks ignore). A change log that numbers below that saved {@code seq} (re-created, restored)
+ * has its sequence raised above it at start-up.
  *
  * <p><b>Retention.</b> Published rows are deleted in the same step; once a minute, rows older than
  * {@code maxAge} are deleted even though unpublished (capture stopped for that long), logged as a loss.
@@ -53,21 +55,25 @@ public final class TriggerChangeSource implements ChangeSource {
     private final boolean install;
     private final Duration maxAge;
     private final Path snapshotState;
+    private final Path stateDir;
     private final BatchPublisher publisher;
+    private PublishedSequence published;
     private volatile boolean closed;
     private volatile boolean capturing;
 
     /**
      * @param snapshotState the state folder where the initial snapshot's progress is kept, or null for no initial
      *                      snapshot ({@code trigger-snapshot=never})
+     * @param stateDir      the state folder where the highest published {@code seq} is kept
      */
     public TriggerChangeSource(JdbcSource source, ChangeLog changeLog, boolean install, Duration maxAge,
-                               Path snapshotState, BatchPublisher publisher) {
+                               Path snapshotState, Path stateDir, BatchPublisher publisher) {
         this.source = source;
         this.changeLog = changeLog;
         this.install = install;
         this.maxAge = maxAge;
         this.snapshotState = snapshotState;
+        this.stateDir = stateDir;
         this.publisher = publisher;
     }
 
@@ -96,6 +102,12 @@ public final class TriggerChangeSource implements ChangeSource {
             } else if (!changeLog.installed(c, source.tables())) {
                 throw new IllegalStateException("source " + source.name() + ": the capture triggers are not installed "
                         + "on every table of " + source.tables() + " and trigger-install is off");
+            }
+            published = new PublishedSequence(stateDir, source.name());
+            if (changeLog.raiseSequenceAbove(c, published.highest())) {
+                LOG.warnf("source %s: the change log numbered its changes below %d, the highest already published (it "
+                        + "was re-created or restored); raised its sequence above it, so positions keep growing",
+                        source.name(), published.highest());
             }
             // Only now that the triggers exist: every change a snapshot read may miss is in the change log.
             TriggerSnapshot snapshot = snapshotState == null ? TriggerSnapshot.none()
@@ -135,11 +147,12 @@ public final class TriggerChangeSource implements ChangeSource {
         List<Long> seqs = new ArrayList<>(changes.size());
         for (LoggedChange change : changes) {
             TableEnvelopes table = tables.get(change.table());
-            batch.add(table.change(change.op(), change.before(), change.after(), change.changedMs(), change.seq(),
+            batch.addAll(table.changes(change.op(), change.before(), change.after(), change.changedMs(), change.seq(),
                     change.txId()));
             seqs.add(change.seq());
         }
         publisher.publish(batch);
+        published.published(seqs.stream().mapToLong(Long::longValue).max().orElseThrow());
         changeLog.delete(c, seqs);
         LOG.debugf("source %s: published and deleted %d changes up to seq %d", source.name(), seqs.size(), seqs.getLast());
         return changes.size();

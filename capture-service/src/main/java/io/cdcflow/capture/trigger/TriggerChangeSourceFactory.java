@@ -76,7 +76,8 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
             }
         }
         return new TriggerChangeSource(source, changeLog, config.triggerInstall(), config.triggerMaxAge(),
-                config.triggerSnapshot() == TriggerSnapshotMode.initial ? capture.stateDir() : null, batch -> {
+                config.triggerSnapshot() == TriggerSnapshotMode.initial ? capture.stateDir() : null, capture.stateDir(),
+                batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);
                     metrics.published(name, batch, started);

@@ -24,7 +24,7 @@ class TableEnvelopesTest {
     void triggerRecordsCarryTheSequenceAndTheSchema() throws Exception {
         TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
         var out = t.change(Op.UPDATE, Json.mapper().readTree("{\"id\":1,\"price\":1.5}"),
-                Json.mapper().readTree("{\"id\":1,\"price\":2.25}"), 1000, 42, 7L);
+                Json.mapper().readTree("{\"id\":1,\"price\":2.25}"), 1000, 42, null, 7L);
         assertThat(out.topic()).isEqualTo("src.shop.items");
         assertThat(new String(out.key())).isEqualTo("{\"id\":1}");
         Envelope e = ChangeEventSerde.readValue(out.value());
@@ -38,11 +38,12 @@ class TableEnvelopesTest {
     }
 
     @Test
-    void timestampRecordsCarryTheMicrosAndNoSchemaOnMariaDb() throws Exception {
+    void timestampRecordsCarryTheirReadSequenceAndTheMicrosAndNoSchemaOnMariaDb() throws Exception {
         TableEnvelopes t = new TableEnvelopes("src", "timestamp", "shop", new MariaDbDialect(true), ITEMS);
-        var out = t.change(Op.DELETE, Json.mapper().readTree("{\"id\":1,\"price\":null}"), null, 5, 5_000_123, null);
+        var out = t.change(Op.DELETE, Json.mapper().readTree("{\"id\":1,\"price\":null}"), null, 5, 77, 5_000_123L, null);
         ChangeEvent ev = ChangeEventSerde.readValue(out.value()).event();
-        assertThat(ev.position()).isEqualTo(new Position(5_000_123));
+        assertThat(ev.position()).isEqualTo(new Position(77));
+        assertThat(ev.source().longValue("ts_us")).contains(5_000_123L);
         assertThat(ev.source().schema()).isEmpty();
         assertThat(ev.table().qualifiedName()).isEqualTo("src.shop.items");
     }
@@ -50,7 +51,27 @@ class TableEnvelopesTest {
     @Test
     void aColumnAddedSinceStartFailsSoTheSourceRestarts() {
         TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
-        assertThatThrownBy(() -> t.change(Op.CREATE, null, Json.mapper().readTree("{\"id\":1,\"price\":1,\"extra\":2}"), 1, 1, null))
+        assertThatThrownBy(() -> t.change(Op.CREATE, null, Json.mapper().readTree("{\"id\":1,\"price\":1,\"extra\":2}"), 1, 1, null, null))
                 .isInstanceOf(TableEnvelopes.TableChangedException.class).hasMessageContaining("extra");
+    }
+
+    @Test
+    void anUpdateOfThePrimaryKeyIsADeleteOfTheOldKeyAndACreateOfTheNew() throws Exception {
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
+        var out = t.changes(Op.UPDATE, Json.mapper().readTree("{\"id\":1,\"price\":1.5}"),
+                Json.mapper().readTree("{\"id\":2,\"price\":1.5}"), 1000, 43, null);
+
+        assertThat(out).hasSize(2);
+        assertThat(new String(out.get(0).key())).isEqualTo("{\"id\":1}");
+        ChangeEvent delete = ChangeEventSerde.readValue(out.get(0).value()).event();
+        assertThat(delete.op()).isEqualTo(Op.DELETE);
+        assertThat(delete.before().get("id").asInt()).isEqualTo(1);
+        assertThat(new String(out.get(1).key())).isEqualTo("{\"id\":2}");
+        ChangeEvent create = ChangeEventSerde.readValue(out.get(1).value()).event();
+        assertThat(create.op()).isEqualTo(Op.CREATE);
+        assertThat(create.after().get("id").asInt()).isEqualTo(2);
+        assertThat(create.position()).isEqualTo(delete.position()).isEqualTo(new Position(43));
+        assertThat(t.changes(Op.UPDATE, Json.mapper().readTree("{\"id\":1,\"price\":1.5}"),
+                Json.mapper().readTree("{\"id\":1,\"price\":2}"), 1000, 44, null)).hasSize(1);
     }
 }

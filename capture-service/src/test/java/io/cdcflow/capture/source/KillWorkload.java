@@ -149,9 +149,19 @@ final class KillWorkload {
         assertThat(distinct.getFirst().before()).as("row %d: an insert has no before image", id).isNull();
     }
 
-    /** Timestamp capture: committed states in commit order (some skipped between polls), ending with the final one. */
+    /**
+     * Timestamp capture: committed states in commit order (some skipped between polls), ending with the final one. A
+     * state published again after the kill (read again before its watermark was saved) comes at a new, higher
+     * position, right after its first publication; it counts once.
+     */
     static void assertStatesInOrderEndingWithTheLast(long id, List<Change> committed, List<ChangeEvent> distinct) {
-        List<Change> seen = distinct.stream().map(KillWorkload::change).toList();
+        List<Change> seen = new ArrayList<>();
+        for (ChangeEvent e : distinct) {
+            Change c = change(e);
+            if (seen.isEmpty() || !seen.getLast().equals(c)) {
+                seen.add(c);
+            }
+        }
         assertThat(committed).as("row %d: published states are committed ones", id).containsAll(seen);
         assertThat(seen.getLast()).as("row %d: its final state", id).isEqualTo(committed.getLast());
         for (int i = 1; i < seen.size(); i++) {

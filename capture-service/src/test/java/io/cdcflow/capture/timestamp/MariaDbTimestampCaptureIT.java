@@ -40,23 +40,26 @@ class MariaDbTimestampCaptureIT {
     static void prepare() throws Exception {
         db = Stack.up().get("CDC_MARIADB_DB");
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
-            for (String t : List.of("basic", "late", "restart")) {
+            for (String t : List.of("basic", "late", "restart", "reordered")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
                 s.execute("CREATE TABLE " + PREFIX + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
                         + "price DECIMAL(10,2), created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
                         + "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), deleted_at TIMESTAMP(6) NULL, KEY (updated_at, id))");
             }
+            s.execute("DROP TABLE IF EXISTS " + PREFIX + "coarse");
+            s.execute("CREATE TABLE " + PREFIX + "coarse (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, price DECIMAL(10,2), "
+                    + "created_at TIMESTAMP NULL, updated_at TIMESTAMP NOT NULL, deleted_at TIMESTAMP NULL, KEY (updated_at, id))");
         }
     }
 
     @AfterAll
     static void cleanUp() throws Exception {
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
-            for (String t : List.of("basic", "late", "restart")) {
+            for (String t : List.of("basic", "late", "restart", "reordered", "coarse")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
             }
         }
-        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"));
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"), topic("reordered"), topic("coarse"));
     }
 
     static String topic(String table) {
@@ -66,7 +69,7 @@ class MariaDbTimestampCaptureIT {
     static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
         return new TimestampChangeSource(MariaDbTestSupport.source(SOURCE, PREFIX + table),
                 new TimestampChangeSource.Columns("updated_at", "deleted_at", Optional.of("created_at")),
-                Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), kafka.publisher());
+                Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), state, kafka.publisher());
     }
 
     @Test
@@ -95,7 +98,7 @@ class MariaDbTimestampCaptureIT {
             assertThat(one.get(1).after().get("name").asText()).isEqualTo("uno");
             assertThat(one.get(1).position().isNewerThan(one.get(0).position())).isTrue();
             // The position is the instant, whatever the writer's zone: within a minute of now.
-            assertThat(Math.abs(one.get(0).position().value() / 1000 - System.currentTimeMillis())).isLessThan(60_000);
+            assertThat(Math.abs(one.get(0).position().major() / 1000 - System.currentTimeMillis())).isLessThan(60_000);
             assertThat(one.get(0).source().connector()).isEqualTo("timestamp");
             List<ChangeEvent> two = eventsOf(records, "{\"id\":2}");
             assertThat(two).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.DELETE);
@@ -119,8 +122,9 @@ class MariaDbTimestampCaptureIT {
             slow.commit();
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(2);
             assertThat(records).hasSize(2);
+            // Positions follow the order capture read the states in: the late row was read last.
             assertThat(eventsOf(records, "{\"id\":10}").getFirst().position())
-                    .isLessThan(eventsOf(records, "{\"id\":11}").getFirst().position());
+                    .isGreaterThan(eventsOf(records, "{\"id\":11}").getFirst().position());
         }
     }
 
@@ -142,6 +146,46 @@ class MariaDbTimestampCaptureIT {
                 assertThat(eventsOf(records, "{\"id\":20}")).extracting(e -> e.after().get("name").asText()).containsExactly("a", "a2");
                 assertThat(eventsOf(records, "{\"id\":22}")).hasSize(1);
             }
+        }
+    }
+
+    @Test
+    void aWriterWhoseClockIsBehindButWroteTheRowLastWins() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("reordered"));
+             SourceThread run = new SourceThread(timestamp("reordered", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection early = MariaDbTestSupport.connect(); Statement searly = early.createStatement();
+             Connection late = MariaDbTestSupport.connect(); Statement slate = late.createStatement()) {
+            slate.execute("INSERT INTO " + PREFIX + "reordered (id, name, updated_at) VALUES (1, 'first', NOW(6))");
+            reader.await(1);
+            early.setAutoCommit(false);
+            searly.execute("SET @started = NOW(6)"); // an application stamping its transaction's start time
+            Thread.sleep(50);
+            slate.execute("UPDATE " + PREFIX + "reordered SET name = 'second', updated_at = NOW(6) WHERE id = 1");
+            reader.await(2);
+            searly.execute("UPDATE " + PREFIX + "reordered SET name = 'third', updated_at = @started WHERE id = 1");
+            early.commit();
+
+            List<ChangeEvent> events = eventsOf(reader.await(3), "{\"id\":1}");
+            ChangeEvent newest = events.stream().max(java.util.Comparator.comparing(ChangeEvent::position)).orElseThrow();
+            assertThat(newest.after().get("name").asText()).isEqualTo("third");
+            assertThat(events).extracting(e -> e.after().get("name").asText()).containsExactly("first", "second", "third");
+        }
+    }
+
+    @Test
+    void twoStatesOfARowWithinOneSecondOfACoarseTimestampAreBothPublishedInOrder() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("coarse"));
+             SourceThread run = new SourceThread(timestamp("coarse", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + PREFIX + "coarse (id, name, updated_at) VALUES (1, 'a', '2030-01-01 00:00:00')");
+            reader.await(1);
+            s.execute("UPDATE " + PREFIX + "coarse SET name = 'b', updated_at = '2030-01-01 00:00:00' WHERE id = 1");
+
+            List<ChangeEvent> events = eventsOf(reader.await(2), "{\"id\":1}");
+            assertThat(events).extracting(e -> e.after().get("name").asText()).containsExactly("a", "b");
+            assertThat(events.get(1).position()).isGreaterThan(events.get(0).position());
         }
     }
 }

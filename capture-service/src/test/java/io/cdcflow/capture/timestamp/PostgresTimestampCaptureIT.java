@@ -48,11 +48,13 @@ class PostgresTimestampCaptureIT {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + SCHEMA);
-            for (String t : List.of("basic", "late", "restart")) {
+            for (String t : List.of("basic", "late", "restart", "reordered")) {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), "
                         + "created_at timestamptz NOT NULL DEFAULT clock_timestamp(), updated_at timestamptz NOT NULL, deleted_at timestamptz)");
             }
             s.execute("CREATE TABLE " + SCHEMA + ".nokey (id bigint, updated_at timestamptz)");
+            s.execute("CREATE TABLE " + SCHEMA + ".coarse (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), "
+                    + "created_at timestamp(0), updated_at timestamp(0) NOT NULL, deleted_at timestamp(0))");
         }
     }
 
@@ -61,7 +63,7 @@ class PostgresTimestampCaptureIT {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
-        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"));
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"), topic("reordered"), topic("coarse"));
     }
 
     static String topic(String table) {
@@ -81,7 +83,7 @@ class PostgresTimestampCaptureIT {
 
     static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
         return new TimestampChangeSource(source(table), new TimestampChangeSource.Columns("updated_at", "deleted_at",
-                Optional.of("created_at")), Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), kafka.publisher());
+                Optional.of("created_at")), Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), state, kafka.publisher());
     }
 
     @Test
@@ -116,7 +118,6 @@ class PostgresTimestampCaptureIT {
             assertThat(two.get(1).before().get("name").asText()).isEqualTo("two");
             assertThat(two.get(1).after()).isNull();
             assertThat(eventsOf(records, "{\"id\":3}")).extracting(ChangeEvent::op).containsExactly(Op.CREATE);
-            assertThat(eventsOf(records, "{\"id\":3}").getFirst().position()).isEqualTo(one.get(0).position());
         }
     }
 
@@ -135,8 +136,9 @@ class PostgresTimestampCaptureIT {
             slow.commit();
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(2);
             assertThat(records).hasSize(2);
+            // Positions follow the order capture read the states in: the late row was read last.
             assertThat(eventsOf(records, "{\"id\":10}").getFirst().position())
-                    .isLessThan(eventsOf(records, "{\"id\":11}").getFirst().position());
+                    .isGreaterThan(eventsOf(records, "{\"id\":11}").getFirst().position());
         }
     }
 
@@ -168,5 +170,46 @@ class PostgresTimestampCaptureIT {
                 .hasMessageContaining("cdc.capture.sources.itts.tables").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> JdbcSources.checkTables(source("nokey"), t -> { }))
                 .hasMessageContaining("cdc.capture.sources.itts.tables").hasMessageContaining("no primary key");
+    }
+
+    @Test
+    void aTransactionThatStartedEarlierButWroteTheRowLastWinsThoughItsNowIsEarlier() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("reordered"));
+             SourceThread run = new SourceThread(timestamp("reordered", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection early = connect(); Statement searly = early.createStatement();
+             Connection late = connect(); Statement slate = late.createStatement()) {
+            slate.execute("INSERT INTO " + SCHEMA + ".reordered (id, name, updated_at) VALUES (1, 'first', now())");
+            reader.await(1);
+            early.setAutoCommit(false);
+            searly.execute("SELECT now()"); // the transaction's now() is fixed here
+            Thread.sleep(50);
+            slate.execute("UPDATE " + SCHEMA + ".reordered SET name = 'second', updated_at = now() WHERE id = 1");
+            reader.await(2);
+            // Writes the row last, with the earlier now(): its state is the one the table ends with.
+            searly.execute("UPDATE " + SCHEMA + ".reordered SET name = 'third', updated_at = now() WHERE id = 1");
+            early.commit();
+
+            List<ChangeEvent> events = eventsOf(reader.await(3), "{\"id\":1}");
+            ChangeEvent newest = events.stream().max(java.util.Comparator.comparing(ChangeEvent::position)).orElseThrow();
+            assertThat(newest.after().get("name").asText()).isEqualTo("third");
+            assertThat(events).extracting(e -> e.after().get("name").asText()).containsExactly("first", "second", "third");
+        }
+    }
+
+    @Test
+    void twoStatesOfARowWithinOneSecondOfACoarseTimestampAreBothPublishedInOrder() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("coarse"));
+             SourceThread run = new SourceThread(timestamp("coarse", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + SCHEMA + ".coarse (id, name, updated_at) VALUES (1, 'a', '2030-01-01 00:00:00')");
+            reader.await(1);
+            s.execute("UPDATE " + SCHEMA + ".coarse SET name = 'b', updated_at = '2030-01-01 00:00:00' WHERE id = 1");
+
+            List<ChangeEvent> events = eventsOf(reader.await(2), "{\"id\":1}");
+            assertThat(events).extracting(e -> e.after().get("name").asText()).containsExactly("a", "b");
+            assertThat(events.get(1).position()).isGreaterThan(events.get(0).position());
+        }
     }
 }

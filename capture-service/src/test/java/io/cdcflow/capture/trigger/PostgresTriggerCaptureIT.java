@@ -48,7 +48,7 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + SCHEMA);
-            for (String t : List.of("basic", "held", "restart", "truncated")) {
+            for (String t : List.of("basic", "held", "restart", "truncated", "rekeyed", "epoch")) {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, "
                         + "price numeric(10,2), added date, seen timestamptz, at timestamp, tags text[], doc jsonb, raw bytea)");
             }
@@ -63,7 +63,11 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
         }
-        KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"), topic("truncated"), topic("seeded"));
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"), topic("truncated"), topic("seeded"),
+                topic("rekeyed"), topic("epoch"));
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + "_epoch CASCADE");
+        }
     }
 
     static String topic(String table) {
@@ -89,7 +93,7 @@ class PostgresTriggerCaptureIT {
     static TriggerChangeSource trigger(String table, KafkaTestSupport kafka) {
         JdbcSource source = source(table);
         return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), LOG_SCHEMA), true, Duration.ofDays(1), null,
-                kafka.publisher());
+                tempState(), kafka.publisher());
     }
 
     static long changeLogRows(Statement s, String table) throws Exception {
@@ -216,7 +220,7 @@ class PostgresTriggerCaptureIT {
             ChangeLog log = ChangeLog.of(source.dialect(), LOG_SCHEMA);
             int readBeforeStop;
             try (SourceThread first = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1), state,
-                    kafka.publisher())).awaitCapturing()) {
+                    state, kafka.publisher())).awaitCapturing()) {
                 reader.awaitNoSettle(r -> r.size() >= 2 * chunk, Duration.ofSeconds(60));
             }
             // Changes in the middle of the snapshot: to rows already read, and to rows not read yet.
@@ -226,7 +230,7 @@ class PostgresTriggerCaptureIT {
             readBeforeStop = (int) KafkaTestSupport.events(reader.awaitNoSettle(r -> true, Duration.ofSeconds(5))).stream()
                     .filter(e -> e.op() == Op.READ).count();
             try (SourceThread second = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1), state,
-                    kafka.publisher())).awaitCapturing()) {
+                    state, kafka.publisher())).awaitCapturing()) {
                 Map<Long, String> expected = rowsOf(s, SCHEMA + ".seeded");
                 List<ConsumerRecord<byte[], byte[]>> records = reader.await(r -> applyByPosition(r).equals(expected)
                         && java.nio.file.Files.exists(state.resolve(SOURCE + ".trigger-snapshot.json")), Duration.ofSeconds(60));
@@ -319,6 +323,60 @@ class PostgresTriggerCaptureIT {
                     + "VALUES ('" + SCHEMA + "', 'restart', 'c', '{\"id\": 24}')");
             assertThat(log.expire(c, Duration.ofHours(1))).isEqualTo(1);
             assertThat(changeLogRows(s, "restart")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUpdateOfThePrimaryKeyIsADeleteOfTheOldKeyAndACreateOfTheNewOne() throws Exception {
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("rekeyed"));
+             SourceThread run = new SourceThread(trigger("rekeyed", kafka)).awaitCapturing();
+             Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + SCHEMA + ".rekeyed (id, name) VALUES (1, 'one')");
+            s.execute("UPDATE " + SCHEMA + ".rekeyed SET id = 2 WHERE id = 1");
+
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(3);
+            assertThat(eventsOf(records, "{\"id\":1}")).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.DELETE);
+            assertThat(eventsOf(records, "{\"id\":1}").get(1).before().get("name").asText()).isEqualTo("one");
+            assertThat(eventsOf(records, "{\"id\":2}")).extracting(ChangeEvent::op).containsExactly(Op.CREATE);
+            assertThat(eventsOf(records, "{\"id\":2}").getFirst().after().get("name").asText()).isEqualTo("one");
+        }
+    }
+
+    @Test
+    void aReCreatedChangeLogNumbersItsChangesAboveThoseAlreadyPublished() throws Exception {
+        String logSchema = LOG_SCHEMA + "_epoch";
+        java.nio.file.Path state = tempState();
+        JdbcSource source = source("epoch");
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("epoch"));
+             Connection c = connect(); Statement s = c.createStatement()) {
+            try (SourceThread first = new SourceThread(new TriggerChangeSource(source, ChangeLog.of(source.dialect(), logSchema),
+                    true, Duration.ofDays(1), null, state, kafka.publisher())).awaitCapturing()) {
+                for (int i = 1; i <= 5; i++) {
+                    s.execute("INSERT INTO " + SCHEMA + ".epoch (id, name) VALUES (" + i + ", 'v1')");
+                }
+                s.execute("UPDATE " + SCHEMA + ".epoch SET name = 'v2' WHERE id = 5");
+                reader.await(6);
+            }
+            // The change log is dropped and made anew (an uninstall and reinstall, a restore): its sequence starts at 1.
+            s.execute("DROP SCHEMA " + logSchema + " CASCADE");
+            try (SourceThread second = new SourceThread(new TriggerChangeSource(source, ChangeLog.of(source.dialect(), logSchema),
+                    true, Duration.ofDays(1), null, state, kafka.publisher())).awaitCapturing()) {
+                s.execute("UPDATE " + SCHEMA + ".epoch SET name = 'v3' WHERE id = 5");
+                List<ChangeEvent> five = eventsOf(reader.await(7), "{\"id\":5}");
+                assertThat(five).extracting(e -> e.after().get("name").asText()).containsExactly("v1", "v2", "v3");
+                assertThat(five.get(2).position()).isGreaterThan(five.get(1).position());
+            }
+        }
+    }
+
+    /** A state folder of its own for a source of one test. */
+    static java.nio.file.Path tempState() {
+        try {
+            return java.nio.file.Files.createTempDirectory("trigger-state");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

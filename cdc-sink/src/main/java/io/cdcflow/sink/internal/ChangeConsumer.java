@@ -1,13 +1,13 @@
 package io.cdcflow.sink.internal;
 
 import io.cdcflow.model.MalformedEventException;
-import io.cdcflow.sink.Backoff;
+import io.cdcflow.retry.Backoff;
 import io.cdcflow.sink.ChangeWriter;
 import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.sink.DeadLetterPublisher;
 import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.SinkConfig;
 import io.cdcflow.sink.SinkMetrics;
-import io.cdcflow.sink.SinkSettings;
 import io.cdcflow.sink.WriteResult;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,12 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The sink's Kafka side. Created at start-up with the {@code changes} channel (validated topics, the sink's consumer
- * group); for each batch it parses the records, hands the changes to the {@link ChangeWriter}, retries
- * what the store could not take with exponential backoff (forever: the method does not return, so the consumer stops
- * taking records and no offset moves), dead-letters what can never be applied and waits for Kafka's
+ * The sink's Kafka side, the same for every sink. Created at start-up with the {@code changes} channel (validated
+ * topics, the sink's consumer group); SmallRye calls {@link #consume} with one batch at a time, in order, on a worker
+ * thread. For each batch it parses the records, hands the changes to the {@link ChangeWriter}, gives back what the
+ * store could not take after an exponential backoff (for as long as it takes: the method does not return, so the
+ * consumer takes no new records and no offset moves), dead-letters what can never be applied and waits for Kafka's
  * acknowledgement of those. Only when it returns is the batch acknowledged, and its offsets committed: after the
- * writes are in the store (as the writer defines durable) and the dead letters in Kafka.
+ * writes are in the store and the dead letters in Kafka.
  */
 @ApplicationScoped
 public class ChangeConsumer {
@@ -36,15 +37,17 @@ public class ChangeConsumer {
     private final ChangeWriter writer;
     private final DeadLetterPublisher deadLetters;
     private final SinkMetrics metrics;
-    private final SinkSettings settings;
-    private boolean outage;
-    private long outageStart;
+    private final SinkStatus status;
+    private final SinkConfig config;
+    private long outageStart = -1;
 
-    ChangeConsumer(ChangeWriter writer, DeadLetterPublisher deadLetters, SinkMetrics metrics, SinkSettings settings) {
+    ChangeConsumer(ChangeWriter writer, DeadLetterPublisher deadLetters, SinkMetrics metrics, SinkStatus status,
+                   SinkConfig config) {
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
-        this.settings = settings;
+        this.status = status;
+        this.config = config;
     }
 
     @Incoming("changes")
@@ -66,7 +69,7 @@ public class ChangeConsumer {
     /** Writes, backing off and writing again what the store could not take; returns the dead letters. */
     private List<DeadLetter> writeUntilDone(List<SinkChange> changes) {
         List<DeadLetter> dead = new ArrayList<>();
-        Backoff backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff());
+        Backoff backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
         List<SinkChange> pending = changes;
         while (!pending.isEmpty()) {
             WriteResult r = writer.write(pending);
@@ -86,21 +89,21 @@ public class ChangeConsumer {
 
     private void failed(String cause) {
         metrics.error();
-        if (!outage) {
-            outage = true;
+        status.down(cause);
+        if (outageStart < 0) {
             outageStart = System.nanoTime();
-            LOG.warnf("%s unavailable, retrying with backoff and consuming nothing meanwhile: %s", settings.storeName(),
-                    cause);
+            LOG.warnf("%s unavailable, retrying with backoff and consuming nothing meanwhile: %s", writer.store(), cause);
         } else {
             LOG.debugf("still unavailable: %s", cause);
         }
     }
 
     private void recovered() {
-        if (outage) {
-            outage = false;
-            LOG.infof("%s available again after %d s; resuming", settings.storeName(),
+        if (outageStart >= 0) {
+            LOG.infof("%s available again after %d s; resuming", writer.store(),
                     Duration.ofNanos(System.nanoTime() - outageStart).toSeconds());
+            outageStart = -1;
+            status.up();
         }
     }
 }

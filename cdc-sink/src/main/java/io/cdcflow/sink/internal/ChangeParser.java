@@ -1,5 +1,6 @@
 package io.cdcflow.sink.internal;
 
+import io.cdcflow.model.CdcHeaders;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.MalformedEventException;
@@ -11,7 +12,6 @@ import io.cdcflow.sink.SinkChange;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
-import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
 /**
@@ -20,9 +20,6 @@ import java.util.OptionalInt;
  * {@link MalformedEventException} whose reason becomes its dead-letter reason.
  */
 public final class ChangeParser {
-
-    /** Header the router puts on every forwarded record: the registry id of the value schema. */
-    public static final String SCHEMA_ID_HEADER = "cdc.schema.id";
 
     private ChangeParser() {
     }
@@ -45,14 +42,7 @@ public final class ChangeParser {
 
     /** The schema id header; absent or not a number means the record is mapped without a schema. */
     static OptionalInt schemaId(ConsumerRecord<byte[], byte[]> record) {
-        Header h = record.headers().lastHeader(SCHEMA_ID_HEADER);
-        if (h == null || h.value() == null) {
-            return OptionalInt.empty();
-        }
-        try {
-            return OptionalInt.of(Integer.parseInt(new String(h.value(), StandardCharsets.UTF_8).strip()));
-        } catch (NumberFormatException e) {
-            return OptionalInt.empty();
-        }
+        Header h = record.headers().lastHeader(CdcHeaders.SCHEMA_ID);
+        return CdcHeaders.schemaId(h == null ? null : h.value());
     }
 }

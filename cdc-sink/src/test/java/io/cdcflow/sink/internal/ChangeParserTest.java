@@ -23,10 +23,10 @@ class ChangeParserTest {
         byte[] value = ChangeEventSerde.writeValue(Events.event("inv", "customers", Op.CREATE, 1234,
                 Events.row("id", 7, "name", "x")));
         ConsumerRecord<byte[], byte[]> r = Events.record("validated.inv.public.customers", KEY, value);
-        r.headers().add(ChangeParser.SCHEMA_ID_HEADER, "42".getBytes(StandardCharsets.UTF_8));
+        r.headers().add(io.cdcflow.model.CdcHeaders.SCHEMA_ID, "42".getBytes(StandardCharsets.UTF_8));
         SinkChange c = ChangeParser.parse(r);
         assertThat(c.key().asString()).isEqualTo("7");
-        assertThat(c.position().value()).isEqualTo(1234);
+        assertThat(c.position()).isEqualTo(new io.cdcflow.model.Position(1234));
         assertThat(c.table().qualifiedName()).isEqualTo("inv.public.customers");
         assertThat(c.schemaId()).hasValue(42);
         assertThat(c.origin().offset()).isEqualTo(42L);
@@ -37,7 +37,7 @@ class ChangeParserTest {
         byte[] value = ChangeEventSerde.writeValue(Events.event("inv", "t", Op.CREATE, 1, Events.row("id", 7)));
         ConsumerRecord<byte[], byte[]> r = Events.record("validated.inv.public.t", KEY, value);
         assertThat(ChangeParser.parse(r).schemaId()).isEmpty();
-        r.headers().add(ChangeParser.SCHEMA_ID_HEADER, "abc".getBytes(StandardCharsets.UTF_8));
+        r.headers().add(io.cdcflow.model.CdcHeaders.SCHEMA_ID, "abc".getBytes(StandardCharsets.UTF_8));
         assertThat(ChangeParser.parse(r).schemaId()).isEmpty();
     }
 

@@ -4,11 +4,52 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** The router-service configuration ({@code cdc.router.*}). */
 @ConfigMapping(prefix = "cdc.router")
 public interface RouterConfig {
+
+    /**
+     * Regular expression of the raw topics routed: {@code <source>.<schema>.<table>}, three dot-separated names, none
+     * of them one of the platform's own prefixes.
+     */
+    @WithDefault("(?!validated\\.|cdc\\.|outbox\\.|__)[^.]+\\.[^.]+\\.[^.]+")
+    String topicsPattern();
+
+    /** The router's consumer group. */
+    @WithDefault("router-service")
+    String group();
+
+    /** Most records routed per batch (and per commit). */
+    @WithDefault("500")
+    int maxPollRecords();
+
+    /** Compacted topic holding the paused tables, shared by every router instance. */
+    @WithDefault("cdc.router.control")
+    String controlTopic();
+
+    /**
+     * What to do when a table's new schema is incompatible with its registered versions (a narrowed or changed type,
+     * a changed primary key): {@code new-version} (register it anyway as the next version, logged and counted),
+     * {@code dead-letter} or {@code pause}.
+     */
+    @WithDefault("new-version")
+    SchemaChangePolicy schemaChangePolicy();
+
+    /** The policy of particular tables, keyed by raw topic (quote the key): overrides {@code schema-change-policy}. */
+    Map<String, SchemaChangePolicy> schemaChangePolicies();
+
+    /**
+     * Regular expression of the topics whose rows, flattened by Debezium's unwrap transform without position fields,
+     * may be ordered by their Kafka offset (a weaker guarantee: a re-created topic starts its offsets again); none
+     * by default, and such rows are dead-lettered with the fix in their reason.
+     */
+    Optional<String> offsetPositionTopics();
+
+    /** Who may change the router's state through its API (pause, resume, accept a schema). */
+    Api api();
 
     /** Prefix put before a raw topic's name to form the validated topic the sinks read. */
     @WithDefault("validated.")
@@ -60,11 +101,20 @@ public interface RouterConfig {
         String payloadColumn();
     }
 
+    /** The router's write API. */
+    interface Api {
+
+        /**
+         * Accepted HTTP Basic credentials as {@code user:password}, comma-separated; without any, the write API
+         * answers 403.
+         */
+        Optional<java.util.List<String>> users();
+    }
+
     /** How the router talks to the schema registry. */
     interface Registry {
 
-        /** Base URL of a registry speaking the Confluent Schema Registry API. */
-        @WithDefault("http://127.0.0.1:18081")
+        /** Base URL of a registry speaking the Confluent Schema Registry API; {@code CDC_REGISTRY_URL} from the environment. */
         String url();
 
         /** User for HTTP Basic authentication on writes; none when absent. */
@@ -76,6 +126,10 @@ public interface RouterConfig {
         /** Time allowed for one registry request. */
         @WithDefault("5s")
         Duration timeout();
+
+        /** First wait after a failed registry request; the wait doubles up to {@code max-backoff}. */
+        @WithDefault("100ms")
+        Duration initialBackoff();
 
         /** Longest wait between two attempts while the registry is unavailable. */
         @WithDefault("30s")

@@ -18,6 +18,23 @@ final class RawEvents {
                 + "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"}]}";
     }
 
+    /** A Connect schema of a row with exactly these columns (each a Connect field as JSON). */
+    static String schemaOf(String topic, String... columns) {
+        String row = "{\"type\":\"struct\",\"optional\":true,\"name\":\"" + topic + ".Value\",\"fields\":["
+                + String.join(",", columns) + "]";
+        return "{\"type\":\"struct\",\"name\":\"" + topic + ".Envelope\",\"optional\":false,\"fields\":["
+                + row + ",\"field\":\"before\"}," + row + ",\"field\":\"after\"},"
+                + "{\"type\":\"struct\",\"optional\":false,\"field\":\"source\",\"fields\":[]},"
+                + "{\"type\":\"string\",\"optional\":false,\"field\":\"op\"},"
+                + "{\"type\":\"int64\",\"optional\":true,\"field\":\"ts_ms\"}]}";
+    }
+
+    /** One Connect field as JSON: {@code type}, whether optional, and extra JSON members (e.g. a default). */
+    static String column(String name, String type, boolean optional, String extra) {
+        return "{\"type\":\"" + type + "\",\"optional\":" + optional + ",\"field\":\"" + name + "\""
+                + (extra.isEmpty() ? "" : "," + extra) + "}";
+    }
+
     static String source(String topic, long lsn) {
         String[] parts = topic.split("\\.");
         return "{\"connector\":\"postgresql\",\"name\":\"" + parts[0] + "\",\"db\":\"db\",\"schema\":\"" + parts[1]

@@ -5,6 +5,7 @@ import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,11 +75,112 @@ class RouterIT {
         assertThat(ChangeEventSerde.readValue(second.value()).hasConnectSchema()).isFalse();
         assertThat(header(second, "cdc.schema.id")).isNotBlank();
         assertThat(registry("/subjects/" + topic + "-value/versions")).isEqualTo("[1,2]");
+        assertThat(registry("/subjects/" + topic + "-value/versions/1")).contains("\\\"type\\\":\\\"record\\\"");
+        assertThat(registry("/subjects/" + topic + "-key/versions/1")).contains("\\\"name\\\":\\\"Key\\\"");
+    }
+
+    @Test
+    void ordinaryDdlRegistersCompatibleVersionsAndNothingIsDeadLettered() throws Exception {
+        String topic = "rt" + hex() + ".public.items";
+        String id = RawEvents.column("id", "int64", false, "");
+        String name = RawEvents.column("name", "string", false, "");
+        String qty = RawEvents.column("qty", "int32", false, "");
+        String ratio = RawEvents.column("ratio", "float", true, "");
+        String price = RawEvents.column("price", "bytes", false, "\"name\":\"org.apache.kafka.connect.data.Decimal\","
+                + "\"parameters\":{\"scale\":\"2\",\"connect.decimal.precision\":\"8\"}");
+        List<String[]> versions = List.of(
+                new String[]{id, name, qty, ratio, price},
+                new String[]{id, name, qty, ratio, price, RawEvents.column("tier", "string", true, "")},
+                new String[]{id, name, qty, ratio, price, RawEvents.column("tier", "string", true, ""),
+                        RawEvents.column("score", "int32", false, "\"default\":0")},
+                new String[]{id, name, qty, ratio, price, RawEvents.column("score", "int32", false, "\"default\":0")},
+                new String[]{id, RawEvents.column("title", "string", false, ""), qty, ratio, price,
+                        RawEvents.column("score", "int32", false, "\"default\":0")},
+                new String[]{id, RawEvents.column("title", "string", true, ""), RawEvents.column("qty", "int64", false, ""),
+                        RawEvents.column("ratio", "double", true, ""),
+                        price.replace("\"connect.decimal.precision\":\"8\"", "\"connect.decimal.precision\":\"12\""),
+                        RawEvents.column("score", "int32", false, "\"default\":5")},
+                new String[]{id, RawEvents.column("title", "string", false, ""), RawEvents.column("qty", "int64", false, ""),
+                        RawEvents.column("ratio", "double", true, ""),
+                        price.replace("\"connect.decimal.precision\":\"8\"", "\"connect.decimal.precision\":\"12\""),
+                        RawEvents.column("score", "int32", false, "\"default\":5")});
+        List<String> rows = List.of(
+                "{\"id\":1,\"name\":\"a\",\"qty\":1,\"ratio\":0.5,\"price\":12.34}",
+                "{\"id\":2,\"name\":\"b\",\"qty\":2,\"ratio\":null,\"price\":1.00,\"tier\":\"gold\"}",
+                "{\"id\":3,\"name\":\"c\",\"qty\":3,\"ratio\":1.5,\"price\":2.00,\"tier\":null,\"score\":0}",
+                "{\"id\":4,\"name\":\"d\",\"qty\":4,\"ratio\":1.5,\"price\":3.00,\"score\":1}",
+                "{\"id\":5,\"title\":\"e\",\"qty\":5,\"ratio\":1.5,\"price\":4.00,\"score\":2}",
+                "{\"id\":6,\"title\":null,\"qty\":6000000000,\"ratio\":2.25,\"price\":123456789.12,\"score\":5}",
+                "{\"id\":7,\"title\":\"g\",\"qty\":7,\"ratio\":2.25,\"price\":5.00,\"score\":5}");
+        for (int i = 0; i < versions.size(); i++) {
+            send(topic, "{\"id\":" + (i + 1) + "}", RawEvents.insert(topic, RawEvents.schemaOf(topic, versions.get(i)),
+                    rows.get(i), 100L + i));
+        }
+
+        assertThat(read("validated." + topic, r -> true, versions.size())).hasSize(versions.size());
+        // add, add NOT NULL DEFAULT, drop, rename, widen int/float/decimal with nullability and default changes: each
+        // a new, compatible version; setting NOT NULL again changes nothing the registered schema says (every column
+        // is optional there), so the last event carries version 6 too.
+        assertThat(registry("/subjects/" + topic + "-value/versions")).isEqualTo("[1,2,3,4,5,6]");
+        assertThat(meters.find("cdc.router.schema.changes").tag("subject", topic + "-value").tag("compatible", "true")
+                .counters().stream().mapToDouble(c -> c.count()).sum()).isEqualTo(6.0);
+        assertThat(meters.find("cdc.router.schema.changes").tag("topic", topic).tag("compatible", "false").counter())
+                .isNull();
+        assertThat(read("cdc.dlq", r -> topic.equals(header(r, "cdc.dlq.topic")), 1, Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void anIncompatibleChangeUnderTheDefaultPolicyBecomesTheNextVersionAndFlows() throws Exception {
+        String topic = "rt" + hex() + ".public.items";
+        String v1 = RawEvents.schema(topic, "");
+        String retyped = v1.replace("{\"type\":\"string\",\"optional\":false,\"field\":\"name\"}",
+                "{\"type\":\"int32\",\"optional\":false,\"field\":\"name\"}");
+        send(topic, "{\"id\":1}", RawEvents.insert(topic, v1, "{\"id\":1,\"name\":\"one\"}", 100));
+        send(topic, "{\"id\":2}", RawEvents.insert(topic, retyped, "{\"id\":2,\"name\":2}", 200));
+        send(topic, "{\"id\":3}", RawEvents.insert(topic, v1, "{\"id\":3,\"name\":\"three\"}", 300));
+
+        List<ConsumerRecord<byte[], byte[]>> out = read("validated." + topic, r -> true, 3);
+        assertThat(out).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}", "{\"id\":3}");
+        assertThat(registry("/subjects/" + topic + "-value/versions")).isEqualTo("[1,2]");
+        // The relaxation was for that one step: the subject follows the global level again.
+        assertThat(registry("/config/" + topic + "-value?defaultToGlobal=false")).contains("40408");
+        assertThat(meters.find("cdc.router.schema.changes").tag("subject", topic + "-value").tag("compatible", "false")
+                .tag("policy", "new-version").counter().count()).isEqualTo(1.0);
+        assertThat(read("cdc.dlq", r -> topic.equals(header(r, "cdc.dlq.topic")), 1, Duration.ofSeconds(5))).isEmpty();
+    }
+
+    @Test
+    void anIncompatibleChangeUnderThePausePolicyStopsItsTableUntilAnOperatorAcceptsIt() throws Exception {
+        String topic = RouterResource.PAUSED_TOPIC;
+        String other = "rt" + hex() + ".public.others";
+        String v1 = RawEvents.schema(topic, "");
+        String retyped = v1.replace("{\"type\":\"string\",\"optional\":false,\"field\":\"name\"}",
+                "{\"type\":\"int32\",\"optional\":false,\"field\":\"name\"}");
+        send(topic, "{\"id\":1}", RawEvents.insert(topic, v1, "{\"id\":1,\"name\":\"one\"}", 100));
+        send(topic, "{\"id\":2}", RawEvents.insert(topic, retyped, "{\"id\":2,\"name\":2}", 200));
+        send(topic, "{\"id\":3}", RawEvents.insert(topic, v1, "{\"id\":3,\"name\":\"three\"}", 300));
+        send(other, "{\"id\":1}", RawEvents.insert(other, RawEvents.schema(other, ""), "{\"id\":1,\"name\":\"o\"}", 100));
+
+        // Other tables flow; this one stops at the change, and what follows it waits too.
+        assertThat(read("validated." + other, r -> true, 1)).hasSize(1);
+        assertThat(read("validated." + topic, r -> true, 3, Duration.ofSeconds(10)))
+                .extracting(r -> new String(r.key(), StandardCharsets.UTF_8)).containsExactly("{\"id\":1}");
+        String tables = api("GET", "/tables", null);
+        assertThat(tables).contains("\"topic\":\"" + topic + "\"", "\"paused\":true", "\"policy\":\"pause\"");
+        assertThat(api("POST", "/tables/" + topic + "/resume?accept-schema=true", "wrong-password")).contains("credential");
+
+        api("POST", "/tables/" + topic + "/resume?accept-schema=true", RouterResource.API_PASSWORD);
+
+        assertThat(read("validated." + topic, r -> true, 3)).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}", "{\"id\":3}");
+        assertThat(api("GET", "/tables", null)).doesNotContain("\"paused\":true");
+        assertThat(read("cdc.dlq", r -> topic.equals(header(r, "cdc.dlq.topic")), 1, Duration.ofSeconds(5))).isEmpty();
     }
 
     @Test
     void badRecordsAndIncompatibleChangesAreDeadLetteredAndTheRestFlows() throws Exception {
-        String topic = "rt" + hex() + ".public.items";
+        String topic = RouterResource.DEAD_LETTER_TOPIC; // its schema-change policy is dead-letter
         String v1 = RawEvents.schema(topic, "");
         String retyped = v1.replace("{\"type\":\"string\",\"optional\":false,\"field\":\"name\"}",
                 "{\"type\":\"int32\",\"optional\":false,\"field\":\"name\"}");
@@ -165,6 +267,23 @@ class RouterIT {
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    URI router;
+
+    /** Calls the router's API; with a password, as the user {@code ops}. */
+    private String api(String method, String path, String password) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(router.resolve(path.substring(1)))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (password != null) {
+            b.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(("ops:" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String registry(String path) throws Exception {

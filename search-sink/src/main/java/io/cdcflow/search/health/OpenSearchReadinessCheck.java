@@ -1,6 +1,6 @@
 package io.cdcflow.search.health;
 
-import io.cdcflow.search.config.SearchSinkConfig;
+import io.cdcflow.search.config.OpenSearchSinkConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -20,9 +20,9 @@ public class OpenSearchReadinessCheck implements HealthCheck {
     private final OpenSearchClient client;
     private final String url;
 
-    OpenSearchReadinessCheck(OpenSearchClient client, SearchSinkConfig config) {
+    OpenSearchReadinessCheck(OpenSearchClient client, OpenSearchSinkConfig config) {
         this.client = client;
-        this.url = config.opensearch().url();
+        this.url = config.url();
     }
 
     @Override

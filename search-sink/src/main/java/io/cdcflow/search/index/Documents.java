@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
-import io.cdcflow.search.schema.RowSchema;
+import io.cdcflow.registryclient.ColumnSchema;
+import io.cdcflow.registryclient.RowSchema;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -17,7 +18,10 @@ import java.util.Map;
  * Builds the documents the sink indexes. A live document is the row image with the {@code _cdc_*} fields added; a
  * tombstone has only the {@code _cdc_*} fields with {@code _cdc_deleted: true}.
  *
- * <p>Values are kept as the event carries them, except temporal numbers that OpenSearch cannot read as dates: when
+ * <p>Values are kept as the event carries them, except two kinds. A {@code Decimal} column's number becomes its exact
+ * digits as a string ({@code "13.00"}): every write goes through a Painless script whose parameters OpenSearch parses
+ * into doubles, which would store {@code 13.0} (and round digits beyond a double's 15 or 16), while the index maps the
+ * column as a number and parses the string into it. And temporal numbers that OpenSearch cannot read as dates: when
  * the row schema names a column {@code Date} (days since the epoch), {@code MicroTimestamp} or {@code NanoTimestamp}
  * and the index maps that column as a date, the value becomes an ISO-8601 date or instant. Without a schema (a
  * record without {@code cdc.schema.id}), or when the index mapped the column otherwise (it was created dynamically
@@ -26,6 +30,7 @@ import java.util.Map;
 public final class Documents {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final String DECIMAL = "org.apache.kafka.connect.data.Decimal";
 
     private Documents() {
     }
@@ -41,8 +46,11 @@ public final class Documents {
         event.after().properties().forEach(e -> {
             String column = e.getKey();
             JsonNode value = e.getValue();
-            if (schema != null && isDate(fieldTypes.get(column))) {
-                value = toDate(value, schema.logicalName(column));
+            String logical = schema == null ? "" : schema.column(column).map(ColumnSchema::logicalName).orElse("");
+            if (DECIMAL.equals(logical) && value.isNumber()) {
+                value = TextNode.valueOf(value.decimalValue().toPlainString());
+            } else if (schema != null && isDate(fieldTypes.get(column))) {
+                value = toDate(value, logical);
             }
             doc.set(column, value);
         });
@@ -59,7 +67,7 @@ public final class Documents {
 
     private static void addMetadata(ObjectNode doc, boolean deleted, Op op, Position position, long sourceTsMs) {
         doc.put(IndexMappings.DELETED, deleted);
-        doc.put(IndexMappings.POSITION, position.value());
+        doc.put(IndexMappings.POSITION, position.sortKey());
         doc.put(IndexMappings.OP, op.code());
         doc.put(IndexMappings.SOURCE_TS, sourceTsMs);
     }

@@ -1,9 +1,10 @@
 package io.cdcflow.search.index;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcflow.registryclient.ColumnSchema;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,7 +21,7 @@ import java.util.Optional;
  *   <tr><td>string</td><td>text with a {@code keyword} sub-field (ignore_above 256), as dynamic mapping does</td></tr>
  *   <tr><td>bytes, {@code io.debezium.data.Bits}</td><td>binary (base64, as the JSON converter writes bytes)</td></tr>
  *   <tr><td>{@code Decimal}</td><td>scaled_float with factor 10^scale when precision &le; 15 and scale &le; 9 (exact in
- *       the index), double otherwise (the exact digits stay in {@code _source}); double also on a cluster without
+ *       the index), double otherwise (the exact digits stay in {@code _source}, as a string); double also on a cluster without
  *       the {@code mapper-extras} module, which provides scaled_float</td></tr>
  *   <tr><td>{@code io.debezium.time.Date}, Connect {@code Date}</td><td>date (the document gets an ISO date)</td></tr>
  *   <tr><td>{@code io.debezium.time.Timestamp}, Connect {@code Timestamp}</td><td>date (epoch millis, as sent)</td></tr>
@@ -42,8 +43,12 @@ public final class IndexMappings {
 
     /** True on a tombstone document: the row was deleted (or truncated) at {@link #POSITION}. */
     public static final String DELETED = "_cdc_deleted";
-    /** The position of the change the document holds; equal to the document's external version. */
-    public static final String POSITION = "_cdc_position";
+    /**
+     * The position of the change the document holds, as its sort key (a keyword: comparing two as strings compares the
+     * positions). Earlier releases kept a numeric {@code _cdc_position}; a document that has only that one counts as
+     * older than any change.
+     */
+    public static final String POSITION = "_cdc_pos";
     /** The operation code of that change. */
     public static final String OP = "_cdc_op";
     /** The source commit time of that change, epoch milliseconds. */
@@ -79,29 +84,28 @@ public final class IndexMappings {
     public static ObjectNode metadataProperties() {
         ObjectNode p = F.objectNode();
         p.putObject(DELETED).put("type", "boolean");
-        p.putObject(POSITION).put("type", "long");
+        p.putObject(POSITION).put("type", "keyword");
         p.putObject(OP).put("type", "keyword");
         p.putObject(SOURCE_TS).put("type", "date").put("format", "epoch_millis");
         return p;
     }
 
-    /** The mapping of every column of a row schema ({@code definitions.Value}) that has a usable type. */
-    public static ObjectNode columnProperties(JsonNode rowSchema) {
-        return columnProperties(rowSchema, true);
+    /** The mapping of every column of a row schema that has a usable type. */
+    public static ObjectNode columnProperties(Map<String, ColumnSchema> columns) {
+        return columnProperties(columns, true);
     }
 
-    /** As {@link #columnProperties(JsonNode)}; {@code scaledFloat} false maps every decimal as double. */
-    public static ObjectNode columnProperties(JsonNode rowSchema, boolean scaledFloat) {
+    /** As {@link #columnProperties(Map)}; {@code scaledFloat} false maps every decimal as double. */
+    public static ObjectNode columnProperties(Map<String, ColumnSchema> columns, boolean scaledFloat) {
         ObjectNode out = F.objectNode();
-        rowSchema.path("properties").properties()
-                .forEach(e -> forColumn(e.getValue(), scaledFloat).ifPresent(m -> out.set(e.getKey(), m)));
+        columns.forEach((name, column) -> forColumn(column, scaledFloat).ifPresent(m -> out.set(name, m)));
         return out;
     }
 
-    /** The mapping of one column, from its JSON Schema with the {@code connect.*} annotations. */
-    public static Optional<ObjectNode> forColumn(JsonNode column, boolean scaledFloat) {
-        String logical = column.path("connect.name").asText("");
-        String connect = column.path("connect.type").asText("");
+    /** The mapping of one column. */
+    public static Optional<ObjectNode> forColumn(ColumnSchema column, boolean scaledFloat) {
+        String logical = column.logicalName();
+        String connect = column.type();
         Optional<ObjectNode> byName = byLogicalName(logical, column, scaledFloat);
         if (byName != null) {
             return byName;
@@ -117,7 +121,7 @@ public final class IndexMappings {
             case "string" -> Optional.of(text());
             case "bytes" -> type("binary");
             case "struct" -> Optional.of(object(column, scaledFloat));
-            case "array" -> forColumn(column.path("items"), scaledFloat);
+            case "array" -> column.items() == null ? Optional.empty() : forColumn(column.items(), scaledFloat);
             case "map" -> Optional.of(notIndexed());
             case "" -> byJsonType(column);
             default -> Optional.empty();
@@ -125,10 +129,9 @@ public final class IndexMappings {
     }
 
     /** Null when the logical name does not decide the mapping. */
-    private static Optional<ObjectNode> byLogicalName(String logical, JsonNode column, boolean scaledFloat) {
+    private static Optional<ObjectNode> byLogicalName(String logical, ColumnSchema column, boolean scaledFloat) {
         return switch (logical) {
-            case "org.apache.kafka.connect.data.Decimal" ->
-                    Optional.of(decimal(column.path("connect.parameters"), scaledFloat));
+            case "org.apache.kafka.connect.data.Decimal" -> Optional.of(decimal(column, scaledFloat));
             case "io.debezium.time.Date", "org.apache.kafka.connect.data.Date", "io.debezium.time.Timestamp",
                  "org.apache.kafka.connect.data.Timestamp", "io.debezium.time.MicroTimestamp",
                  "io.debezium.time.NanoTimestamp", "io.debezium.time.ZonedTimestamp" -> type("date");
@@ -141,10 +144,8 @@ public final class IndexMappings {
         };
     }
 
-    private static Optional<ObjectNode> byJsonType(JsonNode column) {
-        JsonNode t = column.path("type");
-        String json = t.isArray() ? firstNonNull(t) : t.asText("");
-        return switch (json) {
+    private static Optional<ObjectNode> byJsonType(ColumnSchema column) {
+        return switch (column.jsonType()) {
             case "integer" -> type("long");
             case "number" -> type("double");
             case "boolean" -> type("boolean");
@@ -153,39 +154,18 @@ public final class IndexMappings {
         };
     }
 
-    private static String firstNonNull(JsonNode types) {
-        for (JsonNode t : types) {
-            if (!"null".equals(t.asText())) {
-                return t.asText();
-            }
-        }
-        return "";
-    }
-
-    private static ObjectNode decimal(JsonNode parameters, boolean scaledFloat) {
-        int scale = intParameter(parameters, "scale", -1);
-        int precision = intParameter(parameters, "connect.decimal.precision", Integer.MAX_VALUE);
+    private static ObjectNode decimal(ColumnSchema column, boolean scaledFloat) {
+        int scale = column.intParameter("scale").orElse(-1);
+        int precision = column.intParameter("connect.decimal.precision").orElse(Integer.MAX_VALUE);
         if (scaledFloat && scale >= 0 && scale <= 9 && precision <= 15) {
             return F.objectNode().put("type", "scaled_float").put("scaling_factor", Math.pow(10, scale));
         }
         return F.objectNode().put("type", "double");
     }
 
-    private static int intParameter(JsonNode parameters, String name, int otherwise) {
-        JsonNode n = parameters.path(name);
-        if (n.isNumber()) {
-            return n.asInt();
-        }
-        try {
-            return n.isTextual() ? Integer.parseInt(n.asText()) : otherwise;
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
-    }
-
-    private static ObjectNode object(JsonNode struct, boolean scaledFloat) {
+    private static ObjectNode object(ColumnSchema struct, boolean scaledFloat) {
         ObjectNode o = F.objectNode().put("type", "object");
-        o.set("properties", columnProperties(struct, scaledFloat));
+        o.set("properties", columnProperties(struct.fields(), scaledFloat));
         return o;
     }
 

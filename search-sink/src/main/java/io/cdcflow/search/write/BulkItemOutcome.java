@@ -3,9 +3,10 @@ package io.cdcflow.search.write;
 import java.util.Set;
 
 /**
- * How one item of a bulk response is taken: applied, stale (OpenSearch holds this document at the same or a newer
- * external version), retried (the cluster was overloaded or failing), or rejected for good (OpenSearch refuses this
- * document, e.g. a value that does not fit the field's mapping), which dead-letters it.
+ * How one item of a bulk response is taken: applied, stale (the guarded write left the document as it was: it holds
+ * the same or a newer position), retried (the cluster was overloaded or failing, or the document kept changing under
+ * the update), or rejected for good (OpenSearch refuses this document, e.g. a value that does not fit the field's
+ * mapping), which dead-letters it.
  */
 public enum BulkItemOutcome {
     APPLIED,
@@ -25,16 +26,14 @@ public enum BulkItemOutcome {
             "process_cluster_event_timeout_exception", "node_not_connected_exception");
 
     /**
-     * Classifies one item from its HTTP status and its error type ({@code null} when it has no error).
-     * 409 {@code version_conflict_engine_exception} is the external-version check refusing an older change.
-     * Anything unknown is retried rather than dead-lettered: a store problem must not cost rows.
+     * Classifies one item from its HTTP status, its error type ({@code null} when it has no error) and its result
+     * ({@code noop} when the guarded write found the document newer). A version conflict means concurrent updates
+     * outlasted the retries on conflict: retried. Anything unknown is retried rather than dead-lettered: a store
+     * problem must not cost rows.
      */
-    public static BulkItemOutcome classify(int status, String errorType) {
+    public static BulkItemOutcome classify(int status, String errorType, String result) {
         if (errorType == null && status >= 200 && status < 300) {
-            return APPLIED;
-        }
-        if (status == 409 || "version_conflict_engine_exception".equals(errorType)) {
-            return STALE;
+            return "noop".equals(result) ? STALE : APPLIED;
         }
         if (errorType != null && TRANSIENT_ERRORS.contains(errorType)) {
             return RETRY;

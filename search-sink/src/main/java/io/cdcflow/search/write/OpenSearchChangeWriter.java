@@ -7,21 +7,22 @@ import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
 import io.cdcflow.model.TableRef;
-import io.cdcflow.search.config.SearchSinkConfig;
+import io.cdcflow.registryclient.RegisteredSchema;
+import io.cdcflow.registryclient.RowSchema;
+import io.cdcflow.registryclient.SchemaRegistryClient;
+import io.cdcflow.search.config.OpenSearchSinkConfig;
 import io.cdcflow.search.index.Documents;
 import io.cdcflow.search.index.IndexMappings;
-import io.cdcflow.search.schema.RegistrySchemas;
-import io.cdcflow.search.schema.RowSchema;
 import io.cdcflow.sink.ChangeBatches;
 import io.cdcflow.sink.ChangeWriter;
 import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.StoreUnavailableException;
 import io.cdcflow.sink.WriteResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
-import org.opensearch.client.opensearch._types.VersionType;
 import org.opensearch.client.opensearch.core.BulkResponse;
 import org.opensearch.client.opensearch.core.bulk.BulkOperation;
 import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
@@ -37,19 +38,18 @@ import java.util.TreeSet;
 
 /**
  * Applies changes to OpenSearch: one index per table ({@link OpenSearchIndices}), one document per row with id
- * {@code RowKey.asString()}, written with the bulk API and {@code version_type=external}, the change's position
- * being the version. OpenSearch then applies a write only when its version is greater than the stored one, atomically
- * per document, and answers 409 {@code version_conflict_engine_exception} otherwise: counted as skipped, not as an
- * error. Replaying a topic is therefore harmless.
+ * {@code RowKey.asString()}, written with the bulk API through the stored {@link GuardedWriteScript}: OpenSearch
+ * replaces the document only when the change's position is newer than the one the document holds (its
+ * {@code _cdc_pos} sort key), atomically per document, and answers {@code noop} otherwise: counted as skipped, not as
+ * an error. Replaying a topic is therefore harmless. (External versioning would do the same for a position that fits
+ * one {@code long}; a position is three numbers, which no {@code long} orders.)
  *
- * <p><b>Deletes leave tombstone documents, not deletions.</b> A real delete with an external version is remembered
- * only for {@code index.gc_deletes} (60 s by default); after that a late, older insert would bring the row back. So a
- * delete indexes {@code {"_cdc_deleted": true, "_cdc_position": <position>, ...}} under the row's id with the delete's
- * position as version: the version is kept as long as the document, with no time bound, and a late older insert gets
- * a 409 like any stale write. Searches go through the filtered alias {@code <index>-live} that leaves tombstones out
- * (the index itself shows them). A longer {@code gc_deletes} was not chosen because it only moves the bound (and
- * keeps deleted versions in memory); the cost of tombstones is one small document per deleted row, which stays until
- * someone purges tombstones older than any possible replay.
+ * <p><b>Deletes leave tombstone documents, not deletions.</b> A deleted document remembers nothing, so a late, older
+ * insert would bring the row back. So a delete writes {@code {"_cdc_deleted": true, "_cdc_pos": <position>, ...}}
+ * under the row's id, with no time bound, and a late older insert is a {@code noop} like any stale write. Searches go
+ * through the filtered alias {@code <index>-live} that leaves tombstones out (the index itself shows them); the cost
+ * of tombstones is one small document per deleted row, which stays until someone purges tombstones older than any
+ * possible replay.
  *
  * <p>A truncate tombstones, with its position, every live document of the table whose position is lower, by search
  * and bulk rounds until none is left (409 for rows changed after it). It is not atomic: a row of another partition
@@ -72,15 +72,21 @@ public class OpenSearchChangeWriter implements ChangeWriter {
 
     private final OpenSearchClient client;
     private final OpenSearchIndices indices;
-    private final RegistrySchemas schemas;
-    private final SearchSinkConfig.Bulk bulk;
+    private final SchemaRegistryClient schemas;
+    private final OpenSearchSinkConfig.Bulk bulk;
+    private volatile boolean scriptStored;
 
-    OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices, RegistrySchemas schemas,
-                           SearchSinkConfig config) {
+    OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices, SchemaRegistryClient schemas,
+                           OpenSearchSinkConfig config) {
         this.client = client;
         this.indices = indices;
         this.schemas = schemas;
         this.bulk = config.bulk();
+    }
+
+    @Override
+    public String store() {
+        return "OpenSearch";
     }
 
     @Override
@@ -152,7 +158,7 @@ public class OpenSearchChangeWriter implements ChangeWriter {
             Map<Integer, RowSchema> tableSchemas = new LinkedHashMap<>();
             for (int id : new TreeSet<>(table.getValue().stream().filter(c -> c.schemaId().isPresent())
                     .map(c -> c.schemaId().getAsInt()).toList())) {
-                schemas.byId(id).ifPresent(s -> tableSchemas.put(id, s));
+                schemas.byId(id).flatMap(RegisteredSchema::rowSchema).ifPresent(s -> tableSchemas.put(id, s));
             }
             OpenSearchIndices.IndexState state = null;
             try {
@@ -204,13 +210,13 @@ public class OpenSearchChangeWriter implements ChangeWriter {
     }
 
     private void send(List<Pending> chunk, WriteResult.Builder result) {
-        List<BulkResponseItem> items = bulk(chunk.stream().map(p -> operation(p.index(), p.id(), p.document(),
-                p.change().position())).toList());
+        List<BulkResponseItem> items = bulk(chunk.stream().map(p -> GuardedWriteScript.write(p.index(), p.id(),
+                p.document(), p.change().position())).toList());
         for (int i = 0; i < chunk.size(); i++) {
             Pending p = chunk.get(i);
             BulkResponseItem item = items.get(i);
             String type = item.error() == null ? null : item.error().type();
-            switch (BulkItemOutcome.classify(item.status(), type)) {
+            switch (BulkItemOutcome.classify(item.status(), type, item.result())) {
                 case APPLIED -> result.applied(p.change());
                 case STALE -> result.stale(p.change());
                 case REJECTED -> result.deadLetter(p.change(), REJECTED, type + ": " + item.error().reason());
@@ -225,12 +231,8 @@ public class OpenSearchChangeWriter implements ChangeWriter {
         }
     }
 
-    private static BulkOperation operation(String index, String id, ObjectNode document, Position version) {
-        return BulkOperation.of(b -> b.index(op -> op.index(index).id(id).version(version.value())
-                .versionType(VersionType.External).document(document)));
-    }
-
     private List<BulkResponseItem> bulk(List<BulkOperation> operations) {
+        storeScript();
         BulkResponse response;
         try {
             response = client.bulk(b -> b.operations(operations));
@@ -246,7 +248,21 @@ public class OpenSearchChangeWriter implements ChangeWriter {
             throw new StoreUnavailableException("OpenSearch answered " + response.items().size() + " items for "
                     + operations.size() + " operations", null);
         }
+        for (BulkResponseItem item : response.items()) {
+            if (item.error() != null && String.valueOf(item.error().reason()).contains(GuardedWriteScript.ID)) {
+                scriptStored = false; // the cluster lost it (a restore, a new cluster): store it again, then retry
+            }
+        }
         return response.items();
+    }
+
+    /** Stores the guarded write script once per process, and again after the cluster lost it. */
+    private void storeScript() {
+        if (scriptStored) {
+            return;
+        }
+        indices.putStoredScript(GuardedWriteScript.ID, GuardedWriteScript.storeBody());
+        scriptStored = true;
     }
 
     /** Tombstones every live row of the table older than the truncate, in rounds, until none is left. */
@@ -262,12 +278,12 @@ public class OpenSearchChangeWriter implements ChangeWriter {
             if (ids.isEmpty()) {
                 break;
             }
-            List<BulkResponseItem> items = bulk(ids.stream().map(id -> operation(index, id, tombstone, t.position()))
-                    .toList());
+            List<BulkResponseItem> items = bulk(ids.stream()
+                    .map(id -> GuardedWriteScript.write(index, id, tombstone, t.position())).toList());
             long written = 0;
             for (BulkResponseItem item : items) {
                 String type = item.error() == null ? null : item.error().type();
-                switch (BulkItemOutcome.classify(item.status(), type)) {
+                switch (BulkItemOutcome.classify(item.status(), type, item.result())) {
                     case APPLIED -> written++;
                     case STALE -> { }
                     case RETRY -> throw new StoreUnavailableException("truncate of " + index + ": OpenSearch answered "
@@ -284,6 +300,7 @@ public class OpenSearchChangeWriter implements ChangeWriter {
         LOG.infof("truncate of %s at position %s: %d rows tombstoned", t.table(), t.position(), total);
     }
 
+    /** Live documents whose position is older than {@code position}, or that have none of this release. */
     private static ObjectNode olderLiveRows(Position position) {
         ObjectNode q = MAPPER.createObjectNode();
         q.put("size", TRUNCATE_PAGE);
@@ -291,8 +308,12 @@ public class OpenSearchChangeWriter implements ChangeWriter {
         q.putArray("sort").add("_doc");
         ObjectNode bool = q.putObject("query").putObject("bool");
         bool.putArray("must_not").addObject().putObject("term").put(IndexMappings.DELETED, true);
-        bool.putArray("filter").addObject().putObject("range").putObject(IndexMappings.POSITION)
-                .put("lt", position.value());
+        var older = bool.putArray("filter").addObject().putObject("bool");
+        older.put("minimum_should_match", 1);
+        var should = older.putArray("should");
+        should.addObject().putObject("range").putObject(IndexMappings.POSITION).put("lt", position.sortKey());
+        should.addObject().putObject("bool").putArray("must_not").addObject().putObject("exists")
+                .put("field", IndexMappings.POSITION);
         return q;
     }
 }

@@ -1,7 +1,7 @@
 package io.cdcflow.search.write;
 
 import io.cdcflow.model.Json;
-import io.cdcflow.search.config.SearchSinkConfig;
+import io.cdcflow.search.config.OpenSearchSinkConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -29,8 +29,8 @@ public class OpenSearchClients {
 
     @Produces
     @Singleton
-    OpenSearchClient client(SearchSinkConfig config) {
-        SearchSinkConfig.OpenSearch os = config.opensearch();
+    OpenSearchClient client(OpenSearchSinkConfig config) {
+        OpenSearchSinkConfig os = config;
         URI uri = URI.create(os.url());
         int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
         HttpHost host = new HttpHost(uri.getScheme(), uri.getHost(), port);
@@ -52,7 +52,7 @@ public class OpenSearchClients {
 
     @SuppressWarnings("deprecation") // the per-request connect timeout is what this transport lets us set
     private static org.apache.hc.client5.http.config.RequestConfig.Builder timeouts(
-            org.apache.hc.client5.http.config.RequestConfig.Builder rc, SearchSinkConfig.OpenSearch os) {
+            org.apache.hc.client5.http.config.RequestConfig.Builder rc, OpenSearchSinkConfig os) {
         return rc.setConnectTimeout(Timeout.of(os.connectTimeout()))
                 .setResponseTimeout(Timeout.of(os.responseTimeout()));
     }

@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.TableRef;
-import io.cdcflow.search.config.SearchSinkConfig;
+import io.cdcflow.registryclient.RowSchema;
+import io.cdcflow.search.config.OpenSearchSinkConfig;
 import io.cdcflow.search.index.IndexMappings;
 import io.cdcflow.search.index.IndexNames;
-import io.cdcflow.search.schema.RowSchema;
+import io.cdcflow.sink.StoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -38,12 +39,12 @@ public class OpenSearchIndices {
 
     private final OpenSearchGenericClient http;
     private final IndexNames names;
-    private final SearchSinkConfig.Index settings;
+    private final OpenSearchSinkConfig.Index settings;
     private final Map<String, IndexState> known = new ConcurrentHashMap<>();
     /** False once the cluster said it has no scaled_float (no mapper-extras module): decimals become double. */
     private volatile boolean scaledFloat = true;
 
-    OpenSearchIndices(OpenSearchClient client, SearchSinkConfig config) {
+    OpenSearchIndices(OpenSearchClient client, OpenSearchSinkConfig config) {
         this.http = client.generic();
         this.settings = config.index();
         this.names = new IndexNames(settings.prefix(), settings.names(), settings.liveAliasSuffix());
@@ -86,6 +87,14 @@ public class OpenSearchIndices {
         }
     }
 
+    /** Stores (or replaces) a script under {@code id}; {@code body} is the {@code PUT _scripts/<id>} body. */
+    public void putStoredScript(String id, ObjectNode body) {
+        Answer a = call("PUT", "/_scripts/" + id, body);
+        if (!a.ok()) {
+            throw new StoreUnavailableException("storing script " + id + " answered " + a.status() + ": " + a.error());
+        }
+    }
+
     /** Runs a search on the index and returns OpenSearch's answer. */
     public JsonNode search(String index, ObjectNode query) {
         Answer a = call("POST", "/" + index + "/_search", query);
@@ -104,7 +113,7 @@ public class OpenSearchIndices {
             throw rejected(index, "reading the mapping of", existing);
         }
         ObjectNode columns = schema == null ? MAPPER.createObjectNode()
-                : IndexMappings.columnProperties(schema.row(), scaledFloat);
+                : IndexMappings.columnProperties(schema.columns(), scaledFloat);
         ObjectNode body = IndexMappings.createIndexBody(settings.shards(), settings.replicas(), names.aliasFor(index),
                 columns);
         Answer created = call("PUT", "/" + index, body);
@@ -136,12 +145,23 @@ public class OpenSearchIndices {
         if (!alias.ok()) {
             throw rejected(index, "putting the alias on", alias);
         }
-        return new IndexState(index, new ConcurrentHashMap<>(mappedTypes(mappingAnswer)),
-                ConcurrentHashMap.newKeySet());
+        Map<String, String> types = new ConcurrentHashMap<>(mappedTypes(mappingAnswer));
+        if (!types.containsKey(IndexMappings.POSITION)) {
+            // An index of an earlier release: the sink's fields must be mapped before the first write maps them
+            // dynamically (a position sort key would become text, which no range query orders).
+            ObjectNode body = MAPPER.createObjectNode();
+            body.set("properties", IndexMappings.metadataProperties());
+            Answer put = call("PUT", "/" + index + "/_mapping", body);
+            if (!put.ok()) {
+                throw rejected(index, "mapping the sink's fields of", put);
+            }
+            types.putAll(fieldTypes(IndexMappings.metadataProperties()));
+        }
+        return new IndexState(index, types, ConcurrentHashMap.newKeySet());
     }
 
     private void extendMapping(IndexState state, RowSchema schema) {
-        ObjectNode additions = IndexMappings.columnProperties(schema.row(), scaledFloat);
+        ObjectNode additions = IndexMappings.columnProperties(schema.columns(), scaledFloat);
         additions.remove(state.fieldTypes().keySet());
         if (additions.isEmpty()) {
             return;

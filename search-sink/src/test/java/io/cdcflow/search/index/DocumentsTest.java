@@ -5,8 +5,8 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
+import io.cdcflow.registryclient.RowSchema;
 import io.cdcflow.sink.Events;
-import io.cdcflow.search.schema.RowSchema;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -20,11 +20,13 @@ class DocumentsTest {
 
     static {
         try {
-            SCHEMA = new RowSchema(7, Json.mapper().readTree("""
+            SCHEMA = RowSchema.ofJsonSchemaRow(7, Json.mapper().readTree("""
                     {"properties":{"id":{"connect.type":"int32"},
                      "born":{"connect.type":"int32","connect.name":"io.debezium.time.Date"},
                      "seen":{"connect.type":"int64","connect.name":"io.debezium.time.MicroTimestamp"},
-                     "nanos":{"connect.type":"int64","connect.name":"io.debezium.time.NanoTimestamp"}}}"""));
+                     "nanos":{"connect.type":"int64","connect.name":"io.debezium.time.NanoTimestamp"},
+                     "price":{"connect.type":"bytes","connect.name":"org.apache.kafka.connect.data.Decimal",
+                              "connect.parameters":{"scale":"2"}}}}"""));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -42,7 +44,7 @@ class DocumentsTest {
         assertThat(doc.path("price").decimalValue()).isEqualByComparingTo("12.50");
         assertThat(doc.path("price").toString()).isEqualTo("12.50");
         assertThat(doc.path(IndexMappings.DELETED).asBoolean()).isFalse();
-        assertThat(doc.path(IndexMappings.POSITION).asLong()).isEqualTo(500);
+        assertThat(doc.path(IndexMappings.POSITION).asText()).isEqualTo(new Position(500).sortKey());
         assertThat(doc.path(IndexMappings.OP).asText()).isEqualTo("u");
         assertThat(doc.path(IndexMappings.SOURCE_TS).asLong()).isPositive();
     }
@@ -67,10 +69,19 @@ class DocumentsTest {
     }
 
     @Test
+    void aDecimalKeepsItsExactDigitsAsAString() {
+        ChangeEvent e = Events.event("src", "t", Op.CREATE, 1, Events.row("id", 1, "price",
+                new BigDecimal("12345678901234567.10")));
+        ObjectNode doc = Documents.live(e, new Position(1), SCHEMA, Map.of("price", "double"));
+        assertThat(doc.path("price").isTextual()).isTrue();
+        assertThat(doc.path("price").asText()).isEqualTo("12345678901234567.10");
+    }
+
+    @Test
     void tombstoneHoldsOnlyTheSinkFields() {
         ObjectNode t = Documents.tombstone(Op.DELETE, new Position(900), 123L);
         assertThat(t.path(IndexMappings.DELETED).asBoolean()).isTrue();
-        assertThat(t.path(IndexMappings.POSITION).asLong()).isEqualTo(900);
+        assertThat(t.path(IndexMappings.POSITION).asText()).isEqualTo(new Position(900).sortKey());
         assertThat(t.path(IndexMappings.OP).asText()).isEqualTo("d");
         assertThat(t.size()).isEqualTo(4);
     }

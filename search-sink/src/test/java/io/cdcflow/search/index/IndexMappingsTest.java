@@ -39,9 +39,13 @@ class IndexMappingsTest {
         return Json.mapper().readTree(s);
     }
 
+    private static java.util.Map<String, io.cdcflow.registryclient.ColumnSchema> columns(String row) throws Exception {
+        return io.cdcflow.registryclient.RowSchema.ofJsonSchemaRow(0, json(row)).columns();
+    }
+
     @Test
     void connectTypesMapToOpenSearchTypes() throws Exception {
-        ObjectNode p = IndexMappings.columnProperties(json(ROW));
+        ObjectNode p = IndexMappings.columnProperties(columns(ROW));
         assertThat(p.path("id").path("type").asText()).isEqualTo("integer");
         assertThat(p.path("big").path("type").asText()).isEqualTo("long");
         assertThat(p.path("small").path("type").asText()).isEqualTo("short");
@@ -52,14 +56,14 @@ class IndexMappingsTest {
 
     @Test
     void stringsAreTextWithAKeywordSubField() throws Exception {
-        JsonNode name = IndexMappings.columnProperties(json(ROW)).path("name");
+        JsonNode name = IndexMappings.columnProperties(columns(ROW)).path("name");
         assertThat(name.path("type").asText()).isEqualTo("text");
         assertThat(name.path("fields").path("keyword").path("type").asText()).isEqualTo("keyword");
     }
 
     @Test
     void decimalsAreScaledFloatsWhenExactElseDouble() throws Exception {
-        ObjectNode p = IndexMappings.columnProperties(json(ROW));
+        ObjectNode p = IndexMappings.columnProperties(columns(ROW));
         assertThat(p.path("price").path("type").asText()).isEqualTo("scaled_float");
         assertThat(p.path("price").path("scaling_factor").asDouble()).isEqualTo(100.0);
         assertThat(p.path("huge").path("type").asText()).isEqualTo("double");
@@ -67,14 +71,14 @@ class IndexMappingsTest {
 
     @Test
     void decimalsAreDoublesOnAClusterWithoutScaledFloat() throws Exception {
-        ObjectNode p = IndexMappings.columnProperties(json(ROW), false);
+        ObjectNode p = IndexMappings.columnProperties(columns(ROW), false);
         assertThat(p.path("price").path("type").asText()).isEqualTo("double");
         assertThat(p.path("born").path("type").asText()).isEqualTo("date");
     }
 
     @Test
     void logicalTypesDecideBeforeConnectTypes() throws Exception {
-        ObjectNode p = IndexMappings.columnProperties(json(ROW));
+        ObjectNode p = IndexMappings.columnProperties(columns(ROW));
         assertThat(p.path("born").path("type").asText()).isEqualTo("date");
         assertThat(p.path("seen").path("type").asText()).isEqualTo("date");
         assertThat(p.path("at").path("type").asText()).isEqualTo("date");
@@ -84,7 +88,7 @@ class IndexMappingsTest {
 
     @Test
     void structsArraysAndMaps() throws Exception {
-        ObjectNode p = IndexMappings.columnProperties(json(ROW));
+        ObjectNode p = IndexMappings.columnProperties(columns(ROW));
         assertThat(p.path("addr").path("type").asText()).isEqualTo("object");
         assertThat(p.path("addr").path("properties").path("zip").path("type").asText()).isEqualTo("integer");
         assertThat(p.path("tags").path("type").asText()).isEqualTo("text");
@@ -93,7 +97,7 @@ class IndexMappingsTest {
 
     @Test
     void inferredSchemasMapByJsonTypeAndUnknownColumnsAreLeftToDynamicMapping() throws Exception {
-        ObjectNode p = IndexMappings.columnProperties(json("""
+        ObjectNode p = IndexMappings.columnProperties(columns("""
                 {"type":"object","properties":{"n":{"type":["integer","null"]},"x":{"type":["number","null"]},
                  "s":{"type":["string","null"]},"o":{"type":["object","null"]},"z":{}}}"""));
         assertThat(p.path("n").path("type").asText()).isEqualTo("long");
@@ -105,11 +109,11 @@ class IndexMappingsTest {
 
     @Test
     void createBodyHasSettingsSinkFieldsAndTheFilteredAlias() throws Exception {
-        ObjectNode body = IndexMappings.createIndexBody(1, 0, "cdc-t-live", IndexMappings.columnProperties(json(ROW)));
+        ObjectNode body = IndexMappings.createIndexBody(1, 0, "cdc-t-live", IndexMappings.columnProperties(columns(ROW)));
         assertThat(body.path("settings").path("index").path("number_of_replicas").asInt()).isZero();
         JsonNode props = body.path("mappings").path("properties");
         assertThat(props.path(IndexMappings.DELETED).path("type").asText()).isEqualTo("boolean");
-        assertThat(props.path(IndexMappings.POSITION).path("type").asText()).isEqualTo("long");
+        assertThat(props.path(IndexMappings.POSITION).path("type").asText()).isEqualTo("keyword");
         assertThat(props.path("price").path("type").asText()).isEqualTo("scaled_float");
         assertThat(body.path("aliases").path("cdc-t-live").path("filter").path("bool").path("must_not")
                 .path("term").path(IndexMappings.DELETED).asBoolean()).isTrue();

@@ -6,6 +6,7 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.Position;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.SourceInfo;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -124,12 +125,12 @@ class SearchSinkIT {
         awaitConsumed(t);
 
         JsonNode ada = doc(t, "1");
-        assertThat(ada.path("_version").asLong()).isEqualTo(120);
+        assertThat(ada.path("_source").path("_cdc_pos").asText()).isEqualTo(new Position(120).sortKey());
         assertThat(ada.path("_source").path("name").asText()).isEqualTo("Ada L.");
-        assertThat(ada.path("_source").path("price").toString()).isEqualTo("13.00");
+        assertThat(ada.path("_source").path("price").toString()).isEqualTo("\"13.00\"");
         assertThat(ada.path("_source").path("_cdc_deleted").asBoolean()).isFalse();
         JsonNode bob = doc(t, "2");
-        assertThat(bob.path("_version").asLong()).isEqualTo(130);
+        assertThat(bob.path("_source").path("_cdc_pos").asText()).isEqualTo(new Position(130).sortKey());
         assertThat(bob.path("_source").path("_cdc_deleted").asBoolean()).isTrue();
         assertThat(bob.path("_source").has("name")).isFalse();
         assertThat(liveIds(t)).containsExactly("1");
@@ -191,9 +192,29 @@ class SearchSinkIT {
         send(t, Op.UPDATE, 199, row("id", 1, "owner", "Ada (late update)"));
         awaitConsumed(t);
         JsonNode d = doc(t, "1");
-        assertThat(d.path("_version").asLong()).isEqualTo(200);
+        assertThat(d.path("_source").path("_cdc_pos").asText()).isEqualTo(new Position(200).sortKey());
         assertThat(d.path("_source").path("_cdc_deleted").asBoolean()).isTrue();
         assertThat(liveIds(t)).isEmpty();
+    }
+
+    @Test
+    void aRepairInANewGenerationOverridesNewerOldPositionsAndItsSweepRemovesWhatItDidNotRead() {
+        Table t = table("repairs");
+        send(t, Op.CREATE, 900, row("id", 1, "v", "stale"));
+        send(t, Op.CREATE, 901, row("id", 2, "v", "deleted at the source meanwhile"));
+        awaitConsumed(t);
+        send(t, io.cdcflow.sink.Events.snapshotRead(t.source(), t.name(), 1, row("id", 1, "v", "repaired")), null);
+        producer.send(new ProducerRecord<>(t.topic(), 0, null,
+                ChangeEventSerde.writeValue(io.cdcflow.sink.Events.sweep(t.source(), t.name(), 1))));
+        send(t, Op.UPDATE, 5_000, row("id", 1, "v", "late, old generation"));
+        send(t, io.cdcflow.sink.Events.withSource(event(t.source(), t.name(), Op.CREATE, 10, row("id", 3, "v", "new")),
+                "cdc_generation", 1), null);
+        awaitConsumed(t);
+
+        assertThat(doc(t, "1").path("_source").path("v").asText()).isEqualTo("repaired");
+        assertThat(doc(t, "1").path("_source").path("_cdc_pos").asText()).isEqualTo(Position.snapshot(1).sortKey());
+        assertThat(doc(t, "2").path("_source").path("_cdc_pos").asText()).isEqualTo(Position.floor(1).sortKey());
+        assertThat(liveIds(t)).containsExactlyInAnyOrder("1", "3");
     }
 
     @Test
@@ -307,7 +328,7 @@ class SearchSinkIT {
         send(t, Op.CREATE, 130, row("id", 3, "n", 3));
         send(t, Op.CREATE, 115, row("id", 1, "n", 1));
         awaitConsumed(t);
-        assertThat(doc(t, "1").path("_version").asLong()).isEqualTo(120);
+        assertThat(doc(t, "1").path("_source").path("_cdc_pos").asText()).isEqualTo(new Position(120).sortKey());
         assertThat(doc(t, "2").path("_source").path("_cdc_op").asText()).isEqualTo("t");
         assertThat(liveIds(t)).containsExactly("3");
     }
@@ -526,13 +547,13 @@ class SearchSinkIT {
         return http("POST", "/" + t.alias() + "/_count", "{\"query\":" + query + "}").path("count").asLong();
     }
 
-    /** Every document of the index (tombstones included): id to version and source. */
+    /** Every document of the index (tombstones included): id to source (which holds the position). */
     private static Map<String, String> snapshot(Table t) {
         http("POST", "/" + t.index() + "/_refresh", null);
         Map<String, String> out = new TreeMap<>();
-        http("POST", "/" + t.index() + "/_search", "{\"size\":1000,\"version\":true,\"query\":{\"match_all\":{}}}")
+        http("POST", "/" + t.index() + "/_search", "{\"size\":1000,\"query\":{\"match_all\":{}}}")
                 .path("hits").path("hits").forEach(h -> out.put(h.path("_id").asText(),
-                        h.path("_version").asLong() + " " + h.path("_source")));
+                        h.path("_source").toString()));
         return out;
     }
 }

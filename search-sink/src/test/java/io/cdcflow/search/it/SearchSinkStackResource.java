@@ -50,8 +50,8 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
         return Map.of(
                 "kafka.bootstrap.servers", endpoints.kafkaBootstrap(),
                 "cdc.sink.opensearch.url", "http://127.0.0.1:" + openSearchRelay.port(),
-                "cdc.sink.registry-url", REGISTRY,
-                "cdc.sink.index.prefix", PREFIX,
+                "cdc.sink.registry.url", REGISTRY,
+                "cdc.sink.opensearch.index.prefix", PREFIX,
                 "cdc.sink.topics-pattern", "validated\\." + RUN + "[a-z0-9]*\\..*",
                 "mp.messaging.incoming.changes.group.id", GROUP,
                 "mp.messaging.incoming.changes.auto.commit.interval.ms", "500",

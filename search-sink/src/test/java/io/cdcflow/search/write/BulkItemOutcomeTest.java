@@ -13,35 +13,40 @@ class BulkItemOutcomeTest {
 
     @Test
     void createdAndUpdatedAreApplied() {
-        assertThat(classify(201, null)).isEqualTo(APPLIED);
-        assertThat(classify(200, null)).isEqualTo(APPLIED);
+        assertThat(classify(201, null, "created")).isEqualTo(APPLIED);
+        assertThat(classify(200, null, "updated")).isEqualTo(APPLIED);
     }
 
     @Test
-    void versionConflictIsStaleNotAnError() {
-        assertThat(classify(409, "version_conflict_engine_exception")).isEqualTo(STALE);
+    void aGuardedWriteThatChangedNothingIsStaleNotAnError() {
+        assertThat(classify(200, null, "noop")).isEqualTo(STALE);
+    }
+
+    @Test
+    void aVersionConflictAfterTheRetriesOnConflictIsRetried() {
+        assertThat(classify(409, "version_conflict_engine_exception", null)).isEqualTo(RETRY);
     }
 
     @Test
     void mappingRejectionsAreDeadLettered() {
-        assertThat(classify(400, "mapper_parsing_exception")).isEqualTo(REJECTED);
-        assertThat(classify(400, "document_parsing_exception")).isEqualTo(REJECTED);
-        assertThat(classify(400, "illegal_argument_exception")).isEqualTo(REJECTED);
-        assertThat(classify(400, "some_new_exception")).isEqualTo(REJECTED);
+        assertThat(classify(400, "mapper_parsing_exception", null)).isEqualTo(REJECTED);
+        assertThat(classify(400, "document_parsing_exception", null)).isEqualTo(REJECTED);
+        assertThat(classify(400, "illegal_argument_exception", null)).isEqualTo(REJECTED);
+        assertThat(classify(400, "some_new_exception", null)).isEqualTo(REJECTED);
     }
 
     @Test
     void overloadAndOutagesAreRetried() {
-        assertThat(classify(429, "es_rejected_execution_exception")).isEqualTo(RETRY);
-        assertThat(classify(429, "opensearch_rejected_execution_exception")).isEqualTo(RETRY);
-        assertThat(classify(503, "unavailable_shards_exception")).isEqualTo(RETRY);
-        assertThat(classify(500, "exception")).isEqualTo(RETRY);
-        assertThat(classify(404, "index_not_found_exception")).isEqualTo(RETRY);
-        assertThat(classify(403, "cluster_block_exception")).isEqualTo(RETRY);
+        assertThat(classify(429, "es_rejected_execution_exception", null)).isEqualTo(RETRY);
+        assertThat(classify(429, "opensearch_rejected_execution_exception", null)).isEqualTo(RETRY);
+        assertThat(classify(503, "unavailable_shards_exception", null)).isEqualTo(RETRY);
+        assertThat(classify(500, "exception", null)).isEqualTo(RETRY);
+        assertThat(classify(404, "index_not_found_exception", null)).isEqualTo(RETRY);
+        assertThat(classify(403, "cluster_block_exception", null)).isEqualTo(RETRY);
     }
 
     @Test
     void unknownStatusesAreRetriedRatherThanLost() {
-        assertThat(classify(401, "security_exception")).isEqualTo(RETRY);
+        assertThat(classify(401, "security_exception", null)).isEqualTo(RETRY);
     }
 }

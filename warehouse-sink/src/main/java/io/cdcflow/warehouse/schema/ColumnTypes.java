@@ -1,6 +1,7 @@
 package io.cdcflow.warehouse.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcflow.registryclient.ColumnSchema;
 import io.cdcflow.warehouse.schema.ColumnType.Kind;
 
 import java.util.Locale;
@@ -60,11 +61,11 @@ public final class ColumnTypes {
     private ColumnTypes() {
     }
 
-    /** The type of a column described by its node in the registered schema's {@code definitions.Value.properties}. */
-    public static ColumnType fromSchema(JsonNode column) {
-        String logical = column.path("connect.name").asText("");
-        String connect = column.path("connect.type").asText("");
-        Optional<ColumnType> byName = byLogicalName(logical, column.path("connect.parameters"));
+    /** The type of a column as its registered value schema declares it. */
+    public static ColumnType fromSchema(ColumnSchema column) {
+        String logical = column.logicalName();
+        String connect = column.type();
+        Optional<ColumnType> byName = byLogicalName(logical, column);
         if (byName.isPresent()) {
             return byName.get();
         }
@@ -78,7 +79,7 @@ public final class ColumnTypes {
             case "string" -> ColumnType.of(Kind.TEXT);
             case "bytes" -> ColumnType.of(Kind.BYTEA);
             case "struct", "map", "array" -> ColumnType.of(Kind.JSON_VALUE);
-            default -> byJsonType(column.path("type"));
+            default -> byJsonType(column.jsonType());
         };
     }
 
@@ -139,9 +140,9 @@ public final class ColumnTypes {
         return new ColumnType(kind, sqlType, 0);
     }
 
-    private static Optional<ColumnType> byLogicalName(String logical, JsonNode parameters) {
+    private static Optional<ColumnType> byLogicalName(String logical, ColumnSchema column) {
         if ("org.apache.kafka.connect.data.Decimal".equals(logical)) {
-            return Optional.of(decimal(parameters));
+            return Optional.of(decimal(column));
         }
         Kind kind = switch (logical) {
             case "io.debezium.data.VariableScaleDecimal" -> Kind.VARIABLE_NUMERIC;
@@ -164,30 +165,17 @@ public final class ColumnTypes {
     }
 
     /** {@code numeric(p,s)} when the precision is known and valid for PostgreSQL, else unconstrained {@code numeric}. */
-    static ColumnType decimal(JsonNode parameters) {
-        int scale = intParameter(parameters, "scale", 0);
-        int precision = intParameter(parameters, "connect.decimal.precision", -1);
+    static ColumnType decimal(ColumnSchema column) {
+        int scale = column.intParameter("scale").orElse(0);
+        int precision = column.intParameter("connect.decimal.precision").orElse(-1);
         if (precision >= 1 && precision <= 1000 && scale >= 0 && scale <= precision) {
             return new ColumnType(Kind.DECIMAL, "numeric(" + precision + "," + scale + ")", scale);
         }
         return new ColumnType(Kind.DECIMAL, "numeric", Math.max(scale, 0));
     }
 
-    private static int intParameter(JsonNode parameters, String name, int otherwise) {
-        JsonNode n = parameters == null ? null : parameters.get(name);
-        if (n == null || n.isNull()) {
-            return otherwise;
-        }
-        try {
-            return n.isNumber() ? n.intValue() : Integer.parseInt(n.asText().trim());
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
-    }
-
-    private static ColumnType byJsonType(JsonNode type) {
-        String t = type.isArray() ? firstNonNull(type) : type.asText("");
-        return switch (t) {
+    private static ColumnType byJsonType(String jsonType) {
+        return switch (jsonType) {
             case "integer", "number" -> ColumnType.of(Kind.NUMERIC);
             case "boolean" -> ColumnType.of(Kind.BOOLEAN);
             case "object", "array" -> ColumnType.of(Kind.JSON_VALUE);
@@ -195,12 +183,4 @@ public final class ColumnTypes {
         };
     }
 
-    private static String firstNonNull(JsonNode types) {
-        for (JsonNode t : types) {
-            if (!"null".equals(t.asText())) {
-                return t.asText();
-            }
-        }
-        return "";
-    }
 }

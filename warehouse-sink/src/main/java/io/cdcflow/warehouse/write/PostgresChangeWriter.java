@@ -2,12 +2,17 @@ package io.cdcflow.warehouse.write;
 
 import io.agroal.api.AgroalDataSource;
 import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.Op;
 import io.cdcflow.model.TableRef;
+import io.cdcflow.registryclient.RegisteredSchema;
+import io.cdcflow.registryclient.SchemaRegistryClient;
+import io.cdcflow.sink.ChangeWriter;
 import io.cdcflow.sink.DeadLetter;
-import io.cdcflow.sink.SinkMetrics;
+import io.cdcflow.sink.SinkChange;
+import io.cdcflow.sink.WriteResult;
 import io.cdcflow.warehouse.config.WarehouseSinkConfig;
-import io.cdcflow.warehouse.write.SinkChange.RowChange;
-import io.cdcflow.warehouse.write.SinkChange.TableTruncate;
+import io.cdcflow.warehouse.schema.RowTypes;
+import io.cdcflow.warehouse.sql.InvalidIdentifierException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -24,19 +29,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies batches to the PostgreSQL warehouse (the Quarkus datasource, database {@code warehouse}).
  *
- * <p>Lifecycle: one application-scoped instance, called by the consumer with one batch at a time; it holds no
+ * <p>Lifecycle: one application-scoped instance, called by the shared consumer with one batch at a time; it holds no
  * connection between batches. For each batch it (1) makes sure every table pair exists with every column the
  * changes bring ({@link WarehouseTables}, in its own DDL transaction), (2) converts the rows with the column
- * types ({@link RowPlanner}), (3) in one transaction, per table: applies truncates, then the guarded upserts into
- * the current-state table and the history inserts, each as one JDBC batch, and (4) commits, and only then records
- * metrics and returns, so the consumer commits Kafka offsets after the warehouse has the data. When a statement
- * fails because of a record's values, the transaction is rolled back and replayed change by change under
- * savepoints, and only the offending records become dead letters; any other failure is a
- * {@link StoreUnavailableException} and the caller retries the same batch.
+ * types of their registered schemas ({@link RowPlanner}), (3) in one transaction, per table: applies truncates, then
+ * the guarded upserts into the current-state table and the history inserts, each as one JDBC batch, and (4)
+ * commits, and only then returns, so the consumer commits Kafka offsets after the warehouse has the data. When a
+ * statement fails because of a record's values, the transaction is rolled back and replayed change by change under
+ * savepoints, and only the offending records become dead letters; any other failure (the warehouse unreachable or
+ * failing) leaves the whole batch to retry, since nothing of it was committed.
  */
 @ApplicationScoped
 public class PostgresChangeWriter implements ChangeWriter {
@@ -45,19 +51,25 @@ public class PostgresChangeWriter implements ChangeWriter {
     private final WarehouseTables tables;
     private final WarehouseSql sql;
     private final RowPlanner planner;
-    private final SinkMetrics metrics;
+    private final SchemaRegistryClient registry;
+    private final Map<Integer, Optional<RowTypes>> typesBySchema = new ConcurrentHashMap<>();
     private final String schemaPrefix;
     private final String historySuffix;
 
-    PostgresChangeWriter(AgroalDataSource dataSource, WarehouseTables tables, SinkMetrics metrics,
+    PostgresChangeWriter(AgroalDataSource dataSource, WarehouseTables tables, SchemaRegistryClient registry,
                          WarehouseSinkConfig config) {
         this.dataSource = dataSource;
         this.tables = tables;
         this.sql = tables.sql();
         this.planner = new RowPlanner();
-        this.metrics = metrics;
+        this.registry = registry;
         this.schemaPrefix = config.schemaPrefix().orElse("");
         this.historySuffix = config.historySuffix();
+    }
+
+    @Override
+    public String store() {
+        return "the warehouse";
     }
 
     @Override
@@ -67,26 +79,33 @@ public class PostgresChangeWriter implements ChangeWriter {
         for (SinkChange change : changes) {
             byTable.computeIfAbsent(change.table(), t -> new ArrayList<>()).add(change);
         }
+        WriteResult.Builder result = new WriteResult.Builder();
         try (Connection c = dataSource.getConnection()) {
             List<TablePlan> plans = new ArrayList<>();
             for (Map.Entry<TableRef, List<SinkChange>> e : byTable.entrySet()) {
                 plan(c, e.getKey(), e.getValue(), dead).ifPresent(plans::add);
             }
             Applied applied = applyInOneTransaction(c, plans, dead);
-            for (TablePlan p : plans) {
-                for (SinkChange change : applied.applied(p.table())) {
-                    metrics.applied(p.table(), change.event().source().tsMs());
-                }
-                metrics.skippedStale(p.table(), applied.stale(p.table()));
-            }
-            return new WriteResult(applied.appliedCount(), applied.staleCount(), dead);
+            applied.applied.forEach(result::applied);
+            applied.stale.forEach(result::stale);
+            dead.forEach(result::deadLetter);
+            return result.build();
         } catch (SQLException e) {
             if (SqlErrors.catalogChanged(e)) {
                 tables.forget();
             }
-            throw new StoreUnavailableException("warehouse unavailable (" + SqlErrors.state(e) + "): "
-                    + SqlErrors.message(e), e);
+            return result.retry(changes, "warehouse unavailable (" + SqlErrors.state(e) + "): "
+                    + SqlErrors.message(e)).build();
         }
+    }
+
+    /** The column types of a change's registered schema; empty without a schema id or when the registry lacks it. */
+    private Optional<RowTypes> typesOf(SinkChange change) {
+        if (change.schemaId().isEmpty()) {
+            return Optional.empty();
+        }
+        return typesBySchema.computeIfAbsent(change.schemaId().getAsInt(),
+                id -> registry.byId(id).flatMap(RegisteredSchema::rowSchema).map(RowTypes::of));
     }
 
     /** Creates or evolves the table pair and converts the rows; changes that cannot be planned become dead letters. */
@@ -100,15 +119,16 @@ public class PostgresChangeWriter implements ChangeWriter {
             return Optional.empty();
         }
         List<RowChange> rows = new ArrayList<>();
-        List<TableTruncate> truncates = new ArrayList<>();
+        List<SinkChange> truncates = new ArrayList<>();
         for (SinkChange ch : changes) {
-            switch (ch) {
-                case RowChange r -> rows.add(r);
-                case TableTruncate t -> truncates.add(t);
+            if (ch.event().op() == Op.TRUNCATE) {
+                truncates.add(ch);
+            } else {
+                rows.add(new RowChange(ch, typesOf(ch)));
             }
         }
-        rows.sort(Comparator.comparing(RowChange::position));
-        truncates.sort(Comparator.comparing(TableTruncate::position));
+        rows.sort(Comparator.comparing(r -> r.change().position()));
+        truncates.sort(Comparator.comparing(SinkChange::position));
         RowPlanner.Columns columns = planner.columns(rows, dead);
         TableShape shape;
         if (!columns.rows().isEmpty()) {
@@ -151,8 +171,8 @@ public class PostgresChangeWriter implements ChangeWriter {
     }
 
     private void applyBatched(Connection c, TablePlan p, Applied applied) throws SQLException {
-        for (TableTruncate t : p.truncates()) {
-            applied.count(p.table(), t, truncate(c, p, t));
+        for (SinkChange t : p.truncates()) {
+            applied.count(t, truncate(c, p, t));
         }
         if (p.rows().isEmpty()) {
             return;
@@ -168,14 +188,14 @@ public class PostgresChangeWriter implements ChangeWriter {
             int[] counts = upsert.executeBatch();
             history.executeBatch();
             for (int i = 0; i < counts.length; i++) {
-                applied.count(p.table(), p.rows().get(i).change(), counts[i] > 0);
+                applied.count(p.rows().get(i).change(), counts[i] > 0);
             }
         }
     }
 
     private void applyIsolated(Connection c, TablePlan p, Applied applied, List<DeadLetter> dead) throws SQLException {
-        for (TableTruncate t : p.truncates()) {
-            applied.count(p.table(), t, truncate(c, p, t));
+        for (SinkChange t : p.truncates()) {
+            applied.count(t, truncate(c, p, t));
         }
         if (p.rows().isEmpty()) {
             return;
@@ -190,7 +210,7 @@ public class PostgresChangeWriter implements ChangeWriter {
                     bindHistory(history, p.names(), row);
                     history.executeUpdate();
                     c.releaseSavepoint(sp);
-                    applied.count(p.table(), row.change(), done);
+                    applied.count(row.change(), done);
                 } catch (SQLException e) {
                     if (!SqlErrors.causedByRecord(e)) {
                         throw e;
@@ -205,8 +225,8 @@ public class PostgresChangeWriter implements ChangeWriter {
     }
 
     /** Raises the table's truncation watermark and, when it moved, ends every older row; true when it moved. */
-    private boolean truncate(Connection c, TablePlan p, TableTruncate t) throws SQLException {
-        long position = t.position().value();
+    private boolean truncate(Connection c, TablePlan p, SinkChange t) throws SQLException {
+        String position = t.position().sortKey();
         OffsetDateTime at = validFrom(t);
         if (p.shape() != null) {
             try (PreparedStatement lock = c.prepareStatement(sql.lockForTruncate(p.names()))) {
@@ -216,7 +236,7 @@ public class PostgresChangeWriter implements ChangeWriter {
         try (PreparedStatement raise = c.prepareStatement(sql.raiseTruncation())) {
             raise.setString(1, p.names().schema());
             raise.setString(2, p.names().current());
-            raise.setLong(3, position);
+            raise.setString(3, position);
             raise.setObject(4, at);
             if (raise.executeUpdate() == 0) {
                 return false;
@@ -226,10 +246,10 @@ public class PostgresChangeWriter implements ChangeWriter {
             try (PreparedStatement close = c.prepareStatement(sql.closeHistoryAtTruncate(p.shape()));
                  PreparedStatement delete = c.prepareStatement(sql.deleteAtTruncate(p.names()))) {
                 close.setObject(1, at);
-                close.setLong(2, position);
-                close.setLong(3, position);
+                close.setString(2, position);
+                close.setString(3, position);
                 close.executeUpdate();
-                delete.setLong(1, position);
+                delete.setString(1, position);
                 delete.executeUpdate();
             }
         }
@@ -238,18 +258,18 @@ public class PostgresChangeWriter implements ChangeWriter {
 
     private static void bindUpsert(PreparedStatement ps, TableNames names, BoundRow row) throws SQLException {
         int i = bindValues(ps, row.values());
-        ps.setLong(i++, row.change().position().value());
+        ps.setString(i++, row.change().position().sortKey());
         ps.setBoolean(i++, row.deleted());
         ps.setString(i++, row.change().event().op().code());
         setTime(ps, i++, sourceTime(row.change()));
         ps.setString(i++, names.schema());
         ps.setString(i++, names.current());
-        ps.setLong(i, row.change().position().value());
+        ps.setString(i, row.change().position().sortKey());
     }
 
     private static void bindHistory(PreparedStatement ps, TableNames names, BoundRow row) throws SQLException {
         int i = bindValues(ps, row.values());
-        ps.setLong(i++, row.change().position().value());
+        ps.setString(i++, row.change().position().sortKey());
         ps.setString(i++, row.change().event().op().code());
         ps.setBoolean(i++, row.deleted());
         setTime(ps, i++, sourceTime(row.change()));
@@ -293,37 +313,17 @@ public class PostgresChangeWriter implements ChangeWriter {
     }
 
     /** What one batch does to one table pair. {@code shape} is null for a truncate of a table never created. */
-    private record TablePlan(TableRef table, TableNames names, TableShape shape, List<TableTruncate> truncates,
+    private record TablePlan(TableRef table, TableNames names, TableShape shape, List<SinkChange> truncates,
                              List<BoundRow> rows) {
     }
 
-    /** Per table, the changes applied and how many were stale, filled as statements run. */
+    /** The changes applied and those found stale, filled as statements run. */
     private static final class Applied {
-        private final Map<TableRef, List<SinkChange>> applied = new LinkedHashMap<>();
-        private final Map<TableRef, Integer> stale = new LinkedHashMap<>();
+        private final List<SinkChange> applied = new ArrayList<>();
+        private final List<SinkChange> stale = new ArrayList<>();
 
-        void count(TableRef table, SinkChange change, boolean done) {
-            if (done) {
-                applied.computeIfAbsent(table, t -> new ArrayList<>()).add(change);
-            } else {
-                stale.merge(table, 1, Integer::sum);
-            }
-        }
-
-        List<SinkChange> applied(TableRef table) {
-            return applied.getOrDefault(table, List.of());
-        }
-
-        int stale(TableRef table) {
-            return stale.getOrDefault(table, 0);
-        }
-
-        int appliedCount() {
-            return applied.values().stream().mapToInt(List::size).sum();
-        }
-
-        int staleCount() {
-            return stale.values().stream().mapToInt(Integer::intValue).sum();
+        void count(SinkChange change, boolean done) {
+            (done ? applied : stale).add(change);
         }
     }
 }

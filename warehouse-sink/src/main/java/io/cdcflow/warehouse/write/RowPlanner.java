@@ -7,9 +7,10 @@ import io.cdcflow.model.Op;
 import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.warehouse.schema.ColumnType;
 import io.cdcflow.warehouse.schema.ColumnTypes;
-import io.cdcflow.warehouse.schema.RowSchema;
+import io.cdcflow.warehouse.schema.RowTypes;
 import io.cdcflow.warehouse.schema.ValueConversionException;
-import io.cdcflow.warehouse.write.SinkChange.RowChange;
+import io.cdcflow.warehouse.sql.Identifiers;
+import io.cdcflow.warehouse.sql.InvalidIdentifierException;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +39,7 @@ final class RowPlanner {
         for (RowChange rc : changes) {
             Optional<String> problem = nameProblem(rc);
             if (problem.isPresent()) {
-                dead.add(new DeadLetter(rc.origin(), InvalidIdentifierException.REASON, problem.get()));
+                dead.add(new DeadLetter(rc.change().origin(), InvalidIdentifierException.REASON, problem.get()));
                 continue;
             }
             Map<String, ColumnType> mine = new LinkedHashMap<>();
@@ -47,7 +48,7 @@ final class RowPlanner {
                 JsonNode v = value(rc, k);
                 Optional<ColumnType> type = rc.schema().flatMap(s -> s.type(k)).or(() -> ColumnTypes.inferred(v));
                 if (v == null || v.isNull() || type.isEmpty()) {
-                    dead.add(new DeadLetter(rc.origin(), MalformedEventException.Reason.MISSING_KEY.tag(),
+                    dead.add(new DeadLetter(rc.change().origin(), MalformedEventException.Reason.MISSING_KEY.tag(),
                             "key column '" + k + "' has no value"));
                     keyOk = false;
                     break;
@@ -58,7 +59,7 @@ final class RowPlanner {
                 continue;
             }
             rc.schema().ifPresent(s -> s.columns().forEach(mine::putIfAbsent));
-            ObjectNode image = rc.event().row();
+            ObjectNode image = rc.change().event().row();
             if (image != null) {
                 image.properties().forEach(e -> {
                     if (!mine.containsKey(e.getKey())) {
@@ -80,7 +81,7 @@ final class RowPlanner {
         List<String> columns = new ArrayList<>(shape.columns().keySet());
         for (RowChange rc : rows) {
             if (shape.keyColumns().isEmpty() || !new HashSet<>(shape.keyColumns()).equals(new HashSet<>(keyNames(rc)))) {
-                dead.add(new DeadLetter(rc.origin(), MalformedEventException.Reason.INCOMPATIBLE_SCHEMA.tag(),
+                dead.add(new DeadLetter(rc.change().origin(), MalformedEventException.Reason.INCOMPATIBLE_SCHEMA.tag(),
                         "the event's key columns " + keyNames(rc) + " are not the primary key " + shape.keyColumns()
                                 + " of " + shape.names().currentSql()));
                 continue;
@@ -97,32 +98,32 @@ final class RowPlanner {
                     }
                 }
             } catch (ValueConversionException e) {
-                dead.add(new DeadLetter(rc.origin(), ValueConversionException.REASON, e.getMessage()));
+                dead.add(new DeadLetter(rc.change().origin(), ValueConversionException.REASON, e.getMessage()));
                 continue;
             }
-            bound.add(new BoundRow(rc, values, rc.event().op() == Op.DELETE));
+            bound.add(new BoundRow(rc, values, rc.change().event().op() == Op.DELETE));
         }
         return bound;
     }
 
     /** The event's own type for a column when its schema declares it; otherwise what the column's SQL type implies. */
-    static ColumnType typeOf(Optional<RowSchema> schema, String column, String sqlType) {
+    static ColumnType typeOf(Optional<RowTypes> schema, String column, String sqlType) {
         return schema.flatMap(s -> s.type(column)).orElseGet(() -> ColumnTypes.forSqlType(sqlType));
     }
 
     /** The column's value in the row image; for a key column missing there, the record key's value. */
     static JsonNode value(RowChange rc, String column) {
-        ObjectNode image = rc.event().row();
+        ObjectNode image = rc.change().event().row();
         JsonNode v = image == null ? null : image.get(column);
-        if ((v == null || v.isNull()) && rc.key().columns().has(column)) {
-            return rc.key().columns().get(column);
+        if ((v == null || v.isNull()) && rc.change().key().columns().has(column)) {
+            return rc.change().key().columns().get(column);
         }
         return v;
     }
 
     static List<String> keyNames(RowChange rc) {
         List<String> names = new ArrayList<>();
-        for (Iterator<String> it = rc.key().columns().fieldNames(); it.hasNext(); ) {
+        for (Iterator<String> it = rc.change().key().columns().fieldNames(); it.hasNext(); ) {
             names.add(it.next());
         }
         return names;
@@ -131,7 +132,7 @@ final class RowPlanner {
     private static Optional<String> nameProblem(RowChange rc) {
         List<String> names = new ArrayList<>(keyNames(rc));
         rc.schema().ifPresent(s -> names.addAll(s.columns().keySet()));
-        ObjectNode image = rc.event().row();
+        ObjectNode image = rc.change().event().row();
         if (image != null) {
             image.fieldNames().forEachRemaining(names::add);
         }

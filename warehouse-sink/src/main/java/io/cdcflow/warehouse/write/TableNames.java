@@ -1,6 +1,8 @@
 package io.cdcflow.warehouse.write;
 
 import io.cdcflow.model.TableRef;
+import io.cdcflow.warehouse.sql.Identifiers;
+import io.cdcflow.warehouse.sql.InvalidIdentifierException;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,19 +1,24 @@
 package io.cdcflow.warehouse.write;
 
+import io.cdcflow.warehouse.sql.Identifiers;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static io.cdcflow.warehouse.write.Identifiers.quote;
+import static io.cdcflow.warehouse.sql.Identifiers.quote;
 
 /**
  * Builds the warehouse's SQL text. Only identifiers (validated and quoted) and SQL type names (from the type
  * mapping or from PostgreSQL's own catalog) are written into it; every value is a bound parameter.
  *
+ * <p>Positions are stored as their sort keys ({@code Position.sortKey()}, fixed-width text in the {@code "C"}
+ * collation), so that SQL compares them as the model does.
+ *
  * <p>Tables: the current-state table has the source columns (key columns {@code NOT NULL} and primary key) and
- * {@code _cdc_position bigint NOT NULL}, {@code _cdc_deleted}, {@code _cdc_op}, {@code _cdc_source_ts},
+ * {@code _cdc_position text NOT NULL}, {@code _cdc_deleted}, {@code _cdc_op}, {@code _cdc_source_ts},
  * {@code _cdc_applied_at}. The history table has the same source columns and {@code _cdc_position},
  * {@code _cdc_op}, {@code _cdc_deleted}, {@code _cdc_source_ts}, {@code _cdc_valid_from},
  * {@code _cdc_valid_to} (null for the latest version), {@code _cdc_applied_at}, with primary key
@@ -24,6 +29,8 @@ public final class WarehouseSql {
 
     /** Prefix of the bookkeeping columns; source columns may not use it. */
     public static final String META_PREFIX = "_cdc_";
+    /** The SQL type of a stored position. */
+    static final String POSITION_TYPE = "text COLLATE \"C\"";
 
     private final String metaSchema;
     private final String truncations;
@@ -33,10 +40,15 @@ public final class WarehouseSql {
         this.truncations = Identifiers.qualified(metaSchema, "truncations");
     }
 
+    /** The quoted qualified name of the truncation watermarks table. */
+    public String truncationsTable() {
+        return truncations;
+    }
+
     public List<String> createMeta() {
         return List.of("CREATE SCHEMA IF NOT EXISTS " + quote(metaSchema),
                 "CREATE TABLE IF NOT EXISTS " + truncations + " (target_schema text NOT NULL, target_table text NOT NULL,"
-                        + " position bigint NOT NULL, source_ts timestamptz,"
+                        + " position " + POSITION_TYPE + " NOT NULL, source_ts timestamptz,"
                         + " PRIMARY KEY (target_schema, target_table))");
     }
 
@@ -48,7 +60,7 @@ public final class WarehouseSql {
     public String createCurrent(TableNames names, List<String> keys, Map<String, String> columns) {
         return "CREATE TABLE IF NOT EXISTS " + names.currentSql() + " ("
                 + columnDefinitions(keys, columns)
-                + ", \"_cdc_position\" bigint NOT NULL, \"_cdc_deleted\" boolean NOT NULL DEFAULT false,"
+                + ", \"_cdc_position\" " + POSITION_TYPE + " NOT NULL, \"_cdc_deleted\" boolean NOT NULL DEFAULT false,"
                 + " \"_cdc_op\" text NOT NULL, \"_cdc_source_ts\" timestamptz,"
                 + " \"_cdc_applied_at\" timestamptz NOT NULL DEFAULT now(),"
                 + " PRIMARY KEY (" + list(keys, Identifiers::quote) + "))";
@@ -58,7 +70,7 @@ public final class WarehouseSql {
     public String createHistory(TableNames names, List<String> keys, Map<String, String> columns) {
         return "CREATE TABLE IF NOT EXISTS " + names.historySql() + " ("
                 + columnDefinitions(keys, columns)
-                + ", \"_cdc_position\" bigint NOT NULL, \"_cdc_op\" text NOT NULL, \"_cdc_deleted\" boolean NOT NULL,"
+                + ", \"_cdc_position\" " + POSITION_TYPE + " NOT NULL, \"_cdc_op\" text NOT NULL, \"_cdc_deleted\" boolean NOT NULL,"
                 + " \"_cdc_source_ts\" timestamptz, \"_cdc_valid_from\" timestamptz NOT NULL,"
                 + " \"_cdc_valid_to\" timestamptz, \"_cdc_applied_at\" timestamptz NOT NULL DEFAULT now(),"
                 + " PRIMARY KEY (" + list(keys, Identifiers::quote) + ", \"_cdc_position\"))";
@@ -106,7 +118,7 @@ public final class WarehouseSql {
         }
         return "INSERT INTO " + shape.names().currentSql() + " AS t (" + list(cols, Identifiers::quote)
                 + ", \"_cdc_position\", \"_cdc_deleted\", \"_cdc_op\", \"_cdc_source_ts\", \"_cdc_applied_at\")"
-                + " SELECT " + casts + ", CAST(? AS bigint), CAST(? AS boolean), CAST(? AS text),"
+                + " SELECT " + casts + ", CAST(? AS text), CAST(? AS boolean), CAST(? AS text),"
                 + " CAST(? AS timestamptz), now()"
                 + " WHERE NOT EXISTS (SELECT 1 FROM " + truncations + " w WHERE w.target_schema = ?"
                 + " AND w.target_table = ? AND w.position >= ?)"
@@ -128,7 +140,7 @@ public final class WarehouseSql {
         String casts = cols.stream().map(c -> "CAST(? AS " + shape.columns().get(c) + ")").collect(Collectors.joining(", "));
         String meta = "\"_cdc_position\", \"_cdc_op\", \"_cdc_deleted\", \"_cdc_source_ts\", \"_cdc_valid_from\"";
         return "WITH v (" + list(cols, Identifiers::quote) + ", " + meta + ") AS (VALUES (" + casts
-                + ", CAST(? AS bigint), CAST(? AS text), CAST(? AS boolean), CAST(? AS timestamptz),"
+                + ", CAST(? AS text), CAST(? AS text), CAST(? AS boolean), CAST(? AS timestamptz),"
                 + " CAST(? AS timestamptz))),"
                 + " ins AS (INSERT INTO " + h + " (" + list(cols, Identifiers::quote) + ", " + meta
                 + ", \"_cdc_valid_to\") SELECT " + list(cols, c -> "v." + quote(c)) + ", v.\"_cdc_position\", v.\"_cdc_op\","
@@ -165,6 +177,15 @@ public final class WarehouseSql {
         return "UPDATE " + h + " AS p SET \"_cdc_valid_to\" = CAST(? AS timestamptz) WHERE p.\"_cdc_position\" < ?"
                 + " AND NOT EXISTS (SELECT 1 FROM " + h + " n WHERE " + keyMatch(shape, "n", "p")
                 + " AND n.\"_cdc_position\" > p.\"_cdc_position\" AND n.\"_cdc_position\" < ?)";
+    }
+
+    /**
+     * Converts the position columns of a table written by an earlier release ({@code bigint}) to sort keys of
+     * generation 0, in place; {@code column} is {@code _cdc_position} or the truncations' {@code position}.
+     */
+    public String migratePositions(String qualifiedTable, String column) {
+        return "ALTER TABLE " + qualifiedTable + " ALTER COLUMN " + quote(column) + " TYPE " + POSITION_TYPE
+                + " USING '0000000000.' || lpad(" + quote(column) + "::text, 19, '0') || '.0000000000000000000'";
     }
 
     /** Removes every row older than the truncate; the watermark stands in for their tombstones. Parameter: position. */

@@ -66,6 +66,8 @@ public class WarehouseTables {
                 execute(c, sql.createHistory(names, keys, typed));
                 LOG.infof("created %s and %s", names.currentSql(), names.historySql());
             } else {
+                migrateLegacyPositions(c, names.currentSql(), current);
+                migrateLegacyPositions(c, names.historySql(), readColumns(c, names.historySql()));
                 List<String> added = new ArrayList<>();
                 for (Map.Entry<String, String> col : typed.entrySet()) {
                     if (!current.containsKey(col.getKey())) {
@@ -105,6 +107,8 @@ public class WarehouseTables {
             if (current.isEmpty()) {
                 return null;
             }
+            migrateLegacyPositions(c, names.currentSql(), current);
+            migrateLegacyPositions(c, names.historySql(), readColumns(c, names.historySql()));
             TableShape shape = new TableShape(names, readKey(c, names.currentSql()), sourceColumns(current));
             shapes.put(names, shape);
             return shape;
@@ -122,6 +126,19 @@ public class WarehouseTables {
             for (String ddl : sql.createMeta()) {
                 execute(c, ddl);
             }
+            if ("bigint".equals(readColumns(c, sql.truncationsTable()).get("position"))) {
+                execute(c, sql.migratePositions(sql.truncationsTable(), "position"));
+                LOG.infof("converted the truncation positions of %s to position sort keys", sql.truncationsTable());
+            }
+        }
+    }
+
+    /** Converts a table of an earlier release, whose positions were one number, to position sort keys. */
+    private void migrateLegacyPositions(Connection c, String qualified, Map<String, String> columns)
+            throws SQLException {
+        if ("bigint".equals(columns.get("_cdc_position"))) {
+            execute(c, sql.migratePositions(qualified, "_cdc_position"));
+            LOG.infof("converted the positions of %s to position sort keys (generation 0)", qualified);
         }
     }
 

@@ -3,6 +3,7 @@ package io.cdcflow.warehouse.it;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.Position;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +47,9 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(value = WarehouseStackResource.class, restrictToAnnotatedClass = true)
 class WarehouseSinkIT {
+
+    /** The position's LSN part as a number (positions are stored as sort keys; these tests use generation 0 only). */
+    private static final String POS = "split_part(_cdc_position, '.', 2)::bigint";
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final long T0 = 1_735_689_600_000L; // 2025-01-01T00:00:00Z, source commit times count from here
@@ -128,7 +132,7 @@ class WarehouseSinkIT {
     }
 
     private List<String> historyState(String table, String... without) {
-        return warehouse.rows(history(table), "id, _cdc_position", without);
+        return warehouse.rows(history(table), "id, " + POS, without);
     }
 
     private double counter(String name, String tag, String tagValue) {
@@ -170,12 +174,12 @@ class WarehouseSinkIT {
         send(topic, new Rec(row("id", 2), change(table, Op.DELETE, 13, row("id", 2, "name", null, "email", null), null)));
 
         eventually().untilAsserted(() -> assertThat(warehouse.strings(
-                "SELECT concat_ws('|', id, coalesce(name, ''), coalesce(email, ''), _cdc_position, _cdc_deleted, _cdc_op) FROM " + current(table) + " ORDER BY id"))
+                "SELECT concat_ws('|', id, coalesce(name, ''), coalesce(email, ''), " + POS + ", _cdc_deleted, _cdc_op) FROM " + current(table) + " ORDER BY id"))
                 .containsExactly("1|Anne|anne@x|12|f|u", "2|||13|t|d"));
-        assertThat(warehouse.strings("SELECT concat_ws('|', id, coalesce(name, ''), _cdc_position, _cdc_op, _cdc_deleted,"
-                + " _cdc_valid_from = to_timestamp(" + (T0 / 1000) + " + _cdc_position),"
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, coalesce(name, ''), " + POS + ", _cdc_op, _cdc_deleted,"
+                + " _cdc_valid_from = to_timestamp(" + (T0 / 1000) + " + " + POS + "),"
                 + " coalesce(extract(epoch from _cdc_valid_to)::bigint - " + (T0 / 1000) + ", -1))"
-                + " FROM " + history(table) + " ORDER BY id, _cdc_position"))
+                + " FROM " + history(table) + " ORDER BY id, " + POS))
                 .containsExactly("1|Ann|10|c|f|t|12", "1|Anne|12|u|f|t|-1",
                         "2|Bob|11|c|f|t|13", "2||13|d|t|t|-1");
         assertThat(warehouse.strings("SELECT _cdc_source_ts = to_timestamp(" + (T0 / 1000) + " + 12) FROM "
@@ -205,7 +209,7 @@ class WarehouseSinkIT {
 
         // Exactly the same rows, bookkeeping included (_cdc_applied_at too: nothing was re-applied).
         assertThat(warehouse.rows(current(table), "id").subList(0, 6)).isEqualTo(current);
-        assertThat(warehouse.rows(history(table), "id, _cdc_position").stream()
+        assertThat(warehouse.rows(history(table), "id, " + POS).stream()
                 .filter(r -> !r.contains("\"id\": 901")).toList()).isEqualTo(history);
         assertThat(counter("cdc.sink.skipped.stale", "table", run + ".public." + table) - staleBefore)
                 .isEqualTo(2.0 * recs.size());
@@ -263,12 +267,12 @@ class WarehouseSinkIT {
         sentinel(topic, table, 900, 1_000);
         assertThat(counter("cdc.sink.skipped.stale", "table", run + ".public." + table)).isEqualTo(2);
 
-        assertThat(warehouse.strings("SELECT concat_ws('|', id, coalesce(name, ''), _cdc_position, _cdc_deleted) FROM " + current(table)
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, coalesce(name, ''), " + POS + ", _cdc_deleted) FROM " + current(table)
                 + " WHERE id < 900 ORDER BY id")).containsExactly("1|second|300|t", "2||400|t");
         // History still records the late version, in its place: 100 -> 200 -> 300.
-        assertThat(warehouse.strings("SELECT concat_ws('|', _cdc_position, _cdc_op,"
+        assertThat(warehouse.strings("SELECT concat_ws('|', " + POS + ", _cdc_op,"
                 + " coalesce(extract(epoch from _cdc_valid_to)::bigint - " + (T0 / 1000) + ", -1)) FROM " + history(table)
-                + " WHERE id = 1 ORDER BY _cdc_position")).containsExactly("100|c|200", "200|u|300", "300|d|-1");
+                + " WHERE id = 1 ORDER BY " + POS)).containsExactly("100|c|200", "200|u|300", "300|d|-1");
     }
 
     @Test
@@ -377,8 +381,8 @@ class WarehouseSinkIT {
         eventually().untilAsserted(() -> assertThat(warehouse.strings(
                 "SELECT concat_ws('|', id, name, coalesce(email, '-')) FROM " + current(table) + " ORDER BY id"))
                 .containsExactly("1|Ann|ann@x", "2|Bob|-"));
-        assertThat(warehouse.strings("SELECT concat_ws('|', _cdc_position, coalesce(email, '-')) FROM " + history(table)
-                + " ORDER BY id, _cdc_position")).containsExactly("10|-", "11|ann@x", "12|-");
+        assertThat(warehouse.strings("SELECT concat_ws('|', " + POS + ", coalesce(email, '-')) FROM " + history(table)
+                + " ORDER BY id, " + POS)).containsExactly("10|-", "11|ann@x", "12|-");
     }
 
     @Test
@@ -416,8 +420,8 @@ class WarehouseSinkIT {
         assertThat(warehouse.strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"
                 + history(table).replace("'", "''") + "'::regclass AND attname IN ('note', 'due') ORDER BY attname"))
                 .containsExactly("date", "text");
-        assertThat(warehouse.strings("SELECT concat_ws('|', _cdc_position, price, coalesce(note, '-')) FROM " + history(table)
-                + " ORDER BY _cdc_position")).containsExactly("10|12345678.90|-", "11|0.10|hello");
+        assertThat(warehouse.strings("SELECT concat_ws('|', " + POS + ", price, coalesce(note, '-')) FROM " + history(table)
+                + " ORDER BY " + POS)).containsExactly("10|12345678.90|-", "11|0.10|hello");
     }
 
     @Test
@@ -434,9 +438,35 @@ class WarehouseSinkIT {
 
         eventually().untilAsserted(() -> assertThat(warehouse.strings(
                 "SELECT concat_ws('|', id, name) FROM " + current(table) + " ORDER BY id")).containsExactly("4|after"));
-        assertThat(warehouse.strings("SELECT concat_ws('|', id, _cdc_position,"
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, " + POS + ","
                 + " coalesce(extract(epoch from _cdc_valid_to)::bigint - " + (T0 / 1000) + ", -1)) FROM " + history(table)
                 + " ORDER BY id")).containsExactly("1|10|20", "2|11|20", "3|15|20", "4|25|-1");
+    }
+
+    @Test
+    void aRepairInANewGenerationOverridesNewerOldPositionsAndItsSweepRemovesWhatItDidNotRead() {
+        String table = "repaired";
+        String topic = topic(table);
+        send(topic, new Rec(row("id", 1), change(table, Op.CREATE, 900, null, row("id", 1, "name", "stale"))));
+        send(topic, new Rec(row("id", 2), change(table, Op.CREATE, 901, null, row("id", 2, "name", "gone meanwhile"))));
+        awaitProcessed(table, 2);
+        // Generation 1: the repair snapshot reads row 1 only, then sweeps; a late change of generation 0 stays out.
+        ChangeEvent read = change(table, Op.READ, 1, null, row("id", 1, "name", "repaired"));
+        send(topic, new Rec(row("id", 1), new ChangeEvent(null, read.after(), Op.READ, read.tsMs(),
+                read.source().with("cdc_generation", 1).with("snapshot", "true"), null)));
+        ChangeEvent sweep = change(table, Op.TRUNCATE, 1, null, null);
+        kafka.send(topic, null, value(new ChangeEvent(null, null, Op.TRUNCATE, sweep.tsMs(),
+                sweep.source().with("cdc_generation", 1).with("cdc_sweep", true), null)), Map.of());
+        send(topic, new Rec(row("id", 1), change(table, Op.UPDATE, 5_000, null, row("id", 1, "name", "late, generation 0"))));
+        ChangeEvent fresh = change(table, Op.CREATE, 10, null, row("id", 3, "name", "new"));
+        send(topic, new Rec(row("id", 3), new ChangeEvent(null, fresh.after(), Op.CREATE, fresh.tsMs(),
+                fresh.source().with("cdc_generation", 1), null)));
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings("SELECT concat_ws('|', id, name, _cdc_position) FROM "
+                + current(table) + " ORDER BY id")).containsExactly(
+                "1|repaired|" + Position.snapshot(1).sortKey(), "3|new|" + new Position(1, 10, 0).sortKey()));
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, name, _cdc_valid_to IS NULL) FROM " + history(table)
+                + " WHERE id = 2")).containsExactly("2|gone meanwhile|f");
     }
 
     @Test

@@ -87,7 +87,7 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
                 throw new UncheckedIOException(e);
             }
             jdbcUrl = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/warehouse";
-            config.put("cdc.sink.retry-max-backoff", "1s");
+            config.put("cdc.sink.retry.max-backoff", "1s");
         }
         config.put("quarkus.datasource.jdbc.url", jdbcUrl);
         config.put("quarkus.datasource.username", stack.get("CDC_STORE_PG_USER"));
@@ -95,11 +95,11 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         config.put("kafka.bootstrap.servers", stack.kafkaBootstrap());
         config.put("cdc.sink.topics-pattern", "validated\\." + run + "\\..*");
         config.put("mp.messaging.incoming.changes.group.id", "warehouse-sink-" + run);
-        config.put("cdc.sink.registry-url", REGISTRY);
-        config.put("cdc.sink.retry-initial-backoff", "50ms");
+        config.put("cdc.sink.registry.url", REGISTRY);
+        config.put("cdc.sink.retry.initial-backoff", "50ms");
         // A warehouse-sink service running on the same stack also consumes validated.*: its tables for these topics
         // land in it<run>_public, the ones under test in sinkit_it<run>_public.
-        config.put("cdc.sink.schema-prefix", SCHEMA_PREFIX);
+        config.put("cdc.sink.warehouse.schema-prefix", SCHEMA_PREFIX);
         config.put("cdc.sink.name", SINK);
         config.put("cdc.it.run", run);
         return config;

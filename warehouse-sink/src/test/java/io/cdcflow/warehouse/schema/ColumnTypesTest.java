@@ -2,6 +2,8 @@ package io.cdcflow.warehouse.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.model.Json;
+import io.cdcflow.registryclient.RegisteredSchema;
+import io.cdcflow.registryclient.RowSchema;
 import io.cdcflow.warehouse.schema.ColumnType.Kind;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,8 @@ class ColumnTypesTest {
     }
 
     private static ColumnType schema(String column) {
-        return ColumnTypes.fromSchema(json(column));
+        return ColumnTypes.fromSchema(RowSchema.ofJsonSchemaRow(0, json("{\"properties\":{\"c\":" + column + "}}"))
+                .column("c").orElseThrow());
     }
 
     @Test
@@ -152,14 +155,14 @@ class ColumnTypesTest {
     }
 
     @Test
-    void rowSchemaReadsTheRoutersEnvelopeSchema() {
-        JsonNode envelope = json("{\"type\":\"object\",\"definitions\":{\"Value\":{\"type\":\"object\",\"properties\":{"
+    void rowTypesReadTheRoutersEnvelopeSchema() {
+        String envelope = "{\"type\":\"object\",\"definitions\":{\"Value\":{\"type\":\"object\",\"properties\":{"
                 + "\"id\":{\"type\":\"integer\",\"connect.type\":\"int32\"},"
                 + "\"born\":{\"type\":[\"integer\",\"null\"],\"connect.type\":\"int32\",\"connect.name\":\"io.debezium.time.Date\"}"
-                + "},\"required\":[\"id\"]}}}");
-        RowSchema row = RowSchema.fromEnvelopeSchema(envelope).orElseThrow();
+                + "},\"required\":[\"id\"]}}}";
+        RowTypes row = RowTypes.of(new RegisteredSchema(5, "JSON", envelope).rowSchema().orElseThrow());
         assertThat(row.columns().keySet()).containsExactly("id", "born");
         assertThat(row.type("born").orElseThrow().sqlType()).isEqualTo("date");
-        assertThat(RowSchema.fromEnvelopeSchema(json("{\"type\":\"object\"}"))).isEmpty();
+        assertThat(new RegisteredSchema(6, "JSON", "{\"type\":\"object\"}").rowSchema()).isEmpty();
     }
 }

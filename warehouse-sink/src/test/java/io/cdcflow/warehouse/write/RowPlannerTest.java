@@ -5,12 +5,13 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.TableRef;
+import io.cdcflow.registryclient.RowSchema;
 import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.sink.RecordOrigin;
+import io.cdcflow.sink.SinkChange;
 import io.cdcflow.warehouse.schema.ColumnType;
 import io.cdcflow.warehouse.schema.ColumnTypes;
-import io.cdcflow.warehouse.schema.RowSchema;
-import io.cdcflow.warehouse.write.SinkChange.RowChange;
+import io.cdcflow.warehouse.schema.RowTypes;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -32,17 +33,18 @@ class RowPlannerTest {
     private final List<DeadLetter> dead = new ArrayList<>();
 
     private static RowChange change(Op op, long lsn, ObjectNode key, ObjectNode before, ObjectNode after,
-                                    Optional<RowSchema> schema) {
+                                    Optional<RowTypes> schema) {
         ChangeEvent e = event(op, source("inventory", "public", "customers", lsn, 1_000), before, after);
-        return new RowChange(new RecordOrigin("t", 0, lsn, null, null), new RowKey(key), e, e.position(), schema);
+        return new RowChange(new SinkChange(new RecordOrigin("t", 0, lsn, null, null), new RowKey(key), e,
+                e.position(), java.util.OptionalInt.empty()), schema);
     }
 
-    private static RowSchema schema() {
+    private static RowTypes schema() {
         Map<String, ColumnType> cols = new LinkedHashMap<>();
         cols.put("id", ColumnType.of(ColumnType.Kind.INTEGER));
         cols.put("born", ColumnType.of(ColumnType.Kind.DATE_DAYS));
         cols.put("nickname", ColumnType.of(ColumnType.Kind.TEXT));
-        return new RowSchema(cols);
+        return new RowTypes(1, cols);
     }
 
     @Test
@@ -108,6 +110,7 @@ class RowPlannerTest {
         assertThat(RowPlanner.typeOf(Optional.empty(), "price", "numeric(10,2)").toJdbc(row("p", 1.5).get("p")))
                 .isEqualTo(new BigDecimal("1.5"));
         assertThat(RowPlanner.typeOf(Optional.of(schema()), "born", "text").sqlType())
-                .isEqualTo(ColumnTypes.fromSchema(row("connect.name", "io.debezium.time.Date")).sqlType());
+                .isEqualTo(ColumnTypes.fromSchema(RowSchema.ofJsonSchemaRow(0, row("properties", row("born",
+                        row("connect.name", "io.debezium.time.Date")))).column("born").orElseThrow()).sqlType());
     }
 }

@@ -1,6 +1,8 @@
 package io.cdcflow.warehouse.write;
 
 import io.cdcflow.model.TableRef;
+import io.cdcflow.warehouse.sql.Identifiers;
+import io.cdcflow.warehouse.sql.InvalidIdentifierException;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -80,7 +82,7 @@ class WarehouseSqlTest {
         TableShape s = shape();
         String current = sql.createCurrent(s.names(), s.keyColumns(), s.columns());
         assertThat(current).startsWith("CREATE TABLE IF NOT EXISTS \"inventory_public\".\"customers\" (\"id\" integer NOT NULL, \"na\"\"me\" text, ");
-        assertThat(current).contains("\"_cdc_position\" bigint NOT NULL").contains("PRIMARY KEY (\"id\")");
+        assertThat(current).contains("\"_cdc_position\" text COLLATE \"C\" NOT NULL").contains("PRIMARY KEY (\"id\")");
         String history = sql.createHistory(s.names(), s.keyColumns(), s.columns());
         assertThat(history).contains("\"_cdc_valid_from\" timestamptz NOT NULL").contains("PRIMARY KEY (\"id\", \"_cdc_position\")");
         assertThat(sql.addColumn(s.names().currentSql(), "new col", "date"))
