@@ -23,10 +23,27 @@ public final class Stack {
 
     /** Brings the stack up if it is not running yet and returns its endpoints. */
     public static synchronized StackEndpoints up() {
+        registerJdbcDrivers();
         if (endpoints == null) {
             endpoints = new StackEndpoints(useContainers() ? ContainerStack.start() : startLocal());
         }
         return endpoints;
+    }
+
+    /**
+     * Registers the JDBC drivers of the caller's class loader. When a {@code @QuarkusTest} ran first in the JVM,
+     * {@code DriverManager} registered its drivers from Quarkus' class loader, which a plain test cannot use ("No
+     * suitable driver"); loading a driver class registers it for this class loader. Drivers not on the class path
+     * are skipped.
+     */
+    private static void registerJdbcDrivers() {
+        for (String driver : new String[]{"org.postgresql.Driver", "org.mariadb.jdbc.Driver"}) {
+            try {
+                Class.forName(driver);
+            } catch (ClassNotFoundException e) {
+                // not a dependency of this test module
+            }
+        }
     }
 
     /**

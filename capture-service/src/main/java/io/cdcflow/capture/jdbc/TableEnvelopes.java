@@ -24,6 +24,7 @@ public final class TableEnvelopes {
     private final String sourceName;
     private final String connector;
     private final String database;
+    private final int generation;
     private final boolean hasSchemas;
     private final TableShape table;
     private final String topic;
@@ -34,13 +35,16 @@ public final class TableEnvelopes {
     private final ConnectJson json = new ConnectJson();
 
     /**
-     * @param connector {@code trigger} or {@code timestamp}, written to {@code source.connector}
-     * @param database  the database name written to {@code source.db}
+     * @param connector  {@code trigger} or {@code timestamp}, written to {@code source.connector}
+     * @param database   the database name written to {@code source.db}
+     * @param generation the source's generation, written to {@code source.cdc_generation} when above 0
      */
-    public TableEnvelopes(String sourceName, String connector, String database, SqlDialect dialect, TableShape table) {
+    public TableEnvelopes(String sourceName, String connector, String database, int generation, SqlDialect dialect,
+                          TableShape table) {
         this.sourceName = sourceName;
         this.connector = connector;
         this.database = database;
+        this.generation = generation;
         this.hasSchemas = dialect.hasSchemas();
         this.table = table;
         this.topic = io.cdcflow.capture.publish.TopicNames.of(sourceName, table.id().namespace(), table.id().table());
@@ -61,6 +65,8 @@ public final class TableEnvelopes {
                 .field("seq", Schema.OPTIONAL_INT64_SCHEMA)
                 .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
                 .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+                .field(io.cdcflow.model.Position.GENERATION_FIELD, Schema.OPTIONAL_INT32_SCHEMA)
+                .field(io.cdcflow.model.Position.SWEEP_FIELD, Schema.OPTIONAL_BOOLEAN_SCHEMA)
                 .build();
         this.envelopeSchema = SchemaBuilder.struct().name(topic + ".Envelope").version(1)
                 .field("before", rowSchema)
@@ -120,6 +126,11 @@ public final class TableEnvelopes {
 
     private OutgoingChange record(Op op, JsonNode before, JsonNode after, long sourceTsMs, Long seq, Long tsUs,
                                   Long txId, String snapshot) {
+        return record(op, before, after, sourceTsMs, seq, tsUs, txId, snapshot, false);
+    }
+
+    private OutgoingChange record(Op op, JsonNode before, JsonNode after, long sourceTsMs, Long seq, Long tsUs,
+                                  Long txId, String snapshot, boolean sweep) {
         JsonNode keyImage = after != null ? after : before;
         Struct source = new Struct(sourceSchema)
                 .put("connector", connector)
@@ -131,7 +142,9 @@ public final class TableEnvelopes {
                 .put("table", table.id().table())
                 .put("txId", txId)
                 .put("seq", seq)
-                .put("ts_us", tsUs);
+                .put("ts_us", tsUs)
+                .put(io.cdcflow.model.Position.GENERATION_FIELD, generation > 0 ? generation : null)
+                .put(io.cdcflow.model.Position.SWEEP_FIELD, sweep ? Boolean.TRUE : null);
         Struct envelope = new Struct(envelopeSchema)
                 .put("before", row(before))
                 .put("after", row(after))
@@ -142,6 +155,14 @@ public final class TableEnvelopes {
         byte[] keyBytes = keyImage == null ? null : key(keyImage);
         byte[] valueBytes = json.value(topic, envelopeSchema, envelope);
         return new OutgoingChange(topic, keyBytes, valueBytes, table.id().qualifiedName(), op.code(), sourceTsMs);
+    }
+
+    /**
+     * The sweep that ends a read of the whole table in a new generation: a keyless truncate marked
+     * {@code cdc_sweep}, which removes from each sink the rows of older generations the read did not see.
+     */
+    public OutgoingChange sweep(long atMs) {
+        return record(Op.TRUNCATE, null, null, atMs, null, null, null, "false", true);
     }
 
     /** The key columns of an image as compact JSON, for deduplication. */

@@ -16,15 +16,56 @@ import org.apache.kafka.connect.source.SourceRecord;
 final class ConnectRecordConverter {
 
     private final ConnectJson json = new ConnectJson();
+    private final GenerationStamp stamp = new GenerationStamp();
 
     /** The record to publish; control records (heartbeats, transaction markers) keep their own topic. */
     OutgoingChange convert(SourceRecord record) {
+        return convert(record, 0);
+    }
+
+    /**
+     * The record to publish, its envelope stamped with the source's generation ({@code source.cdc_generation}, when
+     * above 0); control records (heartbeats, transaction markers) keep their own topic and stay as they are.
+     */
+    OutgoingChange convert(SourceRecord record, int generation) {
         byte[] key = record.key() == null ? null : json.key(record.topic(), record.keySchema(), record.key());
-        byte[] value = record.value() == null ? null : json.value(record.topic(), record.valueSchema(), record.value());
+        if (generation > 0 && record.value() instanceof Struct envelope && envelope.schema().field("op") != null) {
+            Struct stamped = stamp.stamp(envelope, generation);
+            return change(record.topic(), key, stamped.schema(), stamped);
+        }
+        return change(record.topic(), key, record.valueSchema(), record.value());
+    }
+
+    /**
+     * The sweep that follows the last snapshot record of a table read in generation {@code generation}: a keyless
+     * truncate marked {@code source.cdc_sweep} on the table's topic.
+     */
+    OutgoingChange sweep(SourceRecord lastSnapshotRecord, int generation) {
+        Struct sweep = stamp.sweep((Struct) lastSnapshotRecord.value(), generation, System.currentTimeMillis());
+        return change(lastSnapshotRecord.topic(), null, sweep.schema(), sweep);
+    }
+
+    /**
+     * The {@code source.snapshot} marker of a change record ({@code true}, {@code first},
+     * {@code last_in_data_collection}, {@code last}, {@code incremental}, {@code false}), empty for anything else.
+     */
+    static String snapshotMarker(SourceRecord record) {
+        if (record.value() instanceof Struct envelope && envelope.schema().field("source") != null
+                && envelope.get("source") instanceof Struct source && source.schema().field("snapshot") != null) {
+            Object marker = source.get("snapshot");
+            return marker == null ? "" : marker.toString().toLowerCase(java.util.Locale.ROOT);
+        }
+        return "";
+    }
+
+    private OutgoingChange change(String topic, byte[] key, org.apache.kafka.connect.data.Schema schema, Object value) {
+        Struct struct = value instanceof Struct s ? s : null;
+        byte[] bytes = value == null ? null : json.value(topic, schema, value);
         String table = "";
         String op = "";
         long sourceTs = 0;
-        if (record.value() instanceof Struct envelope && envelope.schema().field("op") != null) {
+        if (struct != null && struct.schema().field("op") != null) {
+            Struct envelope = struct;
             op = envelope.getString("op");
             Field sourceField = envelope.schema().field("source");
             if (sourceField != null && envelope.get(sourceField) instanceof Struct source) {
@@ -33,7 +74,7 @@ final class ConnectRecordConverter {
                 sourceTs = ts instanceof Number n ? n.longValue() : 0;
             }
         }
-        return new OutgoingChange(record.topic(), key, value, table, op, sourceTs);
+        return new OutgoingChange(topic, key, bytes, table, op, sourceTs);
     }
 
     private static String text(Struct struct, String field, String fallback) {

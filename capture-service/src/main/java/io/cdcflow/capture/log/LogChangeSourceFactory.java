@@ -80,7 +80,8 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
             PostgresSourceCheck.check(name, source, properties.getProperty("slot.name"));
             slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
         }
-        return new LogChangeSource(name, properties, publisher, metrics);
+        return new LogChangeSource(name, properties, publisher, metrics, config.stateDir(), source.tables(),
+                SignalTable.of(name, source));
     }
 
     /**

@@ -87,10 +87,23 @@ record SignalTable(String sourceName, SourceConfig source, TableId id) {
      * {@code tables}) and returns the signal's id. Capture picks it up from the stream, without stopping.
      */
     String requestIncrementalSnapshot(List<String> tables) throws SQLException {
+        return requestSnapshot(tables, "incremental");
+    }
+
+    /**
+     * Inserts an {@code execute-snapshot} signal for a blocking snapshot of the given tables and returns the signal's
+     * id: when capture reaches it in the stream, it pauses streaming, reads the tables whole (their records marked as
+     * snapshot records, the last of each table {@code last_in_data_collection}), and resumes.
+     */
+    String requestBlockingSnapshot(List<String> tables) throws SQLException {
+        return requestSnapshot(tables, "blocking");
+    }
+
+    private String requestSnapshot(List<String> tables, String type) throws SQLException {
         String signalId = UUID.randomUUID().toString();
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("data-collections", tables);
-        data.put("type", "incremental");
+        data.put("type", type);
         String json;
         try {
             json = JSON.writeValueAsString(data);

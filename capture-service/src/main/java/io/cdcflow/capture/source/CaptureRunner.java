@@ -38,6 +38,7 @@ public class CaptureRunner {
     private final Map<CaptureStrategy, ChangeSourceFactory> factories = new EnumMap<>(CaptureStrategy.class);
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
     private final Map<String, ChangeSource> running = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> repairs = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private volatile boolean stopping;
     private ExecutorService threads;
@@ -83,6 +84,9 @@ public class CaptureRunner {
             if (lock != null && !awaitLeadership(name, lock)) {
                 break;
             }
+            if (!applyRepair(name, config)) {
+                break;
+            }
             running.put(name, source);
             states.put(name, SourceState.RUNNING);
             long started = System.nanoTime();
@@ -90,6 +94,11 @@ public class CaptureRunner {
                 source.run();
                 if (stopping) {
                     break;
+                }
+                if (repairs.containsKey(name)) {
+                    LOG.infof("source %s stopped for its repair; restarting it in a new generation", name);
+                    source = recreate(name, factory, config, backoff);
+                    continue;
                 }
                 LOG.warnf("source %s stopped on its own; restarting in %s", name, backoff);
             } catch (InterruptedException e) {
@@ -121,6 +130,48 @@ public class CaptureRunner {
             lock.close();
         }
         states.put(name, SourceState.STOPPED);
+    }
+
+    /**
+     * Asks for a repair of {@code tables} of a source (qualified as configured): the source stops, its generation is
+     * raised ({@link SourceGeneration}), and it starts again reading those tables anew, then sweeps them. Applied by
+     * the source's own thread between two runs, so nothing else writes its state meanwhile.
+     *
+     * @return false when this instance does not capture the source (another instance holds its leader lock)
+     */
+    public boolean repair(String name, java.util.Collection<String> tables) {
+        if (states.get(name) == SourceState.STANDBY) {
+            return false;
+        }
+        repairs.merge(name, new java.util.LinkedHashSet<>(tables), (a, b) -> {
+            a.addAll(b);
+            return a;
+        });
+        ChangeSource source = running.get(name);
+        if (source != null) {
+            source.close();
+        }
+        return true;
+    }
+
+    /** Raises the source's generation for a requested repair; false when that failed and the service stops. */
+    private boolean applyRepair(String name, SourceConfig source) {
+        java.util.Set<String> tables = repairs.get(name);
+        if (tables == null) {
+            return true;
+        }
+        try {
+            SourceGeneration generation = SourceGeneration.load(config.stateDir(), name, source.strategy(),
+                    source.tables());
+            generation.raise(tables);
+            repairs.remove(name);
+            LOG.infof("source %s: repair of %s: generation %d", name, tables, generation.generation());
+            return true;
+        } catch (java.io.IOException e) {
+            LOG.errorf(e, "source %s: cannot record its repair in %s; the repair is retried at the next start", name,
+                    config.stateDir());
+            return !stopping;
+        }
     }
 
     /**

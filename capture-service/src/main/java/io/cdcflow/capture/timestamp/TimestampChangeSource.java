@@ -8,7 +8,9 @@ import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
 import io.cdcflow.capture.jdbc.TableShape;
 import io.cdcflow.capture.publish.OutgoingChange;
+import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.source.ChangeSource;
+import io.cdcflow.capture.source.SourceGeneration;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 import org.jboss.logging.Logger;
@@ -38,7 +40,9 @@ import java.util.Optional;
  *
  * <p><b>What it cannot see.</b> Hard deletes (the row is gone, use soft deletes: a set {@code deleted_at}
  * becomes a delete event whose {@code before} is the row), and intermediate states between two polls (only the
- * latest state of a row is published). Without a creation-time column inserts are published as updates.
+ * latest state of a row is published). Without a creation-time column inserts are published as updates. A repair
+ * ({@link SourceGeneration}) reads the tables again from the start in a new generation and then publishes a sweep
+ * per table, which removes from the sinks the rows hard-deleted since.
  *
  * <p><b>State.</b> Kept by {@link WatermarkStore} ({@link PublishedWindow} in memory), saved after batches Kafka
  * acknowledged, at most once a second during a long poll; a crash re-publishes what was not saved, the same states
@@ -68,6 +72,7 @@ public final class TimestampChangeSource implements ChangeSource {
     private final java.nio.file.Path stateDir;
     private final BatchPublisher publisher;
     private ReadSequence sequence;
+    private SourceGeneration generation;
     private static final long SAVE_EVERY_NS = 1_000_000_000L;
 
     private volatile boolean closed;
@@ -102,22 +107,32 @@ public final class TimestampChangeSource implements ChangeSource {
     @Override
     public void run() throws Exception {
         try (Connection c = source.connect()) {
+            generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.timestamp,
+                    source.tables().stream().map(TableId::qualifiedName).toList());
             List<Polled> tables = new ArrayList<>();
             for (TableId id : source.tables()) {
                 TableShape shape = TableShape.read(c, source.dialect(), id);
                 Column ts = shape.column(columns.timestamp()).orElseThrow(() -> new IllegalStateException(
                         "table " + id + " has no column " + columns.timestamp()));
                 tables.add(new Polled(shape, new TableEnvelopes(source.name(), "timestamp", source.database(),
-                        source.dialect(), shape), TimestampQuery.of(source.dialect(), shape, ts), ts,
+                        generation.generation(), source.dialect(), shape), TimestampQuery.of(source.dialect(), shape, ts), ts,
                         shape.column(columns.deleted()), columns.created().flatMap(shape::column)));
             }
             sequence = new ReadSequence(stateDir, source.name());
             Map<String, PublishedWindow> state = new HashMap<>();
             Map<String, Long> resumeAt = new java.util.TreeMap<>();
             store.load().forEach((table, w) -> {
-                state.put(table, PublishedWindow.of(w));
-                resumeAt.put(table, w.watermarkUs());
+                if (!generation.resetPending().contains(table)) { // a new generation reads the table from the start
+                    state.put(table, PublishedWindow.of(w));
+                    resumeAt.put(table, w.watermarkUs());
+                }
             });
+            if (!generation.resetPending().isEmpty()) {
+                saveAtMostEverySecond(state, true);
+                for (String table : generation.resetPending()) {
+                    generation.resetDone(table);
+                }
+            }
             LOG.infof("source %s: polling %s by %s, resuming at watermarks (epoch µs) %s", source.name(), source.tables(),
                     columns.timestamp(), resumeAt);
             capturing = true;
@@ -125,6 +140,9 @@ public final class TimestampChangeSource implements ChangeSource {
                 int read = 0;
                 for (Polled t : tables) {
                     read += poll(c, t, state);
+                    if (!closed && generation.sweepPending().contains(t.shape().id().qualifiedName())) {
+                        sweep(t);
+                    }
                 }
                 if (read == 0) {
                     pause();
@@ -215,6 +233,19 @@ public final class TimestampChangeSource implements ChangeSource {
             lastSaveNs = System.nanoTime();
             lastSaveTookNs = lastSaveNs - now;
         }
+    }
+
+    /**
+     * Publishes the sweep of a table read through in a new generation: every sink removes the rows of older
+     * generations the read did not see again (deleted while nothing captured them, or hard-deleted ones, which this
+     * strategy cannot see otherwise).
+     */
+    private void sweep(Polled t) throws Exception {
+        String table = t.shape().id().qualifiedName();
+        publisher.publish(List.of(t.envelopes().sweep(System.currentTimeMillis())));
+        generation.swept(table);
+        LOG.infof("source %s: swept %s: the sinks drop its rows of generations before %d that the read did not see",
+                source.name(), table, generation.generation());
     }
 
     private OutgoingChange change(Polled t, JsonNode image, long tsUs, long seq) {

@@ -6,7 +6,9 @@ import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
 import io.cdcflow.capture.jdbc.TableShape;
 import io.cdcflow.capture.publish.OutgoingChange;
+import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.source.ChangeSource;
+import io.cdcflow.capture.source.SourceGeneration;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -39,8 +41,10 @@ import java.util.Map;
  * <p><b>Retention.</b> Published rows are deleted in the same step; once a minute, rows older than
  * {@code maxAge} are deleted even though unpublished (capture stopped for that long), logged as a loss.
  *
- * <p><b>Initial snapshot.</b> Rows a table held before its triggers are read by a {@link TriggerSnapshot}, a chunk
- * between two polls of the change log, as snapshot reads at position 0.
+ * <p><b>Snapshots.</b> Rows a table held before its triggers are read by a {@link TriggerSnapshot}, a chunk
+ * between two polls of the change log, as snapshot reads below every change of their generation. A new generation
+ * ({@link SourceGeneration}: a repair, a switch from another strategy) reads its tables again the same way, and
+ * once a table is read through publishes its sweep, which removes from the sinks the rows the read did not see.
  *
  * <p>Lifecycle: created by {@link TriggerChangeSourceFactory}; {@link #run()} connects, reads the tables'
  * shapes, installs the change log and triggers when asked, then polls (and snapshots) until {@link #close()}.
@@ -54,25 +58,27 @@ public final class TriggerChangeSource implements ChangeSource {
     private final ChangeLog changeLog;
     private final boolean install;
     private final Duration maxAge;
-    private final Path snapshotState;
+    private final boolean initialSnapshot;
     private final Path stateDir;
     private final BatchPublisher publisher;
     private PublishedSequence published;
+    private SourceGeneration generation;
     private volatile boolean closed;
     private volatile boolean capturing;
 
     /**
-     * @param snapshotState the state folder where the initial snapshot's progress is kept, or null for no initial
-     *                      snapshot ({@code trigger-snapshot=never})
-     * @param stateDir      the state folder where the highest published {@code seq} is kept
+     * @param initialSnapshot whether the rows the tables held before their triggers are read
+     *                        ({@code trigger-snapshot=initial})
+     * @param stateDir        the state folder: the snapshot's progress, the highest published {@code seq} and the
+     *                        source's generation
      */
     public TriggerChangeSource(JdbcSource source, ChangeLog changeLog, boolean install, Duration maxAge,
-                               Path snapshotState, Path stateDir, BatchPublisher publisher) {
+                               boolean initialSnapshot, Path stateDir, BatchPublisher publisher) {
         this.source = source;
         this.changeLog = changeLog;
         this.install = install;
         this.maxAge = maxAge;
-        this.snapshotState = snapshotState;
+        this.initialSnapshot = initialSnapshot;
         this.stateDir = stateDir;
         this.publisher = publisher;
     }
@@ -90,12 +96,15 @@ public final class TriggerChangeSource implements ChangeSource {
     @Override
     public void run() throws Exception {
         try (Connection c = source.connect()) {
+            generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.trigger,
+                    source.tables().stream().map(TableId::qualifiedName).toList());
             Map<TableId, TableEnvelopes> tables = new HashMap<>();
             List<TableShape> shapes = new ArrayList<>();
             for (TableId id : source.tables()) {
                 TableShape shape = TableShape.read(c, source.dialect(), id);
                 shapes.add(shape);
-                tables.put(id, new TableEnvelopes(source.name(), "trigger", source.database(), source.dialect(), shape));
+                tables.put(id, new TableEnvelopes(source.name(), "trigger", source.database(), generation.generation(),
+                        source.dialect(), shape));
             }
             if (install) {
                 changeLog.install(c, shapes);
@@ -110,8 +119,16 @@ public final class TriggerChangeSource implements ChangeSource {
                         source.name(), published.highest());
             }
             // Only now that the triggers exist: every change a snapshot read may miss is in the change log.
-            TriggerSnapshot snapshot = snapshotState == null ? TriggerSnapshot.none()
-                    : TriggerSnapshot.of(source.dialect(), snapshotState, source.name(), shapes);
+            // A new generation reads its tables again: those still to sweep, which includes those just reset.
+            TriggerSnapshot snapshot = TriggerSnapshot.of(source.dialect(), stateDir, source.name(), shapes,
+                    initialSnapshot, generation.resetPending(), generation.sweepPending());
+            generation.resetPending().forEach(this::resetDone);
+            for (TableId id : source.tables()) {
+                if (generation.sweepPending().contains(id.qualifiedName())
+                        && !snapshot.pendingTables().contains(id)) {
+                    sweep(id, tables); // read through before a crash, the sweep not yet acknowledged
+                }
+            }
             LOG.infof("source %s: polling the trigger change log for %s%s", source.name(), source.tables(),
                     snapshot.pending() ? "; reading the rows of " + snapshot.pendingTables() + " that predate their triggers" : "");
             capturing = true;
@@ -167,7 +184,30 @@ public final class TriggerChangeSource implements ChangeSource {
         }
         snapshot.chunkPublished();
         if (!snapshot.pendingTables().contains(table)) {
-            LOG.infof("source %s: the rows of %s that predate its triggers are published", source.name(), table);
+            LOG.infof("source %s: the rows of %s are read through (generation %d)", source.name(), table,
+                    generation.generation());
+            if (generation.sweepPending().contains(table.qualifiedName())) {
+                sweep(table, tables);
+            }
+        }
+    }
+
+    /**
+     * Publishes the sweep of a table read through in a new generation: every sink removes the rows of older
+     * generations the read did not see again (deleted while capture could not see them).
+     */
+    private void sweep(TableId table, Map<TableId, TableEnvelopes> tables) throws Exception {
+        publisher.publish(List.of(tables.get(table).sweep(System.currentTimeMillis())));
+        generation.swept(table.qualifiedName());
+        LOG.infof("source %s: swept %s: the sinks drop its rows of generations before %d that the read did not see",
+                source.name(), table, generation.generation());
+    }
+
+    private void resetDone(String table) {
+        try {
+            generation.resetDone(table);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -76,7 +76,7 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
             }
         }
         return new TriggerChangeSource(source, changeLog, config.triggerInstall(), config.triggerMaxAge(),
-                config.triggerSnapshot() == TriggerSnapshotMode.initial ? capture.stateDir() : null, capture.stateDir(),
+                config.triggerSnapshot() == TriggerSnapshotMode.initial, capture.stateDir(),
                 batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);

@@ -21,11 +21,13 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * The initial snapshot of a trigger source: the rows its tables held before their triggers, which no trigger saw,
- * read in primary-key order, a chunk at a time, and published as snapshot reads at position 0.
+ * The snapshot of a trigger source: the rows its tables held before their triggers, which no trigger saw (the
+ * initial snapshot), or all rows of the tables a new generation reads again (a repair, a strategy switch), read in
+ * primary-key order, a chunk at a time, and published as snapshot reads, below every change of their generation.
  *
  * <p><b>Why position 0 is right.</b> The triggers are installed (committed) before the first chunk is read, so every
  * change a chunk does not show, or shows in an older state, is in the change log with a higher position; a sink
@@ -52,21 +54,30 @@ final class TriggerSnapshot {
         this.state = state;
     }
 
-    /** The snapshot of the tables not read through yet, by this source's state in {@code stateDir}. */
-    static TriggerSnapshot of(SqlDialect dialect, Path stateDir, String source, List<TableShape> tables) throws IOException {
+    /**
+     * The snapshot of the tables to read, by this source's state in {@code stateDir}: those named in {@code readAgain}
+     * (a new generation, see {@code SourceGeneration}: their progress is forgotten and they are read from the start),
+     * those in {@code toSweep} not read through yet (a new generation's read resumed after a restart), and, when
+     * {@code initial}, every table not read through yet.
+     */
+    static TriggerSnapshot of(SqlDialect dialect, Path stateDir, String source, List<TableShape> tables,
+                              boolean initial, Set<String> readAgain, Set<String> toSweep) throws IOException {
         StateFile file = new StateFile(stateDir, source + ".trigger-snapshot.json");
         TriggerSnapshot s = new TriggerSnapshot(dialect, file, file.load());
+        boolean forgot = false;
         for (TableShape t : tables) {
-            if (!s.state.path(t.id().qualifiedName()).path("done").asBoolean(false)) {
+            String name = t.id().qualifiedName();
+            if (readAgain.contains(name)) {
+                forgot |= s.state.remove(name) != null;
+                s.pending.add(t);
+            } else if ((initial || toSweep.contains(name)) && !s.state.path(name).path("done").asBoolean(false)) {
                 s.pending.add(t);
             }
         }
+        if (forgot) {
+            file.save(s.state);
+        }
         return s;
-    }
-
-    /** No snapshot (trigger-snapshot=never). */
-    static TriggerSnapshot none() {
-        return new TriggerSnapshot(null, null, Json.mapper().createObjectNode());
     }
 
     boolean pending() {

@@ -3,6 +3,7 @@ package io.cdcflow.capture.jdbc;
 import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
+import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -100,7 +101,7 @@ public final class KafkaTestSupport implements AutoCloseable {
                     return List.copyOf(records);
                 }
             }
-            throw new AssertionError("timed out; read so far: " + records.stream().map(r -> new String(r.key())).toList());
+            throw new AssertionError("timed out; read so far: " + records.stream().map(r -> r.key() == null ? "(no key)" : new String(r.key())).toList());
         }
 
         /** Polls until {@code done} holds for what was read, without the settling time of {@link #await}, or fails. */
@@ -124,6 +125,41 @@ public final class KafkaTestSupport implements AutoCloseable {
         public void close() {
             consumer.close();
         }
+    }
+
+    /**
+     * What every sink holds after applying the records by the position rule: per row the change with the highest
+     * position, a truncate removing the rows whose position is below its own and refusing older changes after it;
+     * each live row's {@code column} by its {@code id}.
+     */
+    public static Map<Long, String> applyAsSinks(List<ConsumerRecord<byte[], byte[]>> records, String column) {
+        Map<Long, ChangeEvent> held = new java.util.HashMap<>();
+        io.cdcflow.model.Position truncatedAt = null;
+        for (ChangeEvent e : KafkaTestSupport.events(records)) {
+            if (e.op() == Op.TRUNCATE) {
+                io.cdcflow.model.Position at = e.position();
+                if (truncatedAt == null || at.isNewerThan(truncatedAt)) {
+                    truncatedAt = at;
+                }
+                held.values().removeIf(h -> !h.position().isNewerThan(at));
+                continue;
+            }
+            if (truncatedAt != null && !e.position().isNewerThan(truncatedAt)) {
+                continue;
+            }
+            long id = e.row().get("id").asLong();
+            ChangeEvent current = held.get(id);
+            if (current == null || e.position().isNewerThan(current.position())) {
+                held.put(id, e);
+            }
+        }
+        Map<Long, String> out = new java.util.HashMap<>();
+        held.forEach((id, e) -> {
+            if (e.op() != Op.DELETE) {
+                out.put(id, e.after().get(column).asText());
+            }
+        });
+        return out;
     }
 
     /** The change events of records. */

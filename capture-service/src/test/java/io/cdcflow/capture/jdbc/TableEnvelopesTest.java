@@ -22,7 +22,7 @@ class TableEnvelopesTest {
 
     @Test
     void triggerRecordsCarryTheSequenceAndTheSchema() throws Exception {
-        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", 0, new PostgresDialect(), ITEMS);
         var out = t.change(Op.UPDATE, Json.mapper().readTree("{\"id\":1,\"price\":1.5}"),
                 Json.mapper().readTree("{\"id\":1,\"price\":2.25}"), 1000, 42, null, 7L);
         assertThat(out.topic()).isEqualTo("src.shop.items");
@@ -39,7 +39,7 @@ class TableEnvelopesTest {
 
     @Test
     void timestampRecordsCarryTheirReadSequenceAndTheMicrosAndNoSchemaOnMariaDb() throws Exception {
-        TableEnvelopes t = new TableEnvelopes("src", "timestamp", "shop", new MariaDbDialect(true), ITEMS);
+        TableEnvelopes t = new TableEnvelopes("src", "timestamp", "shop", 0, new MariaDbDialect(true), ITEMS);
         var out = t.change(Op.DELETE, Json.mapper().readTree("{\"id\":1,\"price\":null}"), null, 5, 77, 5_000_123L, null);
         ChangeEvent ev = ChangeEventSerde.readValue(out.value()).event();
         assertThat(ev.position()).isEqualTo(new Position(77));
@@ -50,14 +50,14 @@ class TableEnvelopesTest {
 
     @Test
     void aColumnAddedSinceStartFailsSoTheSourceRestarts() {
-        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", 0, new PostgresDialect(), ITEMS);
         assertThatThrownBy(() -> t.change(Op.CREATE, null, Json.mapper().readTree("{\"id\":1,\"price\":1,\"extra\":2}"), 1, 1, null, null))
                 .isInstanceOf(TableEnvelopes.TableChangedException.class).hasMessageContaining("extra");
     }
 
     @Test
     void anUpdateOfThePrimaryKeyIsADeleteOfTheOldKeyAndACreateOfTheNew() throws Exception {
-        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", new PostgresDialect(), ITEMS);
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", 0, new PostgresDialect(), ITEMS);
         var out = t.changes(Op.UPDATE, Json.mapper().readTree("{\"id\":1,\"price\":1.5}"),
                 Json.mapper().readTree("{\"id\":2,\"price\":1.5}"), 1000, 43, null);
 
@@ -73,5 +73,23 @@ class TableEnvelopesTest {
         assertThat(create.position()).isEqualTo(delete.position()).isEqualTo(new Position(43));
         assertThat(t.changes(Op.UPDATE, Json.mapper().readTree("{\"id\":1,\"price\":1.5}"),
                 Json.mapper().readTree("{\"id\":1,\"price\":2}"), 1000, 44, null)).hasSize(1);
+    }
+
+    @Test
+    void aNewGenerationStampsItsChangesSnapshotReadsAndSweep() throws Exception {
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", 3, new PostgresDialect(), ITEMS);
+        ChangeEvent change = ChangeEventSerde.readValue(t.change(Op.CREATE, null,
+                Json.mapper().readTree("{\"id\":1,\"price\":1}"), 1, 42, null, null).value()).event();
+        ChangeEvent read = ChangeEventSerde.readValue(t.snapshotRead(Json.mapper().readTree("{\"id\":2,\"price\":1}"), 1)
+                .value()).event();
+        var sweep = t.sweep(5);
+        ChangeEvent swept = ChangeEventSerde.readValue(sweep.value()).event();
+
+        assertThat(change.position()).isEqualTo(new Position(3, 42, 0));
+        assertThat(read.position()).isEqualTo(Position.snapshot(3));
+        assertThat(sweep.key()).isNull();
+        assertThat(swept.op()).isEqualTo(Op.TRUNCATE);
+        assertThat(swept.position()).isEqualTo(Position.floor(3)).isLessThan(read.position());
+        assertThat(Position.floor(3)).isGreaterThan(new Position(2, Long.MAX_VALUE, Long.MAX_VALUE));
     }
 }

@@ -82,4 +82,25 @@ class ConnectRecordConverterTest {
         assertThat(written).isEqualTo(stock(changed));
         assertThat(written.at("/schema/fields/1/fields").toString()).contains("\"note\"");
     }
+
+    @Test
+    void aGenerationIsStampedIntoTheSourceBlockAndTheSweepIsATruncateOfTheSameTable() throws Exception {
+        ConnectRecordConverter converter = new ConnectRecordConverter();
+        SourceRecord r = record(envelope(row("v1", false)), 1, "x");
+
+        io.cdcflow.model.ChangeEvent stamped = io.cdcflow.model.ChangeEventSerde.readValue(converter.convert(r, 2).value())
+                .event();
+        OutgoingChange sweep = converter.sweep(r, 2);
+        io.cdcflow.model.ChangeEvent swept = io.cdcflow.model.ChangeEventSerde.readValue(sweep.value()).event();
+
+        assertThat(stamped.position()).isEqualTo(new io.cdcflow.model.Position(2, 4242, 0));
+        assertThat(stamped.after().get("name").asText()).isEqualTo("x");
+        assertThat(Json.mapper().readTree(converter.convert(r, 0).value())).isEqualTo(stock(r));
+        assertThat(sweep.key()).isNull();
+        assertThat(sweep.topic()).isEqualTo("src.public.items");
+        assertThat(sweep.table()).isEqualTo("public.items");
+        assertThat(swept.op()).isEqualTo(io.cdcflow.model.Op.TRUNCATE);
+        assertThat(swept.after()).isNull();
+        assertThat(swept.position()).isEqualTo(io.cdcflow.model.Position.floor(2));
+    }
 }

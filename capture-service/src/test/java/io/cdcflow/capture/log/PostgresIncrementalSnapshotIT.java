@@ -58,15 +58,7 @@ class PostgresIncrementalSnapshotIT {
 
     /** Runs {@code bin/cdcflow} against this test's capture-service; returns "exit code:output". */
     private String cdcflow(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", "../bin/cdcflow"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("CDCFLOW_HOST", root.getHost());
-        pb.environment().put("CDCFLOW_SERVICES", "capture-service:" + root.getPort());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-        return p.exitValue() + ":" + out;
+        return CdcflowCli.run(root, args);
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.cdcflow.capture.jdbc.KafkaTestSupport.eventsOf;
@@ -48,7 +49,7 @@ class PostgresTimestampCaptureIT {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + SCHEMA);
-            for (String t : List.of("basic", "late", "restart", "reordered")) {
+            for (String t : List.of("basic", "late", "restart", "reordered", "mended")) {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), "
                         + "created_at timestamptz NOT NULL DEFAULT clock_timestamp(), updated_at timestamptz NOT NULL, deleted_at timestamptz)");
             }
@@ -63,7 +64,8 @@ class PostgresTimestampCaptureIT {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
-        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"), topic("reordered"), topic("coarse"));
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"), topic("reordered"), topic("coarse"),
+                topic("mended"));
     }
 
     static String topic(String table) {
@@ -84,6 +86,42 @@ class PostgresTimestampCaptureIT {
     static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
         return new TimestampChangeSource(source(table), new TimestampChangeSource.Columns("updated_at", "deleted_at",
                 Optional.of("created_at")), Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), state, kafka.publisher());
+    }
+
+    @Test
+    void aRepairReadsTheTableAgainInANewGenerationAndItsSweepRemovesTheHardDeletedRows() throws Exception {
+        Path state = Files.createTempDirectory("ts-repair");
+        String table = SCHEMA + ".mended";
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("mended"));
+             Connection c = connect(); Statement s = c.createStatement()) {
+            try (SourceThread first = new SourceThread(timestamp("mended", state, kafka)).awaitCapturing()) {
+                for (int i = 1; i <= 5; i++) {
+                    s.execute("INSERT INTO " + table + " (id, name, updated_at) VALUES (" + i + ", 'v1', clock_timestamp())");
+                }
+                reader.await(5);
+                // A hard delete: the row is gone, nothing in the table shows it, so nothing is published.
+                s.execute("DELETE FROM " + table + " WHERE id IN (2, 4)");
+                s.execute("UPDATE " + table + " SET name = 'v2', updated_at = clock_timestamp() WHERE id = 5");
+                reader.await(6);
+            }
+            io.cdcflow.capture.source.SourceGeneration.load(state, SOURCE,
+                    io.cdcflow.capture.config.CaptureStrategy.timestamp, List.of(table)).raise(List.of(table));
+
+            try (SourceThread second = new SourceThread(timestamp("mended", state, kafka)).awaitCapturing()) {
+                Map<Long, String> expected = Map.of(1L, "v1", 3L, "v1", 5L, "v2");
+                List<ConsumerRecord<byte[], byte[]>> records = reader.await(r -> KafkaTestSupport.applyAsSinks(r, "name")
+                        .equals(expected), Duration.ofSeconds(60));
+                List<ChangeEvent> sweeps = KafkaTestSupport.events(records).stream().filter(e -> e.op() == Op.TRUNCATE)
+                        .toList();
+                assertThat(sweeps).singleElement().satisfies(e -> assertThat(e.position())
+                        .isEqualTo(io.cdcflow.model.Position.floor(1)));
+                // Every live row was read again in generation 1, before the sweep.
+                assertThat(KafkaTestSupport.events(records).stream().filter(e -> e.op() != Op.TRUNCATE
+                        && e.position().generation() == 1).map(e -> e.row().get("id").asLong()).distinct().sorted())
+                        .containsExactly(1L, 3L, 5L);
+            }
+        }
     }
 
     @Test

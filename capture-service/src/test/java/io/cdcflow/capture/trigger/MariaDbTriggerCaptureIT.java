@@ -68,7 +68,7 @@ class MariaDbTriggerCaptureIT {
 
     static TriggerChangeSource trigger(String table, KafkaTestSupport kafka) {
         JdbcSource source = MariaDbTestSupport.source(SOURCE, PREFIX + table);
-        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true, Duration.ofDays(1), null,
+        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true, Duration.ofDays(1), false,
                 tempState(), kafka.publisher());
     }
 
@@ -163,7 +163,7 @@ class MariaDbTriggerCaptureIT {
         try (KafkaTestSupport kafka = new KafkaTestSupport();
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("seeded"));
              SourceThread run = new SourceThread(new TriggerChangeSource(source, ChangeLog.of(source.dialect(), db), true,
-                     Duration.ofDays(1), state, state, kafka.publisher())).awaitCapturing();
+                     Duration.ofDays(1), true, state, kafka.publisher())).awaitCapturing();
              Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
             s.execute("UPDATE " + PREFIX + "seeded SET name = 'changed' WHERE id = 24");
             s.execute("DELETE FROM " + PREFIX + "seeded WHERE id = 25");

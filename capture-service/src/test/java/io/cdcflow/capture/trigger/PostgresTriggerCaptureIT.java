@@ -48,7 +48,7 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + SCHEMA);
-            for (String t : List.of("basic", "held", "restart", "truncated", "rekeyed", "epoch")) {
+            for (String t : List.of("basic", "held", "restart", "truncated", "rekeyed", "epoch", "mended")) {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, "
                         + "price numeric(10,2), added date, seen timestamptz, at timestamp, tags text[], doc jsonb, raw bytea)");
             }
@@ -92,7 +92,7 @@ class PostgresTriggerCaptureIT {
 
     static TriggerChangeSource trigger(String table, KafkaTestSupport kafka) {
         JdbcSource source = source(table);
-        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), LOG_SCHEMA), true, Duration.ofDays(1), null,
+        return new TriggerChangeSource(source, ChangeLog.of(source.dialect(), LOG_SCHEMA), true, Duration.ofDays(1), false,
                 tempState(), kafka.publisher());
     }
 
@@ -219,7 +219,7 @@ class PostgresTriggerCaptureIT {
              Connection c = connect(); Statement s = c.createStatement()) {
             ChangeLog log = ChangeLog.of(source.dialect(), LOG_SCHEMA);
             int readBeforeStop;
-            try (SourceThread first = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1), state,
+            try (SourceThread first = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1), true,
                     state, kafka.publisher())).awaitCapturing()) {
                 reader.awaitNoSettle(r -> r.size() >= 2 * chunk, Duration.ofSeconds(60));
             }
@@ -229,7 +229,7 @@ class PostgresTriggerCaptureIT {
             s.execute("INSERT INTO " + SCHEMA + ".seeded (id, name) VALUES (9000, 'new')");
             readBeforeStop = (int) KafkaTestSupport.events(reader.awaitNoSettle(r -> true, Duration.ofSeconds(5))).stream()
                     .filter(e -> e.op() == Op.READ).count();
-            try (SourceThread second = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1), state,
+            try (SourceThread second = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1), true,
                     state, kafka.publisher())).awaitCapturing()) {
                 Map<Long, String> expected = rowsOf(s, SCHEMA + ".seeded");
                 List<ConsumerRecord<byte[], byte[]>> records = reader.await(r -> applyByPosition(r).equals(expected)
@@ -327,6 +327,50 @@ class PostgresTriggerCaptureIT {
     }
 
     @Test
+    void aRepairReadsTheTableAgainInANewGenerationAndItsSweepRemovesWhatTheChangeLogLost() throws Exception {
+        java.nio.file.Path state = java.nio.file.Files.createTempDirectory("trigger-repair");
+        String table = SCHEMA + ".mended";
+        JdbcSource source = source("mended");
+        ChangeLog log = ChangeLog.of(source.dialect(), LOG_SCHEMA);
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("mended"));
+             Connection c = connect(); Statement s = c.createStatement()) {
+            try (SourceThread first = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1),
+                    false, state, kafka.publisher())).awaitCapturing()) {
+                for (int i = 1; i <= 4; i++) {
+                    s.execute("INSERT INTO " + table + " (id, name) VALUES (" + i + ", 'v1')");
+                }
+                reader.await(4);
+            }
+            // While capture is down, changes are lost from the change log (expired after trigger-max-age, or removed
+            // by hand): an update and a delete the sinks never see.
+            s.execute("UPDATE " + table + " SET name = 'v2' WHERE id = 2");
+            s.execute("DELETE FROM " + table + " WHERE id = 3");
+            s.execute("DELETE FROM " + LOG_SCHEMA + ".cdc_changelog WHERE table_name = 'mended'");
+            // What POST /sources/{source}/repair records before the source starts again.
+            io.cdcflow.capture.source.SourceGeneration.load(state, SOURCE, io.cdcflow.capture.config.CaptureStrategy.trigger,
+                    List.of(table)).raise(List.of(table));
+
+            try (SourceThread second = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1),
+                    false, state, kafka.publisher())).awaitCapturing()) {
+                s.execute("UPDATE " + table + " SET name = 'v3' WHERE id = 4");
+                Map<Long, String> expected = Map.of(1L, "v1", 2L, "v2", 4L, "v3");
+                List<ChangeEvent> events = KafkaTestSupport.events(reader.await(
+                        r -> KafkaTestSupport.applyAsSinks(r, "name").equals(expected) && KafkaTestSupport.events(r).stream()
+                                .anyMatch(e -> e.op() == Op.TRUNCATE), Duration.ofSeconds(60)));
+                assertThat(rowsOf(s, table)).isEqualTo(expected);
+                ChangeEvent sweep = events.stream().filter(e -> e.op() == Op.TRUNCATE).findFirst().orElseThrow();
+                assertThat(sweep.position()).isEqualTo(io.cdcflow.model.Position.floor(1));
+                assertThat(sweep.source().flag(io.cdcflow.model.Position.SWEEP_FIELD)).isTrue();
+                assertThat(events.stream().filter(e -> e.op() == Op.READ).map(ChangeEvent::position).distinct().toList())
+                        .containsExactly(io.cdcflow.model.Position.snapshot(1));
+                // Without the new generation the read of row 2 (below every change) could not replace 'v1'.
+                assertThat(KafkaTestSupport.applyAsSinks(reader.await(r -> true, Duration.ofSeconds(1)), "name")).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void anUpdateOfThePrimaryKeyIsADeleteOfTheOldKeyAndACreateOfTheNewOne() throws Exception {
         try (KafkaTestSupport kafka = new KafkaTestSupport();
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("rekeyed"));
@@ -352,7 +396,7 @@ class PostgresTriggerCaptureIT {
              KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("epoch"));
              Connection c = connect(); Statement s = c.createStatement()) {
             try (SourceThread first = new SourceThread(new TriggerChangeSource(source, ChangeLog.of(source.dialect(), logSchema),
-                    true, Duration.ofDays(1), null, state, kafka.publisher())).awaitCapturing()) {
+                    true, Duration.ofDays(1), false, state, kafka.publisher())).awaitCapturing()) {
                 for (int i = 1; i <= 5; i++) {
                     s.execute("INSERT INTO " + SCHEMA + ".epoch (id, name) VALUES (" + i + ", 'v1')");
                 }
@@ -362,7 +406,7 @@ class PostgresTriggerCaptureIT {
             // The change log is dropped and made anew (an uninstall and reinstall, a restore): its sequence starts at 1.
             s.execute("DROP SCHEMA " + logSchema + " CASCADE");
             try (SourceThread second = new SourceThread(new TriggerChangeSource(source, ChangeLog.of(source.dialect(), logSchema),
-                    true, Duration.ofDays(1), null, state, kafka.publisher())).awaitCapturing()) {
+                    true, Duration.ofDays(1), false, state, kafka.publisher())).awaitCapturing()) {
                 s.execute("UPDATE " + SCHEMA + ".epoch SET name = 'v3' WHERE id = 5");
                 List<ChangeEvent> five = eventsOf(reader.await(7), "{\"id\":5}");
                 assertThat(five).extracting(e -> e.after().get("name").asText()).containsExactly("v1", "v2", "v3");

@@ -1,0 +1,70 @@
+package io.cdcflow.capture.log;
+
+import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A log-based PostgreSQL source {@code h2rep} over {@code h2_rep.items} ({@value #ROWS} rows before capture starts,
+ * read by the initial snapshot), with its signal table in the test's own schema: the source a repair is tried on.
+ */
+public class LogRepairResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String SOURCE = "h2rep";
+    static final String ITEMS = "h2_rep.items";
+    static final String SLOT = "cdcflow_" + SOURCE;
+    static final int ROWS = 200;
+
+    @Override
+    public Map<String, String> start() {
+        StackEndpoints stack = Stack.up();
+        try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
+            s.execute("DROP PUBLICATION IF EXISTS " + SLOT);
+            s.execute("DROP SCHEMA IF EXISTS h2_rep CASCADE");
+            s.execute("CREATE SCHEMA h2_rep");
+            s.execute("CREATE TABLE " + ITEMS + " (id bigint PRIMARY KEY, name text NOT NULL)");
+            s.execute("ALTER TABLE " + ITEMS + " REPLICA IDENTITY FULL");
+            s.execute("INSERT INTO " + ITEMS + " SELECT g, 'item-' || g FROM generate_series(1, " + ROWS + ") g");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the source database", e);
+        }
+        PostgresSourceResource.deleteTopics(stack, topic(ITEMS), SOURCE + ".transaction", SOURCE + ".h2_rep.cdcflow_signal");
+        String prefix = "cdc.capture.sources." + SOURCE + ".";
+        Map<String, String> config = new HashMap<>();
+        try {
+            config.put("cdc.capture.state-dir", Files.createTempDirectory("capture-h2rep").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config.put("cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap());
+        config.put(prefix + "kind", "postgresql");
+        config.put(prefix + "host", stack.get("CDC_SOURCE_PG_HOST"));
+        config.put(prefix + "port", stack.get("CDC_SOURCE_PG_PORT"));
+        config.put(prefix + "database", stack.get("CDC_SOURCE_PG_DB"));
+        config.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
+        config.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
+        config.put(prefix + "tables", ITEMS);
+        config.put(prefix + "snapshot-mode", "initial");
+        config.put(prefix + "signal-table", "h2_rep.cdcflow_signal");
+        return config;
+    }
+
+    static String topic(String table) {
+        return SOURCE + "." + table;
+    }
+
+    @Override
+    public void stop() {
+    }
+}

@@ -1,0 +1,52 @@
+package io.cdcflow.capture.source;
+
+import io.cdcflow.capture.config.CaptureStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SourceGenerationTest {
+
+    private static final List<String> TABLES = List.of("public.a", "public.b");
+
+    @TempDir
+    Path state;
+
+    @Test
+    void aNewSourceIsGenerationZeroWithNothingToDo() throws Exception {
+        SourceGeneration g = SourceGeneration.load(state, "src", CaptureStrategy.log, TABLES);
+        assertThat(g.generation()).isZero();
+        assertThat(g.resetPending()).isEmpty();
+        assertThat(g.sweepPending()).isEmpty();
+        assertThat(SourceGeneration.load(state, "src", CaptureStrategy.log, TABLES).generation()).isZero();
+    }
+
+    @Test
+    void aStrategySwitchRaisesTheGenerationAndReadsAndSweepsEveryTable() throws Exception {
+        SourceGeneration.load(state, "src", CaptureStrategy.log, TABLES);
+        SourceGeneration g = SourceGeneration.load(state, "src", CaptureStrategy.trigger, TABLES);
+        assertThat(g.generation()).isEqualTo(1);
+        assertThat(g.resetPending()).containsExactlyInAnyOrderElementsOf(TABLES);
+        assertThat(g.sweepPending()).containsExactlyInAnyOrderElementsOf(TABLES);
+        // Loaded again with the same strategy (a restart): no second raise.
+        assertThat(SourceGeneration.load(state, "src", CaptureStrategy.trigger, TABLES).generation()).isEqualTo(1);
+    }
+
+    @Test
+    void aRepairRaisesTheGenerationForItsTablesAndTheWorkLeftSurvivesARestart() throws Exception {
+        SourceGeneration g = SourceGeneration.load(state, "src", CaptureStrategy.timestamp, TABLES);
+        g.raise(List.of("public.b"));
+        g.resetDone("public.b");
+
+        SourceGeneration again = SourceGeneration.load(state, "src", CaptureStrategy.timestamp, TABLES);
+        assertThat(again.generation()).isEqualTo(1);
+        assertThat(again.resetPending()).isEmpty();
+        assertThat(again.sweepPending()).containsExactly("public.b");
+        again.swept("public.b");
+        assertThat(SourceGeneration.load(state, "src", CaptureStrategy.timestamp, TABLES).sweepPending()).isEmpty();
+    }
+}
