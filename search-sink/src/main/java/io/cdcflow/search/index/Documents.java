@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>Values are kept as the event carries them, except two kinds. A {@code Decimal} column's number becomes its exact
  * digits as a string ({@code "13.00"}): every write goes through a Painless script whose parameters OpenSearch parses
  * into doubles, which would store {@code 13.0} (and round digits beyond a double's 15 or 16), while the index maps the
- * column as a number and parses the string into it. And temporal numbers that OpenSearch cannot read as dates: when
+ * column as a number and parses the string into it. (Without a registered schema nothing tells a decimal from a
+ * float: such numbers stay JSON numbers and are stored as doubles.) And temporal numbers that OpenSearch cannot read as dates: when
  * the row schema names a column {@code Date} (days since the epoch), {@code MicroTimestamp} or {@code NanoTimestamp}
  * and the index maps that column as a date, the value becomes an ISO-8601 date or instant. Without a schema (a
  * record without {@code cdc.schema.id}), or when the index mapped the column otherwise (it was created dynamically

@@ -127,7 +127,8 @@ class SearchSinkIT {
         JsonNode ada = doc(t, "1");
         assertThat(ada.path("_source").path("_cdc_pos").asText()).isEqualTo(new Position(120).sortKey());
         assertThat(ada.path("_source").path("name").asText()).isEqualTo("Ada L.");
-        assertThat(ada.path("_source").path("price").toString()).isEqualTo("\"13.00\"");
+        // Without a registered schema a decimal is a JSON number, which the write script holds as a double.
+        assertThat(ada.path("_source").path("price").decimalValue()).isEqualByComparingTo("13.00");
         assertThat(ada.path("_source").path("_cdc_deleted").asBoolean()).isFalse();
         JsonNode bob = doc(t, "2");
         assertThat(bob.path("_source").path("_cdc_pos").asText()).isEqualTo(new Position(130).sortKey());
@@ -305,7 +306,8 @@ class SearchSinkIT {
         JsonNode one = doc(t, "1").path("_source");
         assertThat(one.path("issued").asText()).isEqualTo("2024-01-01");
         assertThat(one.path("paid_at").asText()).isEqualTo("2024-01-01T10:00:00.123456Z");
-        assertThat(one.path("total").toString()).isEqualTo("99.95");
+        // A registered Decimal keeps its exact digits, as a string the numeric mapping parses.
+        assertThat(one.path("total").toString()).isEqualTo("\"99.95\"");
         assertThat(searchCount(t, "{\"range\":{\"issued\":{\"gte\":\"2023-12-31\",\"lte\":\"2024-01-02\"}}}"))
                 .isEqualTo(1);
 
