@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Writes Kafka Connect keys and values the way Connect's JSON converter does for the raw topics: a key as bare
- * JSON, a value wrapped with its schema ({@code {"schema": ..., "payload": ...}}), decimals as JSON numbers.
+ * JSON, a value wrapped with its schema ({@code {"schema": ..., "payload": ...}}), decimals as JSON numbers, and a
+ * NULL as null even in a column with a default.
  *
  * <p>The schema is most of an event's bytes (about 3 of a product event's 4 KB) and the same for every change of a
  * table until its structure changes, which makes a new {@link Schema} instance. So it is serialized once per
@@ -37,8 +38,12 @@ public final class ConnectJson {
     };
 
     public ConnectJson() {
-        keyConverter.configure(Map.of("schemas.enable", "false", "decimal.format", "NUMERIC"), true);
-        payloadConverter.configure(Map.of("schemas.enable", "false", "decimal.format", "NUMERIC"), false);
+        // replace.null.with.default=false: a NULL in a column that has a default stays NULL (by default Connect
+        // writes the column's default instead, which turns every NULL of such a column into its default).
+        keyConverter.configure(Map.of("schemas.enable", "false", "decimal.format", "NUMERIC",
+                "replace.null.with.default", "false"), true);
+        payloadConverter.configure(Map.of("schemas.enable", "false", "decimal.format", "NUMERIC",
+                "replace.null.with.default", "false"), false);
     }
 
     /** The key as bare JSON. */

@@ -103,4 +103,21 @@ class ConnectRecordConverterTest {
         assertThat(swept.after()).isNull();
         assertThat(swept.position()).isEqualTo(io.cdcflow.model.Position.floor(2));
     }
+
+    @Test
+    void aNullInAColumnWithADefaultStaysNull() throws Exception {
+        Schema row = SchemaBuilder.struct().name("src.public.items.Value").optional()
+                .field("id", Schema.INT64_SCHEMA)
+                .field("tier", SchemaBuilder.string().optional().defaultValue("basic").build()).build();
+        Schema envelope = envelope(row);
+        Struct after = new Struct(row).put("id", 1L).put("tier", null);
+        Struct source = new Struct(envelope.field("source").schema()).put("connector", "postgresql").put("schema", "public")
+                .put("table", "items").put("ts_ms", 1L).put("lsn", 1L);
+        Struct value = new Struct(envelope).put("after", after).put("source", source).put("op", "u");
+        SourceRecord r = new SourceRecord(Map.of(), Map.of(), "src.public.items", envelope, value);
+
+        JsonNode out = Json.mapper().readTree(new ConnectRecordConverter().convert(r).value());
+        assertThat(out.at("/payload/after/tier").isNull()).isTrue();
+        assertThat(out.at("/schema/fields/0/fields/1/default").asText()).isEqualTo("basic");
+    }
 }
