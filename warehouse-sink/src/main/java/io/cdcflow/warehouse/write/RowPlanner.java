@@ -7,6 +7,7 @@ import io.cdcflow.model.Op;
 import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.warehouse.schema.ColumnType;
 import io.cdcflow.warehouse.schema.ColumnTypes;
+import io.cdcflow.warehouse.schema.ColumnWidening;
 import io.cdcflow.warehouse.schema.RowTypes;
 import io.cdcflow.warehouse.schema.ValueConversionException;
 import io.cdcflow.warehouse.sql.Identifiers;
@@ -67,7 +68,9 @@ final class RowPlanner {
                     }
                 });
             }
-            mine.forEach(wanted::putIfAbsent);
+            // Changes of one batch may carry schema versions before and after a widening: the column takes the wider.
+            mine.forEach((column, type) -> wanted.merge(column, type, (had, now) ->
+                    ColumnWidening.widened(had.sqlType(), now.sqlType()).isPresent() ? now : had));
             if (keys == null) {
                 keys = keyNames(rc);
             }

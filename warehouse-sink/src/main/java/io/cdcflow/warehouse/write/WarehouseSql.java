@@ -80,6 +80,11 @@ public final class WarehouseSql {
         return "ALTER TABLE " + qualifiedTable + " ADD COLUMN IF NOT EXISTS " + quote(column) + " " + sqlType;
     }
 
+    /** {@code ALTER TABLE t ALTER COLUMN c TYPE type}: widens a column in place (its values all fit the new type). */
+    public String alterColumnType(String qualifiedTable, String column, String sqlType) {
+        return "ALTER TABLE " + qualifiedTable + " ALTER COLUMN " + quote(column) + " TYPE " + sqlType;
+    }
+
     /** Serializes DDL on one table across sink instances: {@code pg_advisory_xact_lock(hashtext(?))}. */
     public String ddlLock() {
         return "SELECT pg_advisory_xact_lock(hashtext(?))";

@@ -2,6 +2,7 @@ package io.cdcflow.warehouse.write;
 
 import io.cdcflow.warehouse.config.WarehouseSinkConfig;
 import io.cdcflow.warehouse.schema.ColumnType;
+import io.cdcflow.warehouse.schema.ColumnWidening;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -20,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Creates and evolves the warehouse tables, and remembers their shape. A table pair is created on first sight
  * ({@code CREATE TABLE IF NOT EXISTS}); a column that a later schema or event brings is added to both tables
- * ({@code ADD COLUMN IF NOT EXISTS}) while the sink runs. Columns are never dropped or retyped. DDL runs in its own
+ * ({@code ADD COLUMN IF NOT EXISTS}) while the sink runs, and a column whose source type grew is widened in place
+ * ({@link ColumnWidening}). Columns are never dropped or narrowed: a column the source dropped or renamed stays,
+ * and rows written since hold NULL there. DDL runs in its own
  * short transaction, before the batch's data transaction, under one advisory lock so that several sink instances
  * do not race on the same catalog entries. Shapes are cached until {@link #forget()} (a table dropped behind the
  * sink's back).
@@ -52,7 +55,7 @@ public class WarehouseTables {
     public TableShape ensure(Connection c, TableNames names, List<String> keys, Map<String, ColumnType> wanted)
             throws SQLException {
         TableShape known = shapes.get(names);
-        if (known != null && known.hasColumns(wanted.keySet()) && metaReady) {
+        if (known != null && known.hasColumns(wanted.keySet()) && metaReady && !needsWidening(known.columns(), wanted)) {
             return known;
         }
         TableShape shape = inDdlTransaction(c, () -> {
@@ -75,6 +78,7 @@ public class WarehouseTables {
                         added.add(col.getKey() + " " + col.getValue());
                     }
                 }
+                List<String> widened = widen(c, names.currentSql(), current, typed);
                 Map<String, String> nowCurrent = readColumns(c, names.currentSql());
                 List<String> key = readKey(c, names.currentSql());
                 execute(c, sql.createHistory(names, key, sourceColumns(nowCurrent)));
@@ -84,8 +88,12 @@ public class WarehouseTables {
                         execute(c, sql.addColumn(names.historySql(), col.getKey(), col.getValue()));
                     }
                 }
+                widen(c, names.historySql(), readColumns(c, names.historySql()), typed);
                 if (!added.isEmpty()) {
                     LOG.infof("added column(s) %s to %s and %s", added, names.currentSql(), names.historySql());
+                }
+                if (!widened.isEmpty()) {
+                    LOG.infof("widened column(s) %s of %s and %s", widened, names.currentSql(), names.historySql());
                 }
             }
             return new TableShape(names, readKey(c, names.currentSql()),
@@ -93,6 +101,38 @@ public class WarehouseTables {
         });
         shapes.put(names, shape);
         return shape;
+    }
+
+    /** True when a column of {@code columns} must grow to hold the values of its wanted type. */
+    private static boolean needsWidening(Map<String, String> columns, Map<String, ColumnType> wanted) {
+        for (Map.Entry<String, ColumnType> w : wanted.entrySet()) {
+            String current = columns.get(w.getKey());
+            if (current != null && ColumnWidening.widened(current, w.getValue().sqlType()).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Widens in place the columns of {@code table} whose source type grew (int to bigint, a larger numeric, ...):
+     * every value the column holds fits the new type, so nothing is lost. Returns them as {@code name old->new}.
+     */
+    private List<String> widen(Connection c, String table, Map<String, String> columns, Map<String, String> typed)
+            throws SQLException {
+        List<String> widened = new ArrayList<>();
+        for (Map.Entry<String, String> w : typed.entrySet()) {
+            String current = columns.get(w.getKey());
+            if (current == null) {
+                continue;
+            }
+            Optional<String> to = ColumnWidening.widened(current, w.getValue());
+            if (to.isPresent()) {
+                execute(c, sql.alterColumnType(table, w.getKey(), to.get()));
+                widened.add(w.getKey() + " " + current + "->" + to.get());
+            }
+        }
+        return widened;
     }
 
     /** The shape of an existing table pair, or empty when the current table does not exist. */
