@@ -15,13 +15,15 @@ import java.util.Optional;
  * values) by JSON type:
  * <table>
  *   <caption>column type to OpenSearch field type</caption>
- *   <tr><td>int8 / int16 / int32 / int64</td><td>byte / short / integer / long</td></tr>
- *   <tr><td>float32 / float64</td><td>float / double</td></tr>
+ *   <tr><td>int8 / int16 / int32 / int64</td><td>long (the widest: a field's type cannot change, and widening a
+ *       column is ordinary DDL)</td></tr>
+ *   <tr><td>float32 / float64</td><td>double (likewise)</td></tr>
  *   <tr><td>boolean</td><td>boolean</td></tr>
  *   <tr><td>string</td><td>text with a {@code keyword} sub-field (ignore_above 256), as dynamic mapping does</td></tr>
  *   <tr><td>bytes, {@code io.debezium.data.Bits}</td><td>binary (base64, as the JSON converter writes bytes)</td></tr>
- *   <tr><td>{@code Decimal}</td><td>scaled_float with factor 10^scale when precision &le; 15 and scale &le; 9 (exact in
- *       the index), double otherwise (the exact digits stay in {@code _source}, as a string); double also on a cluster without
+ *   <tr><td>{@code Decimal}</td><td>scaled_float with factor 10^scale when precision &le; 18 and scale &le; 9 (the
+ *       index keeps the scaled long exactly, so a widened precision keeps the mapping; searches and aggregations
+ *       compute in doubles, exact to 15 digits), double otherwise (the exact digits stay in {@code _source}, as a string); double also on a cluster without
  *       the {@code mapper-extras} module, which provides scaled_float</td></tr>
  *   <tr><td>{@code io.debezium.time.Date}, Connect {@code Date}</td><td>date (the document gets an ISO date)</td></tr>
  *   <tr><td>{@code io.debezium.time.Timestamp}, Connect {@code Timestamp}</td><td>date (epoch millis, as sent)</td></tr>
@@ -111,12 +113,10 @@ public final class IndexMappings {
             return byName;
         }
         return switch (connect) {
-            case "int8" -> type("byte");
-            case "int16" -> type("short");
-            case "int32" -> type("integer");
-            case "int64" -> type("long");
-            case "float32" -> type("float");
-            case "float64" -> type("double");
+            // The widest type of each kind: a field's type cannot change in place, while widening a column
+            // (int to bigint, real to double precision) is ordinary DDL that must not make the index refuse rows.
+            case "int8", "int16", "int32", "int64" -> type("long");
+            case "float32", "float64" -> type("double");
             case "boolean" -> type("boolean");
             case "string" -> Optional.of(text());
             case "bytes" -> type("binary");
@@ -157,7 +157,7 @@ public final class IndexMappings {
     private static ObjectNode decimal(ColumnSchema column, boolean scaledFloat) {
         int scale = column.intParameter("scale").orElse(-1);
         int precision = column.intParameter("connect.decimal.precision").orElse(Integer.MAX_VALUE);
-        if (scaledFloat && scale >= 0 && scale <= 9 && precision <= 15) {
+        if (scaledFloat && scale >= 0 && scale <= 9 && precision <= 18) {
             return F.objectNode().put("type", "scaled_float").put("scaling_factor", Math.pow(10, scale));
         }
         return F.objectNode().put("type", "double");
