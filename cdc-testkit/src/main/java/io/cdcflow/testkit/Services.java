@@ -19,6 +19,16 @@ public final class Services {
         Scripts.run(command("up", names), Scripts.LONG, Stack.up().env());
     }
 
+    /**
+     * Starts the named services with environment variables added to the stack's (a configuration a test needs, such
+     * as {@code CDC_CAPTURE_TABLES}) and waits until each is ready; running ones are left as they are.
+     */
+    public static void up(java.util.Map<String, String> env, String... names) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(Stack.up().env());
+        all.putAll(env);
+        Scripts.run(command("up", names), Scripts.LONG, all);
+    }
+
     /** Kills the named services with SIGKILL, as a crash would: no shutdown hook, no final offset commit. */
     public static void kill(String... names) {
         Scripts.run(command("kill", names), Scripts.QUICK);

@@ -88,6 +88,7 @@ final class LogChangeSource implements ChangeSource {
             LOG.infof("source %s: generation %d sweeps %s once their snapshot is read", name, generation.generation(),
                     generation.sweepPending());
         }
+        snapshotAddedTables();
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(properties)
                 .notifying(this::handleBatch)
@@ -115,6 +116,22 @@ final class LogChangeSource implements ChangeSource {
         if (error != null) {
             throw error instanceof Exception e ? e : new IllegalStateException(error);
         }
+    }
+
+    /**
+     * Asks for an incremental snapshot of the tables added to the source's {@code tables} since its last start:
+     * Debezium streams a newly captured table from now on but does not read the rows it already holds. Tables a
+     * new generation reads anyway are left out.
+     */
+    private void snapshotAddedTables() throws Exception {
+        java.util.Set<String> added = generation.addedTables(tables);
+        added.removeAll(generation.sweepPending());
+        if (!added.isEmpty()) {
+            String id = signals.requestIncrementalSnapshot(List.copyOf(added));
+            LOG.infof("source %s: %s added to the captured tables; reading their rows by an incremental snapshot "
+                    + "(signal %s)", name, added, id);
+        }
+        generation.recordTables(tables);
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,

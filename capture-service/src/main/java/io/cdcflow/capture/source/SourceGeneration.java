@@ -34,6 +34,7 @@ public final class SourceGeneration {
     private String strategy;
     private final Set<String> resetPending = new LinkedHashSet<>();
     private final Set<String> sweepPending = new LinkedHashSet<>();
+    private Set<String> tables;
 
     private SourceGeneration(StateFile file) {
         this.file = file;
@@ -51,6 +52,10 @@ public final class SourceGeneration {
         g.strategy = state.path("strategy").asText(null);
         state.path("reset_pending").forEach(t -> g.resetPending.add(t.asText()));
         state.path("sweep_pending").forEach(t -> g.sweepPending.add(t.asText()));
+        if (state.has("tables")) {
+            g.tables = new LinkedHashSet<>();
+            state.path("tables").forEach(t -> g.tables.add(t.asText()));
+        }
         if (g.strategy == null) {
             g.strategy = strategy.name();
             g.save();
@@ -85,6 +90,29 @@ public final class SourceGeneration {
         return Set.copyOf(sweepPending);
     }
 
+    /**
+     * The tables of {@code configured} that were not captured before (added to the source's {@code tables} since its
+     * last {@link #recordTables}). Empty on a source's first start, and on the first start of a source whose tables
+     * were never recorded (an earlier version): its tables are taken as known.
+     */
+    public Set<String> addedTables(Collection<String> configured) {
+        Set<String> added = new LinkedHashSet<>(configured);
+        if (tables == null) {
+            added.clear();
+        } else {
+            added.removeAll(tables);
+        }
+        return added;
+    }
+
+    /** Records {@code configured} as the captured tables, once what their addition needs is done. */
+    public void recordTables(Collection<String> configured) throws IOException {
+        if (tables == null || !tables.equals(new LinkedHashSet<>(configured))) {
+            tables = new LinkedHashSet<>(configured);
+            save();
+        }
+    }
+
     /** The table's read state was reset. */
     public void resetDone(String table) throws IOException {
         if (resetPending.remove(table)) {
@@ -105,6 +133,10 @@ public final class SourceGeneration {
         resetPending.forEach(reset::add);
         ArrayNode sweep = state.putArray("sweep_pending");
         sweepPending.forEach(sweep::add);
+        if (tables != null) {
+            ArrayNode captured = state.putArray("tables");
+            tables.forEach(captured::add);
+        }
         file.save(state);
     }
 }

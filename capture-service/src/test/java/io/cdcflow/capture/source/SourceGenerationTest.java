@@ -49,4 +49,17 @@ class SourceGenerationTest {
         again.swept("public.b");
         assertThat(SourceGeneration.load(state, "src", CaptureStrategy.timestamp, TABLES).sweepPending()).isEmpty();
     }
+
+    @Test
+    void tablesAddedSinceTheTablesWereRecordedAreNamedOnce() throws Exception {
+        SourceGeneration g = SourceGeneration.load(state, "src", CaptureStrategy.log, TABLES);
+        assertThat(g.addedTables(TABLES)).as("first start: the initial snapshot reads them").isEmpty();
+        g.recordTables(TABLES);
+
+        List<String> more = List.of("public.a", "public.b", "public.c");
+        SourceGeneration again = SourceGeneration.load(state, "src", CaptureStrategy.log, more);
+        assertThat(again.addedTables(more)).containsExactly("public.c");
+        again.recordTables(more);
+        assertThat(SourceGeneration.load(state, "src", CaptureStrategy.log, more).addedTables(more)).isEmpty();
+    }
 }
