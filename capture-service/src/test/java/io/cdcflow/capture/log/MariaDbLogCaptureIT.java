@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Log-based capture from the real MariaDB (row binlog) through Debezium's MariaDB connector into the real Kafka:
  * inserts in one transaction, an update and a delete arrive once, in binlog order, with their images, exact
- * decimals and increasing positions (binlog file, offset and row).
+ * decimals and increasing positions (GTID sequence and event order, or binlog file, offset and row), also across a
+ * binlog rollover ({@code FLUSH BINARY LOGS}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = MariaDbSourceResource.class, restrictToAnnotatedClass = true)
@@ -44,12 +45,21 @@ class MariaDbLogCaptureIT {
             c.commit();
             s.execute("DELETE FROM log_it_items WHERE id = 2");
             c.commit();
+            // A binlog rollover: the next change is in a new file, at a small offset; its position must still grow.
+            s.execute("FLUSH BINARY LOGS");
+            s.execute("UPDATE log_it_items SET name = 'after the rollover' WHERE id = 1");
+            c.commit();
         }
 
-        List<ConsumerRecord<byte[], byte[]>> records = PostgresLogCaptureIT.read(MariaDbSourceResource.topic(Stack.up()), 4,
+        List<ConsumerRecord<byte[], byte[]>> records = PostgresLogCaptureIT.read(MariaDbSourceResource.topic(Stack.up()), 5,
                 Duration.ofSeconds(90));
         List<ChangeEvent> events = records.stream().map(r -> ChangeEventSerde.readValue(r.value()).event()).toList();
-        assertThat(events).hasSize(4);
+        assertThat(events).hasSize(5);
+        assertThat(events.get(4).after().get("name").asText()).isEqualTo("after the rollover");
+        assertThat(events.get(4).source().text("file")).isNotEqualTo(events.get(2).source().text("file"));
+        assertThat(events.get(4).position().isNewerThan(events.get(2).position())).isTrue();
+        events = events.subList(0, 4);
+        records = records.subList(0, 4);
         // Inserted after the task started: streamed ("c"), or read by the snapshot ("r") if it had not begun yet.
         assertThat(events.subList(0, 2)).extracting(ChangeEvent::op).allMatch(op -> op == Op.CREATE || op == Op.READ);
         assertThat(events.subList(2, 4)).extracting(ChangeEvent::op).containsExactly(Op.UPDATE, Op.DELETE);
