@@ -10,4 +10,9 @@ package io.cdcflow.capture.jdbc;
  * @param scale    the declared scale (decimals), 0 otherwise
  */
 public record Column(String name, ColumnType type, String sqlType, boolean optional, int scale) {
+
+    /** This column as nullable. */
+    public Column asOptional() {
+        return optional ? this : new Column(name, type, sqlType, true, scale);
+    }
 }

@@ -33,6 +33,7 @@ public final class TableEnvelopes {
     private final Schema sourceSchema;
     private final Schema envelopeSchema;
     private final ConnectJson json = new ConnectJson();
+    private final java.util.Set<String> vanished = new java.util.HashSet<>();
 
     /**
      * @param connector  {@code trigger} or {@code timestamp}, written to {@code source.connector}
@@ -48,8 +49,11 @@ public final class TableEnvelopes {
         this.hasSchemas = dialect.hasSchemas();
         this.table = table;
         this.topic = io.cdcflow.capture.publish.TopicNames.of(sourceName, table.id().namespace(), table.id().table());
+        // Every column but the key's is optional: an image logged before a column was added, or after one was dropped,
+        // has no value for it (the registry makes every column optional anyway, so DDL stays compatible).
         SchemaBuilder row = SchemaBuilder.struct().name(topic + ".Value").optional();
-        table.columns().forEach(c -> row.field(c.name(), ConnectValues.schema(c)));
+        table.columns().forEach(c -> row.field(c.name(), ConnectValues.schema(
+                table.keyColumns().contains(c) ? c : c.asOptional())));
         this.rowSchema = row.build();
         SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
         table.keyColumns().forEach(c -> key.field(c.name(), ConnectValues.schema(c)));
@@ -179,22 +183,48 @@ public final class TableEnvelopes {
         Struct s = new Struct(rowSchema);
         table.columns().forEach(c -> s.put(c.name(), ConnectValues.value(c, image.get(c.name()))));
         if (image.size() > table.columns().size()) {
-            // A column was added since the shape was read: fail, so the source restarts and reads the new shape
-            // (and regenerates MySQL/MariaDB triggers) instead of silently dropping the column.
+            // A column the shape does not know: added since the shape was read (the source reads it again, and
+            // regenerates MySQL/MariaDB triggers), or gone from the table since this image was logged.
             image.fieldNames().forEachRemaining(f -> {
-                if (table.column(f).isEmpty()) {
-                    throw new TableChangedException("table " + table.id() + " has a column " + f
-                            + " it did not have when capture started; restarting to read its new shape");
+                if (table.column(f).isEmpty() && !vanished.contains(f)) {
+                    throw new TableChangedException(table.id(), f);
                 }
             });
         }
         return s;
     }
 
-    /** The table's columns changed since its shape was read; the source must restart. */
+    /**
+     * These envelopes for images that may hold {@code columns} the table no longer has (dropped or renamed since
+     * the image was logged): their values are left out, as the table's current shape has no place for them.
+     */
+    public TableEnvelopes ignoring(java.util.Set<String> columns) {
+        vanished.addAll(columns);
+        return this;
+    }
+
+    /** The columns left out of images (see {@link #ignoring}). */
+    public java.util.Set<String> ignored() {
+        return java.util.Set.copyOf(vanished);
+    }
+
+    /** An image has a column the table's shape lacks (added, or renamed to): read the shape again. */
     public static class TableChangedException extends IllegalStateException {
-        public TableChangedException(String message) {
-            super(message);
+        private final TableId table;
+        private final String column;
+
+        public TableChangedException(TableId table, String column) {
+            super("table " + table + " has a column " + column + " its shape, as read, lacks");
+            this.table = table;
+            this.column = column;
+        }
+
+        public TableId table() {
+            return table;
+        }
+
+        public String column() {
+            return column;
         }
     }
 }

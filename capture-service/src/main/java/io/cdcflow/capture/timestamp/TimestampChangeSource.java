@@ -111,12 +111,7 @@ public final class TimestampChangeSource implements ChangeSource {
                     source.tables().stream().map(TableId::qualifiedName).toList());
             List<Polled> tables = new ArrayList<>();
             for (TableId id : source.tables()) {
-                TableShape shape = TableShape.read(c, source.dialect(), id);
-                Column ts = shape.column(columns.timestamp()).orElseThrow(() -> new IllegalStateException(
-                        "table " + id + " has no column " + columns.timestamp()));
-                tables.add(new Polled(shape, new TableEnvelopes(source.name(), "timestamp", source.database(),
-                        generation.generation(), source.dialect(), shape), TimestampQuery.of(source.dialect(), shape, ts), ts,
-                        shape.column(columns.deleted()), columns.created().flatMap(shape::column)));
+                tables.add(polled(c, id));
             }
             sequence = new ReadSequence(stateDir, source.name());
             Map<String, PublishedWindow> state = new HashMap<>();
@@ -138,8 +133,18 @@ public final class TimestampChangeSource implements ChangeSource {
             capturing = true;
             while (!closed) {
                 int read = 0;
-                for (Polled t : tables) {
-                    read += poll(c, t, state);
+                for (int i = 0; i < tables.size(); i++) {
+                    Polled t = tables.get(i);
+                    try {
+                        read += poll(c, t, state);
+                    } catch (TableEnvelopes.TableChangedException e) {
+                        // DDL added a column: read the table's shape again and poll it in its new shape.
+                        tables.set(i, polled(c, e.table()));
+                        LOG.infof("source %s: %s changed shape (column %s); polling it in its new shape",
+                                source.name(), e.table(), e.column());
+                        read++;
+                        continue;
+                    }
                     if (!closed && generation.sweepPending().contains(t.shape().id().qualifiedName())) {
                         sweep(t);
                     }
@@ -151,6 +156,16 @@ public final class TimestampChangeSource implements ChangeSource {
         } finally {
             capturing = false;
         }
+    }
+
+    /** A table to poll, by its shape as the catalog has it now. */
+    private Polled polled(Connection c, TableId id) throws java.sql.SQLException {
+        TableShape shape = TableShape.read(c, source.dialect(), id);
+        Column ts = shape.column(columns.timestamp()).orElseThrow(() -> new IllegalStateException(
+                "table " + id + " has no column " + columns.timestamp()));
+        return new Polled(shape, new TableEnvelopes(source.name(), "timestamp", source.database(),
+                generation.generation(), source.dialect(), shape), TimestampQuery.of(source.dialect(), shape, ts), ts,
+                shape.column(columns.deleted()), columns.created().flatMap(shape::column));
     }
 
     /** Polls one table from its watermark minus the overlap to its newest row; returns how many rows were new. */

@@ -164,8 +164,13 @@ public final class TriggerChangeSource implements ChangeSource {
         List<Long> seqs = new ArrayList<>(changes.size());
         for (LoggedChange change : changes) {
             TableEnvelopes table = tables.get(change.table());
-            batch.addAll(table.changes(change.op(), change.before(), change.after(), change.changedMs(), change.seq(),
-                    change.txId()));
+            try {
+                batch.addAll(table.changes(change.op(), change.before(), change.after(), change.changedMs(),
+                        change.seq(), change.txId()));
+            } catch (TableEnvelopes.TableChangedException e) {
+                reshape(c, e, tables);
+                return changes.size(); // nothing published or deleted: the batch is read again in the new shape
+            }
             seqs.add(change.seq());
         }
         publisher.publish(batch);
@@ -173,6 +178,31 @@ public final class TriggerChangeSource implements ChangeSource {
         changeLog.delete(c, seqs);
         LOG.debugf("source %s: published and deleted %d changes up to seq %d", source.name(), seqs.size(), seqs.getLast());
         return changes.size();
+    }
+
+    /**
+     * A table's DDL reached the change log: an image with a column its shape lacks (added, or the new name of a
+     * renamed one), or without one it has (dropped, renamed). Reads the table's shape again, regenerates its
+     * triggers when they list columns (MySQL/MariaDB), and leaves out the values of columns the table no longer has
+     * (images logged before they were dropped or renamed: the sinks keep the column, with NULL from then on).
+     */
+    private void reshape(Connection c, TableEnvelopes.TableChangedException e, Map<TableId, TableEnvelopes> tables)
+            throws Exception {
+        TableShape fresh = TableShape.read(c, source.dialect(), e.table());
+        TableEnvelopes envelopes = new TableEnvelopes(source.name(), "trigger", source.database(),
+                generation.generation(), source.dialect(), fresh);
+        if (fresh.column(e.column()).isEmpty()) {
+            envelopes.ignoring(java.util.Set.of(e.column()));
+        }
+        TableEnvelopes old = tables.put(e.table(), envelopes);
+        if (old != null) {
+            envelopes.ignoring(old.ignored());
+        }
+        if (install) {
+            changeLog.install(c, List.of(fresh));
+        }
+        LOG.infof("source %s: %s changed shape (column %s), now %s", source.name(), e.table(), e.column(),
+                fresh.columns().stream().map(io.cdcflow.capture.jdbc.Column::name).toList());
     }
 
     /** Publishes one chunk of the initial snapshot, and records it once Kafka acknowledged it. */

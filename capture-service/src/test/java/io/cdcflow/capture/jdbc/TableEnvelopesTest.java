@@ -49,7 +49,7 @@ class TableEnvelopesTest {
     }
 
     @Test
-    void aColumnAddedSinceStartFailsSoTheSourceRestarts() {
+    void aColumnTheShapeLacksIsReportedSoTheSourceReadsTheShapeAgain() {
         TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", 0, new PostgresDialect(), ITEMS);
         assertThatThrownBy(() -> t.change(Op.CREATE, null, Json.mapper().readTree("{\"id\":1,\"price\":1,\"extra\":2}"), 1, 1, null, null))
                 .isInstanceOf(TableEnvelopes.TableChangedException.class).hasMessageContaining("extra");
@@ -91,5 +91,19 @@ class TableEnvelopesTest {
         assertThat(swept.op()).isEqualTo(Op.TRUNCATE);
         assertThat(swept.position()).isEqualTo(Position.floor(3)).isLessThan(read.position());
         assertThat(Position.floor(3)).isGreaterThan(new Position(2, Long.MAX_VALUE, Long.MAX_VALUE));
+    }
+
+    @Test
+    void aColumnMissingFromAnImageIsNullAndAVanishedOneIsLeftOut() throws Exception {
+        TableShape strict = new TableShape(new TableId("shop", "items"), List.of(
+                new Column("id", ColumnType.INT64, "bigint", false, 0),
+                new Column("price", ColumnType.DECIMAL, "numeric", false, 2)), List.of("id"));
+        TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", 0, new PostgresDialect(), strict)
+                .ignoring(java.util.Set.of("name"));
+        ChangeEvent ev = ChangeEventSerde.readValue(t.change(Op.UPDATE, null,
+                Json.mapper().readTree("{\"id\":1,\"name\":\"logged before a rename\"}"), 1, 5, null, null).value())
+                .event();
+        assertThat(ev.after().get("price").isNull()).isTrue();
+        assertThat(ev.after().has("name")).isFalse();
     }
 }

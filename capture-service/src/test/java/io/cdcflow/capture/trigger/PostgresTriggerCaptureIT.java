@@ -48,7 +48,7 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + SCHEMA);
-            for (String t : List.of("basic", "held", "restart", "truncated", "rekeyed", "epoch", "mended")) {
+            for (String t : List.of("basic", "held", "restart", "truncated", "rekeyed", "epoch", "mended", "reshaped")) {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, "
                         + "price numeric(10,2), added date, seen timestamptz, at timestamp, tags text[], doc jsonb, raw bytea)");
             }
@@ -367,6 +367,41 @@ class PostgresTriggerCaptureIT {
                 // Without the new generation the read of row 2 (below every change) could not replace 'v1'.
                 assertThat(KafkaTestSupport.applyAsSinks(reader.await(r -> true, Duration.ofSeconds(1)), "name")).isEqualTo(expected);
             }
+        }
+    }
+
+    @Test
+    void ddlReshapesTheEventsWhileImagesFromBeforeAndAfterItSitInTheChangeLogTogether() throws Exception {
+        String table = SCHEMA + ".reshaped";
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("reshaped"));
+             SourceThread run = new SourceThread(trigger("reshaped", kafka)).awaitCapturing();
+             Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + table + " (id, name, price) VALUES (1, 'one', 1.10)");
+            reader.await(1);
+            // One transaction: images logged before, between and after the DDL reach the change log together.
+            c.setAutoCommit(false);
+            s.execute("UPDATE " + table + " SET price = 2.20 WHERE id = 1");
+            s.execute("ALTER TABLE " + table + " ADD COLUMN tier text");
+            s.execute("UPDATE " + table + " SET tier = 'gold' WHERE id = 1");
+            s.execute("ALTER TABLE " + table + " DROP COLUMN price");
+            s.execute("ALTER TABLE " + table + " RENAME COLUMN name TO title");
+            s.execute("UPDATE " + table + " SET title = 'uno' WHERE id = 1");
+            c.commit();
+            c.setAutoCommit(true);
+            s.execute("INSERT INTO " + table + " (id, title, tier) VALUES (2, 'two', 'silver')");
+
+            List<ConsumerRecord<byte[], byte[]>> records = reader.await(5);
+            List<ChangeEvent> one = eventsOf(records, "{\"id\":1}");
+            assertThat(one).extracting(ChangeEvent::op).containsExactly(Op.CREATE, Op.UPDATE, Op.UPDATE, Op.UPDATE);
+            assertThat(one.get(2).after().get("tier").asText()).isEqualTo("gold");
+            assertThat(one.get(3).after().get("title").asText()).isEqualTo("uno");
+            assertThat(one.get(3).after().has("price")).as("a dropped column").isFalse();
+            assertThat(one.get(3).position()).isGreaterThan(one.get(2).position());
+            ChangeEvent two = eventsOf(records, "{\"id\":2}").getFirst();
+            assertThat(two.after().get("title").asText()).isEqualTo("two");
+            assertThat(two.after().get("tier").asText()).isEqualTo("silver");
+            assertThat(changeLogRows(s, "reshaped")).as("published and deleted").isZero();
         }
     }
 
