@@ -1,38 +1,21 @@
 package io.cdcflow.e2e;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisAPI;
-import io.vertx.redis.client.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,17 +36,13 @@ class SchemaEvolutionIT {
     private static final String DEFAULT_TABLES =
             "public.customers,public.products,public.orders,public.order_items,public.outboxevent";
     private static final Duration DEADLINE = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private static final String TABLE = "evolving_" + UUID.randomUUID().toString().substring(0, 6);
     private static final AtomicLong NEXT_ID = new AtomicLong(100);
 
     private static StackEndpoints stack;
     private static Connection source;
-    private static Connection warehouse;
-    private static Vertx vertx;
-    private static RedisAPI redis;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static TableRows rows;
 
     @BeforeAll
     static void start() throws Exception {
@@ -72,10 +51,7 @@ class SchemaEvolutionIT {
         Services.up();
         source = DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"),
                 stack.get("CDC_SOURCE_PG_PASSWORD"));
-        warehouse = DriverManager.getConnection(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
-                stack.get("CDC_STORE_PG_PASSWORD"));
-        vertx = Vertx.vertx();
-        redis = RedisAPI.api(Redis.createClient(vertx, stack.redisUrl()));
+        rows = new TableRows(stack);
         sql("CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, name varchar(20) NOT NULL DEFAULT 'n', qty int NOT NULL,"
                 + " price numeric(8,2), ratio real, code varchar(10), note text)");
         sql("ALTER TABLE " + TABLE + " REPLICA IDENTITY FULL");
@@ -92,11 +68,8 @@ class SchemaEvolutionIT {
     static void stop() throws Exception {
         Services.down("capture-service");
         Services.up("capture-service");
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        if (warehouse != null) {
-            warehouse.close();
+        if (rows != null) {
+            rows.close();
         }
         if (source != null) {
             source.close();
@@ -105,7 +78,7 @@ class SchemaEvolutionIT {
 
     @Test
     void everySinkFollowsEveryOrdinaryDdlStatementRowByRow() throws Exception {
-        long deadLettersBefore = deadLetters();
+        long deadLettersBefore = rows.deadLetters();
         awaitSinksEqualSource("a table added to the capture list");
         step("add a nullable column", "ALTER TABLE " + TABLE + " ADD COLUMN tier text");
         step("add a NOT NULL DEFAULT column", "ALTER TABLE " + TABLE + " ADD COLUMN score int NOT NULL DEFAULT 7");
@@ -133,7 +106,7 @@ class SchemaEvolutionIT {
                 "UPDATE " + TABLE + " SET late = 'y' WHERE id % 2 = 1");
         Services.up("warehouse-sink");
         awaitSinksEqualSource("DDL while the warehouse sink is down (after its restart)");
-        assertThat(deadLetters()).as("records dead-lettered during the DDL").isEqualTo(deadLettersBefore);
+        assertThat(rows.deadLetters()).as("records dead-lettered during the DDL").isEqualTo(deadLettersBefore);
     }
 
     /** Runs the statements, then a round of writes in the table's new shape, then compares every sink. */
@@ -217,110 +190,15 @@ class SchemaEvolutionIT {
 
     private static void awaitSinksEqualSource(String step) {
         await(step).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
-            Map<String, Map<String, String>> expected = sourceRows();
-            List<String> columns = new ArrayList<>(expected.values().iterator().next().keySet());
-            assertThat(differences(expected, warehouseRows(columns))).as("%s: warehouse", step).isEmpty();
-            assertThat(differences(expected, redisRows(columns))).as("%s: redis", step).isEmpty();
-            assertThat(differences(expected, searchRows(columns))).as("%s: opensearch", step).isEmpty();
+            Map<String, Map<String, String>> expected = rows.source(TABLE);
+            Set<String> columns = TableRows.columns(expected);
+            assertThat(TableRows.differences(expected, rows.warehouse(PipelineIT.WAREHOUSE_SCHEMA, TABLE, columns)))
+                    .as("%s: warehouse", step).isEmpty();
+            assertThat(TableRows.differences(expected, rows.redis(PipelineIT.REDIS_PREFIX + TABLE + ":", columns)))
+                    .as("%s: redis", step).isEmpty();
+            assertThat(TableRows.differences(expected, rows.openSearch(PipelineIT.INDEX_PREFIX + TABLE, columns)))
+                    .as("%s: opensearch", step).isEmpty();
         });
-    }
-
-    /** Per row key that differs: "source <values> / sink <values>" (a missing row shows as null). */
-    private static Map<String, String> differences(Map<String, Map<String, String>> expected,
-                                                   Map<String, Map<String, String>> actual) {
-        Map<String, String> out = new TreeMap<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
-        keys.addAll(actual.keySet());
-        for (String k : keys) {
-            if (!java.util.Objects.equals(expected.get(k), actual.get(k))) {
-                out.put(k, "source " + expected.get(k) + " / sink " + actual.get(k));
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, Map<String, String>> sourceRows() throws SQLException {
-        return rows(source, "SELECT * FROM " + TABLE, null);
-    }
-
-    private static Map<String, Map<String, String>> warehouseRows(List<String> columns) throws SQLException {
-        String select = String.join(", ", columns.stream().map(c -> "\"" + c + "\"").toList());
-        return rows(warehouse, "SELECT " + select + " FROM inventory_public.\"" + TABLE
-                + "\" WHERE NOT coalesce(_cdc_deleted, false)", columns);
-    }
-
-    private static Map<String, Map<String, String>> rows(Connection c, String sql, List<String> columns)
-            throws SQLException {
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                Map<String, String> row = new TreeMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    Object v = rs.getObject(i);
-                    row.put(md.getColumnName(i), StoreStates.normalise(v == null ? JSON.nullNode()
-                            : TextNode.valueOf(v.toString())));
-                }
-                out.put(row.get("id"), row);
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, Map<String, String>> redisRows(List<String> columns) throws Exception {
-        Response r = redis.eval(List.of("local out={} for _,k in ipairs(redis.call('KEYS', ARGV[1])) do "
-                        + "local row=redis.call('HGET', k, 'row') if row then table.insert(out, row) end end return out",
-                "0", PipelineIT.REDIS_PREFIX + TABLE + ":*")).toCompletionStage().toCompletableFuture()
-                .get(60, TimeUnit.SECONDS);
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        for (Response row : r) {
-            put(out, JSON.readTree(row.toString()), columns);
-        }
-        return out;
-    }
-
-    private static Map<String, Map<String, String>> searchRows(List<String> columns) throws Exception {
-        String index = PipelineIT.INDEX_PREFIX + TABLE;
-        HTTP.send(HttpRequest.newBuilder(URI.create(stack.openSearchUrl() + "/" + index + "/_refresh"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        String query = JSON.writeValueAsString(Map.of("size", 1000,
-                "query", Map.of("bool", Map.of("must_not", Map.of("term", Map.of("_cdc_deleted", true))))));
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(stack.openSearchUrl() + "/" + index
-                        + "/_search")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        if (answer.statusCode() != 200) {
-            return out;
-        }
-        for (JsonNode hit : JSON.readTree(answer.body()).path("hits").path("hits")) {
-            put(out, hit.path("_source"), columns);
-        }
-        return out;
-    }
-
-    private static void put(Map<String, Map<String, String>> out, JsonNode row, List<String> columns) {
-        Map<String, String> values = new TreeMap<>();
-        for (String c : columns) {
-            values.put(c, StoreStates.normalise(row.path(c)));
-        }
-        out.put(values.get("id"), values);
-    }
-
-    /** Records the router and the sinks dead-lettered so far (the {@code cdc.dlq} topic's end offsets). */
-    private static long deadLetters() throws Exception {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
-            var topics = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            if (!topics.contains("cdc.dlq")) {
-                return 0;
-            }
-            var partitions = admin.describeTopics(List.of("cdc.dlq")).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get("cdc.dlq").partitions();
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-            partitions.forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition("cdc.dlq", p.partition()),
-                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-        }
     }
 
     private static void sql(String statement) throws SQLException {
