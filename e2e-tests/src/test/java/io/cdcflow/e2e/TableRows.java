@@ -1,0 +1,168 @@
+package io.cdcflow.e2e;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.cdcflow.testkit.StackEndpoints;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.Response;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One table's rows as the source holds them and as each sink stored them, keyed by {@code id}, every value
+ * normalised like {@link StoreStates#normalise} (so 13.00, 13 and "13.00" compare equal), for tests whose tables
+ * are their own: all columns of the source table, compared on the source's current columns.
+ */
+final class TableRows implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final StackEndpoints stack;
+    private final Connection source;
+    private final Connection warehouse;
+    private final Vertx vertx = Vertx.vertx();
+    private final RedisAPI redis;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    TableRows(StackEndpoints stack) throws SQLException {
+        this.stack = stack;
+        source = DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"),
+                stack.get("CDC_SOURCE_PG_PASSWORD"));
+        warehouse = DriverManager.getConnection(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
+                stack.get("CDC_STORE_PG_PASSWORD"));
+        redis = RedisAPI.api(Redis.createClient(vertx, stack.redisUrl()));
+    }
+
+    /** Every row of the source table {@code public.<table>}, all its columns. */
+    Map<String, Map<String, String>> source(String table) throws SQLException {
+        return rows(source, "SELECT * FROM public.\"" + table + "\"");
+    }
+
+    /** The live rows of the warehouse's current-state table {@code <schema>.<table>}, on {@code columns}. */
+    Map<String, Map<String, String>> warehouse(String schema, String table, Set<String> columns) throws SQLException {
+        String select = String.join(", ", columns.stream().map(c -> "\"" + c + "\"").toList());
+        return rows(warehouse, "SELECT " + select + " FROM \"" + schema + "\".\"" + table
+                + "\" WHERE NOT coalesce(_cdc_deleted, false)");
+    }
+
+    /** The live rows under the Redis keys {@code <prefix>*}, on {@code columns}. */
+    Map<String, Map<String, String>> redis(String prefix, Set<String> columns) throws Exception {
+        Response r = redis.eval(List.of("local out={} for _,k in ipairs(redis.call('KEYS', ARGV[1])) do "
+                        + "local row=redis.call('HGET', k, 'row') if row then table.insert(out, row) end end return out",
+                "0", prefix + "*")).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (Response row : r) {
+            put(out, JSON.readTree(row.toString()), columns);
+        }
+        return out;
+    }
+
+    /** The live documents of the OpenSearch index {@code index} (none when it does not exist), on {@code columns}. */
+    Map<String, Map<String, String>> openSearch(String index, Set<String> columns) throws Exception {
+        http.send(HttpRequest.newBuilder(URI.create(stack.openSearchUrl() + "/" + index + "/_refresh"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        String query = JSON.writeValueAsString(Map.of("size", 1000,
+                "query", Map.of("bool", Map.of("must_not", Map.of("term", Map.of("_cdc_deleted", true))))));
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stack.openSearchUrl() + "/" + index
+                        + "/_search")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(query)).build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        if (answer.statusCode() != 200) {
+            return out;
+        }
+        for (JsonNode hit : JSON.readTree(answer.body()).path("hits").path("hits")) {
+            put(out, hit.path("_source"), columns);
+        }
+        return out;
+    }
+
+    /** Per row key that differs: "source <values> / sink <values>" (a missing row shows as null). */
+    static Map<String, String> differences(Map<String, Map<String, String>> expected,
+                                           Map<String, Map<String, String>> actual) {
+        Map<String, String> out = new TreeMap<>();
+        Set<String> keys = new TreeSet<>(expected.keySet());
+        keys.addAll(actual.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(expected.get(k), actual.get(k))) {
+                out.put(k, "source " + expected.get(k) + " / sink " + actual.get(k));
+            }
+        }
+        return out;
+    }
+
+    /** The columns of the rows (those of the first row; empty when there is none). */
+    static Set<String> columns(Map<String, Map<String, String>> rows) {
+        return rows.isEmpty() ? Set.of() : rows.values().iterator().next().keySet();
+    }
+
+    /** How many records the router and the sinks dead-lettered so far (the dead-letter topic's end offsets). */
+    long deadLetters() throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap()))) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("cdc.dlq")) {
+                return 0;
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of("cdc.dlq")).allTopicNames().get(30, TimeUnit.SECONDS).get("cdc.dlq")
+                    .partitions().forEach(p -> latest.put(new TopicPartition("cdc.dlq", p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
+    }
+
+    private static Map<String, Map<String, String>> rows(Connection c, String sql) throws SQLException {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, String> row = new TreeMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    Object v = rs.getObject(i);
+                    row.put(md.getColumnName(i), StoreStates.normalise(v == null ? JSON.nullNode()
+                            : TextNode.valueOf(v.toString())));
+                }
+                out.put(row.get("id"), row);
+            }
+        }
+        return out;
+    }
+
+    private static void put(Map<String, Map<String, String>> out, JsonNode row, Set<String> columns) {
+        Map<String, String> values = new TreeMap<>();
+        for (String c : columns) {
+            values.put(c, StoreStates.normalise(row.path(c)));
+        }
+        out.put(values.get("id"), values);
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        warehouse.close();
+        source.close();
+    }
+}
