@@ -78,27 +78,79 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
                         + dialect.qualified(table) + " FOR EACH STATEMENT EXECUTE FUNCTION " + function() + "()");
     }
 
+    /**
+     * Installs in short transactions that never hold a lock on the change log while waiting for one on a captured
+     * table: the change log and the function first (its table and index only when missing, since even
+     * {@code CREATE INDEX IF NOT EXISTS} locks the change log against the triggers' inserts), committed; then the
+     * triggers of each table that lacks them, one table a transaction. A transaction holding both locks at once
+     * deadlocks with an application transaction that wrote a captured table and is about to log the change.
+     */
     @Override
     public void install(Connection c, List<TableShape> tables) throws SQLException {
+        boolean logReady = exists(c, log()) && exists(c, dialect.quote(schema) + "." + dialect.quote(TABLE + "_changed_at"));
+        inTransaction(c, s -> {
+            for (String ddl : installStatements()) {
+                if (!logReady || ddl.startsWith("CREATE OR REPLACE FUNCTION") || ddl.startsWith("CREATE SCHEMA")) {
+                    s.execute(ddl);
+                }
+            }
+        });
+        for (TableShape t : tables) {
+            if (!hasTriggers(c, t.id())) {
+                inTransaction(c, s -> {
+                    for (String ddl : triggerStatements(t.id())) {
+                        s.execute(ddl);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Runs {@code work} in one transaction, serialized with other capturers installing at the same time. */
+    private static void inTransaction(Connection c, SqlWork work) throws SQLException {
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement s = c.createStatement()) {
             // Two capturers installing at once would race on CREATE OR REPLACE FUNCTION; serialize them.
             s.execute("SELECT pg_advisory_xact_lock(hashtext('cdcflow.trigger.install'))");
-            for (String ddl : installStatements()) {
-                s.execute(ddl);
-            }
-            for (TableShape t : tables) {
-                for (String ddl : triggerStatements(t.id())) {
-                    s.execute(ddl);
-                }
-            }
+            work.run(s);
             c.commit();
         } catch (SQLException e) {
             c.rollback();
             throw e;
         } finally {
             c.setAutoCommit(auto);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork {
+        void run(Statement s) throws SQLException;
+    }
+
+    private static boolean exists(Connection c, String qualified) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, qualified);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** True when the table has both capture triggers (their text never changes; the function they call may). */
+    private static boolean hasTriggers(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_trigger g "
+                + "JOIN pg_class r ON r.oid = g.tgrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "WHERE g.tgname IN (?, ?) AND n.nspname = ? AND r.relname = ?")) {
+            ps.setString(1, TRIGGER);
+            ps.setString(2, TRUNCATE_TRIGGER);
+            ps.setString(3, table.namespace());
+            ps.setString(4, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 2;
+            }
         }
     }
 

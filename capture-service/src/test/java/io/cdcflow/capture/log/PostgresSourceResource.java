@@ -44,21 +44,30 @@ public class PostgresSourceResource implements QuarkusTestResourceLifecycleManag
             throw new IllegalStateException("cannot prepare the source database", e);
         }
         deleteTopics(stack, TOPIC, SOURCE + ".transaction");
-        String prefix = "cdc.capture.sources." + SOURCE + ".";
+        return sourceConfig(stack, SOURCE, "capture_it.items");
+    }
+
+    /**
+     * The configuration of capture-service with one log-based PostgreSQL source {@code source} over {@code tables}
+     * of the stack's source database, with a fresh state folder; callers add their own settings to it.
+     */
+    static Map<String, String> sourceConfig(StackEndpoints stack, String source, String tables) {
+        String prefix = "cdc.capture.sources." + source + ".";
+        Map<String, String> config = new java.util.HashMap<>();
         try {
-            return Map.of(
-                    "cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap(),
-                    "cdc.capture.state-dir", Files.createTempDirectory("capture-it").toString(),
-                    prefix + "kind", "postgresql",
-                    prefix + "host", stack.get("CDC_SOURCE_PG_HOST"),
-                    prefix + "port", stack.get("CDC_SOURCE_PG_PORT"),
-                    prefix + "database", stack.get("CDC_SOURCE_PG_DB"),
-                    prefix + "user", stack.get("CDC_SOURCE_PG_USER"),
-                    prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"),
-                    prefix + "tables", "capture_it.items");
+            config.put("cdc.capture.state-dir", Files.createTempDirectory("capture-" + source).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        config.put("cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap());
+        config.put(prefix + "kind", "postgresql");
+        config.put(prefix + "host", stack.get("CDC_SOURCE_PG_HOST"));
+        config.put(prefix + "port", stack.get("CDC_SOURCE_PG_PORT"));
+        config.put(prefix + "database", stack.get("CDC_SOURCE_PG_DB"));
+        config.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
+        config.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
+        config.put(prefix + "tables", tables);
+        return config;
     }
 
     /** Removes what an earlier run left in Kafka, so the test sees only this run's events. */
