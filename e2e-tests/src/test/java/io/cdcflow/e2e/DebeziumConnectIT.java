@@ -136,6 +136,20 @@ class DebeziumConnectIT {
         awaitSinksEqualSource("inserts, updates and deletes");
         assertThat(rows.deadLetters()).as("records dead-lettered (tombstones, base64 decimals, flattened rows)")
                 .isEqualTo(deadLettersBefore);
+        // Debezium wrote a tombstone after each of the two deletes; the router saw them and skipped them.
+        await("tombstones").atMost(DEADLINE).untilAsserted(() -> assertThat(routerTombstonesSkipped("dbz.public." + TABLE))
+                .isGreaterThanOrEqualTo(2));
+    }
+
+    /** The router's {@code cdc_router_tombstones_skipped_total} of a topic, from its Prometheus endpoint. */
+    private static double routerTombstonesSkipped(String topic) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        Services.url("router-service") + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("cdc_router_tombstones_skipped_total{")
+                        && l.contains("topic=\"" + topic + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static void awaitSinksEqualSource(String step) {
