@@ -4,13 +4,9 @@ import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -39,20 +35,7 @@ public class ColumnFilterSourceResource implements QuarkusTestResourceLifecycleM
         }
         PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
-        Map<String, String> config = new HashMap<>();
-        try {
-            config.put("cdc.capture.state-dir", Files.createTempDirectory("capture-h1cols").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        config.put("cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap());
-        config.put(prefix + "kind", "postgresql");
-        config.put(prefix + "host", stack.get("CDC_SOURCE_PG_HOST"));
-        config.put(prefix + "port", stack.get("CDC_SOURCE_PG_PORT"));
-        config.put(prefix + "database", stack.get("CDC_SOURCE_PG_DB"));
-        config.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
-        config.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
-        config.put(prefix + "tables", "h1_cols.people");
+        Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, "h1_cols.people");
         config.put(prefix + "signal-table", "h1_cols.cdcflow_signal");
         config.put(prefix + "column-exclude-list", "h1_cols.people.notes");
         config.put(prefix + "column-mask-hash", "h1_cols.people.email");

@@ -260,21 +260,7 @@ class PostgresTriggerCaptureIT {
 
     /** A sink's state after applying the records by position, keeping tombstones out: id to name. */
     static Map<Long, String> applyByPosition(List<ConsumerRecord<byte[], byte[]>> records) {
-        Map<Long, ChangeEvent> held = new java.util.HashMap<>();
-        for (ChangeEvent e : KafkaTestSupport.events(records)) {
-            long id = e.row().get("id").asLong();
-            ChangeEvent current = held.get(id);
-            if (current == null || e.position().isNewerThan(current.position())) {
-                held.put(id, e);
-            }
-        }
-        Map<Long, String> out = new java.util.HashMap<>();
-        held.forEach((id, e) -> {
-            if (e.op() != Op.DELETE) {
-                out.put(id, e.after().get("name").asText());
-            }
-        });
-        return out;
+        return KafkaTestSupport.applyAsSinks(records, "name");
     }
 
     static Map<Long, String> rowsOf(Statement s, String table) throws Exception {
