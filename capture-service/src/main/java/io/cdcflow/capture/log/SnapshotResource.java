@@ -3,6 +3,7 @@ package io.cdcflow.capture.log;
 import io.cdcflow.capture.config.CaptureConfig;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.source.SourceRequests;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /sources/{source}/snapshots} with {@code {"tables": ["schema.table"]}}: asks a log-based source for an
@@ -43,19 +45,19 @@ public class SnapshotResource {
     public Response request(@PathParam("source") String name, SnapshotRequest request) {
         SourceConfig source = config.sources().get(name);
         if (source == null) {
-            return error(Response.Status.NOT_FOUND, "unknown source '" + name + "' (configured: " + config.sources().keySet() + ")");
+            return SourceRequests.unknownSource(config, name);
         }
         if (source.strategy() != CaptureStrategy.log) {
-            return error(Response.Status.BAD_REQUEST, "source '" + name + "' uses the " + source.strategy()
-                    + " strategy; on-demand snapshots need the log strategy");
+            return SourceRequests.error(Response.Status.BAD_REQUEST, "source '" + name + "' uses the "
+                    + source.strategy() + " strategy; on-demand snapshots need the log strategy");
         }
         if (request == null || request.tables() == null || request.tables().isEmpty()) {
-            return error(Response.Status.BAD_REQUEST, "name the tables to snapshot: {\"tables\": [\"schema.table\"]}");
+            return SourceRequests.error(Response.Status.BAD_REQUEST,
+                    "name the tables to snapshot: {\"tables\": [\"schema.table\"]}");
         }
-        List<String> unknown = request.tables().stream().filter(t -> !source.tables().contains(t)).toList();
-        if (!unknown.isEmpty()) {
-            return error(Response.Status.BAD_REQUEST, "source '" + name + "' does not capture " + unknown
-                    + " (it captures " + source.tables() + ")");
+        Optional<Response> uncaptured = SourceRequests.uncaptured(name, source, request.tables());
+        if (uncaptured.isPresent()) {
+            return uncaptured.get();
         }
         try {
             String id = SignalTable.of(name, source).requestIncrementalSnapshot(request.tables());
@@ -63,11 +65,8 @@ public class SnapshotResource {
             return Response.accepted(Map.of("id", id, "source", name, "tables", request.tables())).build();
         } catch (SQLException e) {
             LOG.errorf(e, "source %s: cannot insert the snapshot signal", name);
-            return error(Response.Status.SERVICE_UNAVAILABLE, "cannot write the signal to source '" + name + "': " + e.getMessage());
+            return SourceRequests.error(Response.Status.SERVICE_UNAVAILABLE,
+                    "cannot write the signal to source '" + name + "': " + e.getMessage());
         }
-    }
-
-    private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
     }
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /sources/{source}/repair} with {@code {"tables": ["schema.table"]}} (or no body: every captured table):
@@ -43,25 +44,19 @@ public class RepairResource {
     public Response repair(@PathParam("source") String name, RepairRequest request) {
         SourceConfig source = config.sources().get(name);
         if (source == null) {
-            return error(Response.Status.NOT_FOUND, "unknown source '" + name + "' (configured: "
-                    + config.sources().keySet() + ")");
+            return SourceRequests.unknownSource(config, name);
         }
         List<String> tables = request == null || request.tables() == null || request.tables().isEmpty()
                 ? source.tables() : request.tables();
-        List<String> unknown = tables.stream().filter(t -> !source.tables().contains(t)).toList();
-        if (!unknown.isEmpty()) {
-            return error(Response.Status.BAD_REQUEST, "source '" + name + "' does not capture " + unknown
-                    + " (it captures " + source.tables() + ")");
+        Optional<Response> uncaptured = SourceRequests.uncaptured(name, source, tables);
+        if (uncaptured.isPresent()) {
+            return uncaptured.get();
         }
         if (!runner.repair(name, tables)) {
-            return error(Response.Status.CONFLICT, "source '" + name + "' is captured by another instance (it holds "
-                    + "the leader lock); send the repair to that instance");
+            return SourceRequests.error(Response.Status.CONFLICT, "source '" + name + "' is captured by another "
+                    + "instance (it holds the leader lock); send the repair to that instance");
         }
         return Response.accepted(Map.of("source", name, "tables", tables, "status",
                 "the source restarts in a new generation, reads the tables again and then sweeps them")).build();
-    }
-
-    private static Response error(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
     }
 }
