@@ -3,6 +3,7 @@ package io.cdcflow.capture.timestamp;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.capture.jdbc.BatchPublisher;
 import io.cdcflow.capture.jdbc.Column;
+import io.cdcflow.capture.jdbc.ColumnWatch;
 import io.cdcflow.capture.jdbc.JdbcSource;
 import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
@@ -109,8 +110,12 @@ public final class TimestampChangeSource implements ChangeSource {
         try (Connection c = source.connect()) {
             generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.timestamp,
                     source.tables().stream().map(TableId::qualifiedName).toList());
+            ColumnWatch columnWatch = source.dialect().imagesNameColumns() ? new ColumnWatch(source.dialect()) : null;
             List<Polled> tables = new ArrayList<>();
             for (TableId id : source.tables()) {
+                if (columnWatch != null) {
+                    columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
+                }
                 tables.add(polled(c, id));
             }
             sequence = new ReadSequence(stateDir, source.name());
@@ -135,6 +140,13 @@ public final class TimestampChangeSource implements ChangeSource {
                 int read = 0;
                 for (int i = 0; i < tables.size(); i++) {
                     Polled t = tables.get(i);
+                    if (columnWatch != null && columnWatch.changed(c, t.shape().id())) {
+                        // DDL on a table whose query names its columns: poll it in its new shape from now on.
+                        t = polled(c, t.shape().id());
+                        tables.set(i, t);
+                        LOG.infof("source %s: %s changed shape; polling it in its new shape %s", source.name(),
+                                t.shape().id(), t.shape().columns().stream().map(Column::name).toList());
+                    }
                     try {
                         read += poll(c, t, state);
                     } catch (TableEnvelopes.TableChangedException e) {

@@ -23,7 +23,7 @@ import java.util.StringJoiner;
  * The MySQL/MariaDB change log: a table in one database (the source database by default) and three row
  * triggers per captured table ({@code cdcflow_<table>_ai/_au/_ad}) whose {@code JSON_OBJECT} images are
  * generated from the catalog at install time: a start-up creates the ones missing and replaces the ones whose
- * columns changed (restart capture after an ALTER TABLE). An UPDATE that changes no column ({@code <=>} on every column) is not
+ * columns changed, and so does capture when it sees a table's columns change. An UPDATE that changes no column ({@code <=>} on every column) is not
  * recorded. MySQL/MariaDB expose no transaction id to triggers, so {@code txid} stays null. With binary logging
  * on, creating triggers needs SUPER or {@code log_bin_trust_function_creators=1}.
  */
@@ -31,6 +31,8 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
 
     private static final int MAX_IDENTIFIER = 64;
     private static final List<String> SUFFIXES = List.of("_ai", "_au", "_ad");
+    /** ER_BAD_FIELD_ERROR: a trigger names a column the table no longer has. */
+    private static final int UNKNOWN_COLUMN = 1054;
 
     private String log() {
         return dialect.quote(database) + "." + dialect.quote(TABLE);
@@ -56,24 +58,44 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
         return name;
     }
 
-    /** The DDL of the three triggers of a table (INSERT, UPDATE, DELETE), in that order. */
+    /**
+     * The DDL of the three triggers of a table (INSERT, UPDATE, DELETE), in that order.
+     *
+     * <p>Each names the table's columns, so a column dropped or renamed after it was generated would make it fail, and
+     * with it the application's write. It never does: a handler for an unknown column (error 1054) logs the change with
+     * a key-only image instead, and when the key columns themselves are gone, with no image at all. Capture notices the
+     * table's new shape, regenerates the triggers, reads the current row for a key-only image and the whole table again
+     * for an image-less one ({@link TriggerChangeSource}).
+     */
     List<String> triggerStatements(TableShape table) {
         TableId id = table.id();
         String create = dialect.mariadb() ? "CREATE OR REPLACE TRIGGER " : "CREATE TRIGGER ";
         String prefix = " ON " + dialect.qualified(id) + " FOR EACH ROW ";
         String insert = "INSERT INTO " + log() + " (schema_name, table_name, op, before_image, after_image) VALUES ('"
                 + TableId.requireIdentifier(id.namespace()) + "', '" + TableId.requireIdentifier(id.table()) + "', ";
+        TableShape key = new TableShape(id, table.keyColumns(), table.primaryKey());
         String newImage = dialect.rowImage(table, "NEW");
         String oldImage = dialect.rowImage(table, "OLD");
+        String newKey = dialect.rowImage(key, "NEW");
+        String oldKey = dialect.rowImage(key, "OLD");
         StringJoiner same = new StringJoiner(" AND ");
         for (Column c : table.columns()) {
             same.add("NEW." + dialect.quote(c.name()) + " <=> OLD." + dialect.quote(c.name()));
         }
         return List.of(
-                create + name(id, "_ai") + " AFTER INSERT" + prefix + insert + "'c', NULL, " + newImage + ")",
-                create + name(id, "_au") + " AFTER UPDATE" + prefix + "BEGIN IF NOT (" + same + ") THEN "
-                        + insert + "'u', " + oldImage + ", " + newImage + "); END IF; END",
-                create + name(id, "_ad") + " AFTER DELETE" + prefix + insert + "'d', " + oldImage + ", NULL)");
+                create + name(id, "_ai") + " AFTER INSERT" + prefix + guarded(insert + "'c', NULL, " + newImage + ")",
+                        insert + "'c', NULL, " + newKey + ")", insert + "'c', NULL, NULL)"),
+                create + name(id, "_au") + " AFTER UPDATE" + prefix + guarded("IF NOT (" + same + ") THEN "
+                                + insert + "'u', " + oldImage + ", " + newImage + "); END IF",
+                        insert + "'u', " + oldKey + ", " + newKey + ")", insert + "'u', NULL, NULL)"),
+                create + name(id, "_ad") + " AFTER DELETE" + prefix + guarded(insert + "'d', " + oldImage + ", NULL)",
+                        insert + "'d', " + oldKey + ", NULL)", insert + "'d', NULL, NULL)"));
+    }
+
+    /** A trigger body: {@code logged}, or when a column it names is gone {@code keyOnly}, or when a key column is too {@code bare}. */
+    private static String guarded(String logged, String keyOnly, String bare) {
+        return "BEGIN DECLARE CONTINUE HANDLER FOR " + UNKNOWN_COLUMN + " BEGIN DECLARE CONTINUE HANDLER FOR "
+                + UNKNOWN_COLUMN + " " + bare + "; " + keyOnly + "; END; " + logged + "; END";
     }
 
     private String name(TableId table, String suffix) {

@@ -1,6 +1,9 @@
 package io.cdcflow.capture.trigger;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.capture.jdbc.BatchPublisher;
+import io.cdcflow.capture.jdbc.Column;
+import io.cdcflow.capture.jdbc.ColumnWatch;
 import io.cdcflow.capture.jdbc.JdbcSource;
 import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
@@ -9,6 +12,7 @@ import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.source.ChangeSource;
 import io.cdcflow.capture.source.SourceGeneration;
+import io.cdcflow.model.Op;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
@@ -16,8 +20,11 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Trigger-based capture: row triggers write every change to a change-log table ({@link ChangeLog}); this source
@@ -61,8 +68,15 @@ public final class TriggerChangeSource implements ChangeSource {
     private final boolean initialSnapshot;
     private final Path stateDir;
     private final BatchPublisher publisher;
+    /** For triggers that name the table's columns (MySQL/MariaDB), null otherwise. */
+    private final IncompleteImages incompleteImages;
+    private ColumnWatch columnWatch;
     private PublishedSequence published;
     private SourceGeneration generation;
+    private Map<TableId, TableEnvelopes> tables;
+    private TriggerSnapshot snapshot;
+    /** The generation {@link #tables} and {@link #snapshot} were set up in. */
+    private int begunIn;
     private volatile boolean closed;
     private volatile boolean capturing;
 
@@ -81,6 +95,7 @@ public final class TriggerChangeSource implements ChangeSource {
         this.initialSnapshot = initialSnapshot;
         this.stateDir = stateDir;
         this.publisher = publisher;
+        this.incompleteImages = changeLog instanceof MariaDbChangeLog m ? new IncompleteImages(m.dialect()) : null;
     }
 
     @Override
@@ -96,15 +111,13 @@ public final class TriggerChangeSource implements ChangeSource {
     @Override
     public void run() throws Exception {
         try (Connection c = source.connect()) {
-            generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.trigger,
-                    source.tables().stream().map(TableId::qualifiedName).toList());
-            Map<TableId, TableEnvelopes> tables = new HashMap<>();
+            columnWatch = source.dialect().imagesNameColumns() ? new ColumnWatch(source.dialect()) : null;
             List<TableShape> shapes = new ArrayList<>();
             for (TableId id : source.tables()) {
-                TableShape shape = TableShape.read(c, source.dialect(), id);
-                shapes.add(shape);
-                tables.put(id, new TableEnvelopes(source.name(), "trigger", source.database(), generation.generation(),
-                        source.dialect(), shape));
+                if (columnWatch != null) {
+                    columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
+                }
+                shapes.add(TableShape.read(c, source.dialect(), id));
             }
             if (install) {
                 changeLog.install(c, shapes);
@@ -118,19 +131,9 @@ public final class TriggerChangeSource implements ChangeSource {
                         + "was re-created or restored); raised its sequence above it, so positions keep growing",
                         source.name(), published.highest());
             }
-            // Only now that the triggers exist: every change a snapshot read may miss is in the change log.
-            // A new generation reads its tables again: those still to sweep, which includes those just reset.
-            TriggerSnapshot snapshot = TriggerSnapshot.of(source.dialect(), stateDir, source.name(), shapes,
-                    initialSnapshot, generation.resetPending(), generation.sweepPending());
-            generation.resetPending().forEach(this::resetDone);
-            for (TableId id : source.tables()) {
-                if (generation.sweepPending().contains(id.qualifiedName())
-                        && !snapshot.pendingTables().contains(id)) {
-                    sweep(id, tables); // read through before a crash, the sweep not yet acknowledged
-                }
-            }
-            LOG.infof("source %s: polling the trigger change log for %s%s", source.name(), source.tables(),
-                    snapshot.pending() ? "; reading the rows of " + snapshot.pendingTables() + " that predate their triggers" : "");
+            generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.trigger,
+                    source.tables().stream().map(TableId::qualifiedName).toList());
+            begin(c, shapes);
             capturing = true;
             long nextExpiry = 0;
             while (!closed) {
@@ -142,9 +145,11 @@ public final class TriggerChangeSource implements ChangeSource {
                     }
                     nextExpiry = System.nanoTime() + EXPIRY_EVERY.toNanos();
                 }
-                int read = pollOnce(c, tables);
-                if (snapshot.pending()) {
-                    readSnapshotChunk(c, snapshot, tables);
+                int read = pollOnce(c);
+                if (generation.generation() != begunIn) {
+                    begin(c, tables.values().stream().map(TableEnvelopes::table).toList()); // tables to read again
+                } else if (snapshot.pending()) {
+                    readSnapshotChunk(c);
                 } else if (read < source.batchSize()) {
                     pause();
                 }
@@ -154,59 +159,147 @@ public final class TriggerChangeSource implements ChangeSource {
         }
     }
 
+    /**
+     * Sets up the source's events and snapshot in its current generation: at start, and again when a poll raised it
+     * (a table whose rows can no longer be told apart must be read again). Only once the triggers exist: every change
+     * a snapshot read may miss is in the change log. A new generation reads its tables again: those still to sweep,
+     * which includes those just reset.
+     */
+    private void begin(Connection c, List<TableShape> shapes) throws Exception {
+        Map<TableId, TableEnvelopes> next = new HashMap<>();
+        for (TableShape shape : shapes) {
+            TableEnvelopes envelopes = new TableEnvelopes(source.name(), "trigger", source.database(),
+                    generation.generation(), source.dialect(), shape);
+            TableEnvelopes old = tables == null ? null : tables.get(shape.id());
+            next.put(shape.id(), old == null ? envelopes : envelopes.ignoring(old.ignored()));
+        }
+        tables = next;
+        begunIn = generation.generation();
+        snapshot = TriggerSnapshot.of(source.dialect(), stateDir, source.name(), shapes, initialSnapshot,
+                generation.resetPending(), generation.sweepPending());
+        generation.resetPending().forEach(this::resetDone);
+        for (TableId id : source.tables()) {
+            if (generation.sweepPending().contains(id.qualifiedName()) && !snapshot.pendingTables().contains(id)) {
+                sweep(id); // read through before a crash, the sweep not yet acknowledged
+            }
+        }
+        LOG.infof("source %s: polling the trigger change log for %s (generation %d)%s", source.name(), source.tables(),
+                generation.generation(), snapshot.pending()
+                        ? "; reading the rows of " + snapshot.pendingTables() + " that predate their triggers" : "");
+    }
+
     /** Reads, publishes and deletes one batch; returns how many changes it read. */
-    int pollOnce(Connection c, Map<TableId, TableEnvelopes> tables) throws Exception {
+    int pollOnce(Connection c) throws Exception {
         List<LoggedChange> changes = changeLog.read(c, source.tables(), source.batchSize());
         if (changes.isEmpty()) {
             return 0;
         }
+        if (columnWatch != null) {
+            for (TableId table : changes.stream().map(LoggedChange::table).distinct().toList()) {
+                if (columnWatch.changed(c, table)) {
+                    reshape(c, table, null);
+                }
+            }
+        }
         List<OutgoingChange> batch = new ArrayList<>(changes.size());
         List<Long> seqs = new ArrayList<>(changes.size());
+        Set<String> unkeyed = new LinkedHashSet<>();
         for (LoggedChange change : changes) {
             TableEnvelopes table = tables.get(change.table());
             try {
-                batch.addAll(table.changes(change.op(), change.before(), change.after(), change.changedMs(),
-                        change.seq(), change.txId()));
+                if (incompleteImages != null && lagging(change, table.table())) {
+                    JsonNode image = change.op() == Op.DELETE ? change.before() : change.after();
+                    if (IncompleteImages.keyed(image, table.table())) {
+                        batch.addAll(current(c, change, table));
+                    } else {
+                        unkeyed.add(change.table().qualifiedName());
+                    }
+                } else {
+                    batch.addAll(table.changes(change.op(), change.before(), change.after(), change.changedMs(),
+                            change.seq(), change.txId()));
+                }
             } catch (TableEnvelopes.TableChangedException e) {
-                reshape(c, e, tables);
+                reshape(c, e.table(), e.column());
                 return changes.size(); // nothing published or deleted: the batch is read again in the new shape
             }
             seqs.add(change.seq());
         }
-        publisher.publish(batch);
+        if (!unkeyed.isEmpty()) {
+            // Raised before those changes are deleted: a crash in between reads them, and raises it, again.
+            generation.raise(unkeyed);
+            LOG.warnf("source %s: changes of %s were logged without their key columns (dropped or renamed); those tables "
+                    + "are read again and swept in generation %d", source.name(), unkeyed, generation.generation());
+        }
+        if (!batch.isEmpty()) {
+            publisher.publish(batch);
+        }
         published.published(seqs.stream().mapToLong(Long::longValue).max().orElseThrow());
         changeLog.delete(c, seqs);
         LOG.debugf("source %s: published and deleted %d changes up to seq %d", source.name(), seqs.size(), seqs.getLast());
         return changes.size();
     }
 
+    /** Whether a trigger that lists columns logged this change without some of the table's current ones. */
+    private static boolean lagging(LoggedChange change, TableShape shape) {
+        return (change.before() == null && change.after() == null)
+                || IncompleteImages.incomplete(change.before(), shape) || IncompleteImages.incomplete(change.after(), shape);
+    }
+
     /**
-     * A table's DDL reached the change log: an image with a column its shape lacks (added, or the new name of a
-     * renamed one), or without one it has (dropped, renamed). Reads the table's shape again, regenerates its
-     * triggers when they list columns (MySQL/MariaDB), and leaves out the values of columns the table no longer has
-     * (images logged before they were dropped or renamed: the sinks keep the column, with NULL from then on).
+     * The records of a change logged without some of the table's columns: a delete as logged (by its key); a create or
+     * update as the row is now, or as a delete when it is gone by now; an update that changed the key also deletes the
+     * old one. Exact under the position rule: the row's later changes carry higher positions.
      */
-    private void reshape(Connection c, TableEnvelopes.TableChangedException e, Map<TableId, TableEnvelopes> tables)
-            throws Exception {
-        TableShape fresh = TableShape.read(c, source.dialect(), e.table());
+    private List<OutgoingChange> current(Connection c, LoggedChange change, TableEnvelopes table) throws Exception {
+        TableShape shape = table.table();
+        if (change.op() == Op.DELETE) {
+            return List.of(table.change(Op.DELETE, change.before(), null, change.changedMs(), change.seq(), null,
+                    change.txId()));
+        }
+        List<OutgoingChange> out = new ArrayList<>(2);
+        if (change.op() == Op.UPDATE && IncompleteImages.keyed(change.before(), shape)
+                && !java.util.Arrays.equals(table.key(change.before()), table.key(change.after()))) {
+            out.add(table.change(Op.DELETE, change.before(), null, change.changedMs(), change.seq(), null, change.txId()));
+        }
+        JsonNode now = incompleteImages.currentRow(c, shape, change.after());
+        out.add(now == null
+                ? table.change(Op.DELETE, change.after(), null, change.changedMs(), change.seq(), null, change.txId())
+                : table.change(change.op(), null, now, change.changedMs(), change.seq(), null, change.txId()));
+        return out;
+    }
+
+    /**
+     * A table's DDL reached capture: an image with a column its shape lacks (added, or the new name of a renamed
+     * one), or, for triggers that list columns, a change of the table's columns. Reads the table's shape again,
+     * regenerates its triggers when they list columns (MySQL/MariaDB), and leaves out the values of columns the table
+     * no longer has (images logged before they were dropped or renamed: the sinks keep the column, with NULL from
+     * then on).
+     *
+     * @param column the column an image had and the shape lacked, or null
+     */
+    private void reshape(Connection c, TableId table, String column) throws Exception {
+        TableShape fresh = TableShape.read(c, source.dialect(), table);
         TableEnvelopes envelopes = new TableEnvelopes(source.name(), "trigger", source.database(),
                 generation.generation(), source.dialect(), fresh);
-        if (fresh.column(e.column()).isEmpty()) {
-            envelopes.ignoring(java.util.Set.of(e.column()));
+        Set<String> gone = new HashSet<>();
+        if (column != null && fresh.column(column).isEmpty()) {
+            gone.add(column);
         }
-        TableEnvelopes old = tables.put(e.table(), envelopes);
+        TableEnvelopes old = tables.put(table, envelopes);
         if (old != null) {
-            envelopes.ignoring(old.ignored());
+            gone.addAll(old.ignored());
+            old.table().columns().stream().map(Column::name).filter(n -> fresh.column(n).isEmpty()).forEach(gone::add);
         }
+        envelopes.ignoring(gone);
         if (install) {
             changeLog.install(c, List.of(fresh));
         }
-        LOG.infof("source %s: %s changed shape (column %s), now %s", source.name(), e.table(), e.column(),
-                fresh.columns().stream().map(io.cdcflow.capture.jdbc.Column::name).toList());
+        LOG.infof("source %s: %s changed shape%s, now %s", source.name(), table,
+                column == null ? "" : " (column " + column + ")", fresh.columns().stream().map(Column::name).toList());
     }
 
     /** Publishes one chunk of the initial snapshot, and records it once Kafka acknowledged it. */
-    private void readSnapshotChunk(Connection c, TriggerSnapshot snapshot, Map<TableId, TableEnvelopes> tables) throws Exception {
+    private void readSnapshotChunk(Connection c) throws Exception {
         TableId table = snapshot.pendingTables().getFirst();
         List<OutgoingChange> rows = snapshot.readChunk(c, tables.get(table), source.batchSize());
         if (!rows.isEmpty()) {
@@ -217,7 +310,7 @@ public final class TriggerChangeSource implements ChangeSource {
             LOG.infof("source %s: the rows of %s are read through (generation %d)", source.name(), table,
                     generation.generation());
             if (generation.sweepPending().contains(table.qualifiedName())) {
-                sweep(table, tables);
+                sweep(table);
             }
         }
     }
@@ -226,7 +319,7 @@ public final class TriggerChangeSource implements ChangeSource {
      * Publishes the sweep of a table read through in a new generation: every sink removes the rows of older
      * generations the read did not see again (deleted while capture could not see them).
      */
-    private void sweep(TableId table, Map<TableId, TableEnvelopes> tables) throws Exception {
+    private void sweep(TableId table) throws Exception {
         publisher.publish(List.of(tables.get(table).sweep(System.currentTimeMillis())));
         generation.swept(table.qualifiedName());
         LOG.infof("source %s: swept %s: the sinks drop its rows of generations before %d that the read did not see",

@@ -40,7 +40,7 @@ class MariaDbTimestampCaptureIT {
     static void prepare() throws Exception {
         db = Stack.up().get("CDC_MARIADB_DB");
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
-            for (String t : List.of("basic", "late", "restart", "reordered")) {
+            for (String t : List.of("basic", "late", "restart", "reordered", "evolving")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
                 s.execute("CREATE TABLE " + PREFIX + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
                         + "price DECIMAL(10,2), created_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), "
@@ -55,11 +55,12 @@ class MariaDbTimestampCaptureIT {
     @AfterAll
     static void cleanUp() throws Exception {
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
-            for (String t : List.of("basic", "late", "restart", "reordered", "coarse")) {
+            for (String t : List.of("basic", "late", "restart", "reordered", "coarse", "evolving")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
             }
         }
-        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"), topic("reordered"), topic("coarse"));
+        KafkaTestSupport.deleteTopics(topic("basic"), topic("late"), topic("restart"), topic("reordered"), topic("coarse"),
+                topic("evolving"));
     }
 
     static String topic(String table) {
@@ -186,6 +187,35 @@ class MariaDbTimestampCaptureIT {
             List<ChangeEvent> events = eventsOf(reader.await(2), "{\"id\":1}");
             assertThat(events).extracting(e -> e.after().get("name").asText()).containsExactly("a", "b");
             assertThat(events.get(1).position()).isGreaterThan(events.get(0).position());
+        }
+    }
+
+    /**
+     * The polling query names the table's columns: an added column is in the next change's image and a dropped or
+     * renamed one never fails the poll, without a restart.
+     */
+    @Test
+    void ddlOnAPolledTableReshapesItsEventsWithoutARestart() throws Exception {
+        String table = PREFIX + "evolving";
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("evolving"));
+             SourceThread run = new SourceThread(timestamp("evolving", Files.createTempDirectory("ts-it"), kafka)).awaitCapturing();
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + table + " (id, name, price) VALUES (1, 'one', 1.10)");
+            reader.await(1);
+            s.execute("ALTER TABLE " + table + " ADD COLUMN tier VARCHAR(10) NULL");
+            s.execute("UPDATE " + table + " SET tier = 'gold', updated_at = SYSDATE(6) WHERE id = 1");
+            reader.await(2);
+            s.execute("ALTER TABLE " + table + " DROP COLUMN price");
+            s.execute("ALTER TABLE " + table + " RENAME COLUMN name TO title");
+            s.execute("UPDATE " + table + " SET title = 'uno', updated_at = SYSDATE(6) WHERE id = 1");
+
+            List<ChangeEvent> one = eventsOf(reader.await(3), "{\"id\":1}");
+            assertThat(one).hasSize(3);
+            assertThat(one.get(1).after().get("tier").asText()).isEqualTo("gold");
+            assertThat(one.get(2).after().get("title").asText()).isEqualTo("uno");
+            assertThat(one.get(2).after().has("price")).as("a dropped column").isFalse();
+            assertThat(one.get(2).position().isNewerThan(one.get(1).position())).isTrue();
         }
     }
 }

@@ -56,10 +56,13 @@ class MariaDbTriggerCaptureIT {
             for (String t : List.of("basic", "held", "restart", "seeded", "rekeyed", "kept")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
             }
+            for (String t : List.of("evolving", "keyrenamed")) {
+                s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
+            }
             s.execute("DELETE FROM cdc_changelog WHERE table_name LIKE '" + PREFIX + "%'");
         }
         KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"), topic("seeded"), topic("rekeyed"),
-                topic("kept"));
+                topic("kept"), topic("evolving"), topic("keyrenamed"));
     }
 
     static String topic(String table) {
@@ -259,6 +262,125 @@ class MariaDbTriggerCaptureIT {
             try (ResultSet rs = s.executeQuery("SELECT MAX(seq) FROM cdc_changelog WHERE table_name = '" + PREFIX + "kept'")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isGreaterThan(highest);
+            }
+        }
+    }
+
+    /**
+     * Ordinary DDL on a live table while another connection keeps writing: no application write fails (the triggers
+     * name the table's columns, and a dropped or renamed one must not break them), capture regenerates the triggers,
+     * and the events, applied by position, hold every row and column the table holds.
+     */
+    @Test
+    void ddlOnALiveTableNeverFailsAnApplicationWriteAndTheEventsFollowItRowByRow() throws Exception {
+        String table = PREFIX + "evolving";
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("evolving"));
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, name VARCHAR(20) NOT NULL, qty INT NOT NULL, "
+                    + "note VARCHAR(20))");
+            for (int i = 1; i <= 10; i++) {
+                s.execute("INSERT INTO " + table + " VALUES (" + i + ", 'n" + i + "', 0, 'note')");
+            }
+            try (SourceThread run = new SourceThread(trigger("evolving", kafka)).awaitCapturing()) {
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+                java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try (Connection w = MariaDbTestSupport.connect(); Statement ws = w.createStatement()) {
+                        while (!stop.get()) {
+                            ws.execute("UPDATE " + table + " SET qty = qty + 1 WHERE id = "
+                                    + (1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(10)));
+                            writes.incrementAndGet();
+                            Thread.sleep(5);
+                        }
+                    } catch (Throwable t) {
+                        failure.set(t);
+                    }
+                });
+                try {
+                    for (String ddl : List.of(
+                            "ALTER TABLE " + table + " ADD COLUMN tier VARCHAR(10) NULL",
+                            "ALTER TABLE " + table + " ADD COLUMN score INT NOT NULL DEFAULT 7",
+                            "ALTER TABLE " + table + " DROP COLUMN note",
+                            "ALTER TABLE " + table + " RENAME COLUMN name TO title",
+                            "ALTER TABLE " + table + " MODIFY qty BIGINT NOT NULL",
+                            "ALTER TABLE " + table + " MODIFY title VARCHAR(40) NULL")) {
+                        s.execute(ddl);
+                        Thread.sleep(150); // writes under the old triggers, before capture regenerates them
+                    }
+                    s.execute("UPDATE " + table + " SET tier = CONCAT('t', id), score = score + id");
+                    s.execute("INSERT INTO " + table + " (id, title, qty, tier) VALUES (11, 'eleven', 1, 'new')");
+                    s.execute("DELETE FROM " + table + " WHERE id = 3");
+                } finally {
+                    stop.set(true);
+                    writer.join();
+                }
+                assertThat(failure.get()).as("the application's writes during the DDL").isNull();
+                assertThat(writes.get()).isPositive();
+
+                Map<String, Map<Long, String>> expected = new java.util.TreeMap<>();
+                for (String column : List.of("title", "qty", "tier", "score")) {
+                    expected.put(column, new java.util.TreeMap<>());
+                    try (ResultSet rs = s.executeQuery("SELECT id, " + column + " FROM " + table)) {
+                        while (rs.next()) {
+                            expected.get(column).put(rs.getLong(1), rs.getString(2));
+                        }
+                    }
+                }
+                List<ConsumerRecord<byte[], byte[]>> records = reader.await(r -> expected.keySet().stream().allMatch(
+                        column -> applied(r, column).equals(expected.get(column))), Duration.ofSeconds(60));
+                for (String column : expected.keySet()) {
+                    assertThat(applied(records, column)).as(column).isEqualTo(expected.get(column));
+                }
+                assertThat(changeLogRows(s, "evolving")).as("published and deleted").isZero();
+            }
+            try (ResultSet rs = s.executeQuery("SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS "
+                    + "WHERE EVENT_OBJECT_TABLE = '" + table + "' AND ACTION_TIMING = 'AFTER' AND EVENT_MANIPULATION = 'UPDATE'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("the regenerated trigger").contains("`title`").doesNotContain("`note`");
+            }
+        }
+    }
+
+    /** What a sink holds for a column after applying the records by position: id to value, rows lacking it left out. */
+    private static Map<Long, String> applied(List<ConsumerRecord<byte[], byte[]>> records, String column) {
+        try {
+            return new java.util.TreeMap<>(KafkaTestSupport.applyAsSinks(records, column));
+        } catch (NullPointerException e) {
+            return Map.of(); // a row whose last event predates the column
+        }
+    }
+
+    /**
+     * A renamed key column: the triggers can log neither the row nor its key, yet the write succeeds; capture reads the
+     * table again in a new generation, keyed by the new column, and sweeps what it no longer holds.
+     */
+    @Test
+    void aRenamedKeyColumnNeverFailsAWriteAndTheTableIsReadAgainInANewGeneration() throws Exception {
+        String table = PREFIX + "keyrenamed";
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic("keyrenamed"));
+             Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, name VARCHAR(20) NOT NULL)");
+            try (SourceThread run = new SourceThread(trigger("keyrenamed", kafka)).awaitCapturing()) {
+                s.execute("INSERT INTO " + table + " VALUES (1, 'a'), (2, 'b')");
+                reader.await(2);
+                s.execute("ALTER TABLE " + table + " RENAME COLUMN id TO rid");
+                s.execute("UPDATE " + table + " SET name = 'b2' WHERE rid = 2");
+                s.execute("DELETE FROM " + table + " WHERE rid = 1");
+
+                List<ConsumerRecord<byte[], byte[]>> records = reader.await(r -> KafkaTestSupport.events(r).stream()
+                        .anyMatch(e -> e.op() == Op.TRUNCATE), Duration.ofSeconds(60));
+                List<ChangeEvent> reads = eventsOf(records, "{\"rid\":2}");
+                assertThat(reads).extracting(ChangeEvent::op).containsExactly(Op.READ);
+                assertThat(reads.getFirst().after().get("name").asText()).isEqualTo("b2");
+                assertThat(eventsOf(records, "{\"rid\":1}")).as("deleted before the read").isEmpty();
+                ChangeEvent sweep = KafkaTestSupport.events(records).stream().filter(e -> e.op() == Op.TRUNCATE)
+                        .findFirst().orElseThrow();
+                assertThat(sweep.position().isNewerThan(eventsOf(records, "{\"id\":1}").getLast().position()))
+                        .as("the sweep removes the rows under the old key").isTrue();
+                assertThat(changeLogRows(s, "keyrenamed")).isZero();
             }
         }
     }

@@ -1,0 +1,49 @@
+package io.cdcflow.capture.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Notices DDL on tables whose row images name their columns ({@link SqlDialect#imagesNameColumns()}: MySQL/MariaDB),
+ * which would otherwise go on leaving out an added column, or fail on a dropped one, until capture restarts: a cheap
+ * {@code SELECT * ... LIMIT 0} per table, its columns (names, types, sizes, nullability) compared with the last one.
+ * One per source run, used by its own thread.
+ */
+public final class ColumnWatch {
+
+    private final SqlDialect dialect;
+    private final Map<TableId, String> seen = new HashMap<>();
+
+    public ColumnWatch(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /**
+     * Whether the table's columns differ from the last time this was asked; the first time, records them and answers
+     * false. Ask before reading the table's shape, so that DDL in between is noticed the next time.
+     */
+    public boolean changed(Connection c, TableId table) throws SQLException {
+        String now = columnsOf(c, table);
+        String before = seen.put(table, now);
+        return before != null && !before.equals(now);
+    }
+
+    private String columnsOf(Connection c, TableId table) throws SQLException {
+        StringJoiner out = new StringJoiner("|");
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT * FROM " + dialect.qualified(table) + " LIMIT 0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                out.add(md.getColumnName(i) + " " + md.getColumnTypeName(i) + "(" + md.getPrecision(i) + ","
+                        + md.getScale(i) + ")" + md.isNullable(i));
+            }
+        }
+        return out.toString();
+    }
+}
