@@ -143,6 +143,10 @@ final class LogChangeSource implements ChangeSource {
         for (RecordChangeEvent<SourceRecord> record : records) {
             // Signal rows (requests and Debezium's window markers) are control data, not changes to publish.
             if (record.record().value() != null && !signalTopic.equals(record.record().topic())) {
+                if (record.record().value() instanceof org.apache.kafka.connect.data.Struct envelope
+                        && envelope.schema().field("op") != null) {
+                    PositionCheck.check(name, envelope); // a position no consumer could form stops the source here
+                }
                 OutgoingChange change = converter.convert(record.record(), g);
                 batch.add(change);
                 String marker = ConnectRecordConverter.snapshotMarker(record.record());

@@ -6,7 +6,10 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready when every configured source is capturing, or standing by while another instance captures it. */
+/**
+ * Ready when every configured source is capturing, or standing by while another instance captures it; a failed
+ * source's last failure is in {@code <source>.error} (with the recovery, when capture knows it).
+ */
 @Readiness
 @ApplicationScoped
 public class CaptureHealthCheck implements HealthCheck {
@@ -25,6 +28,7 @@ public class CaptureHealthCheck implements HealthCheck {
             b.withData(e.getKey(), e.getValue().name());
             up &= e.getValue() == CaptureRunner.SourceState.RUNNING || e.getValue() == CaptureRunner.SourceState.STANDBY;
         }
+        runner.failures().forEach((source, message) -> b.withData(source + ".error", message));
         return b.status(up).build();
     }
 }

@@ -37,6 +37,8 @@ public class CaptureRunner {
     private final CaptureConfig config;
     private final Map<CaptureStrategy, ChangeSourceFactory> factories = new EnumMap<>(CaptureStrategy.class);
     private final Map<String, SourceState> states = new ConcurrentHashMap<>();
+    /** The last failure of each source, for the health check, until it runs again without one. */
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<String, ChangeSource> running = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> repairs = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
@@ -111,6 +113,7 @@ public class CaptureRunner {
                     break;
                 }
                 meters.counter("cdc.capture.errors", "source", name).increment();
+                failures.put(name, describe(e));
                 LOG.errorf(e, "source %s failed; restarting from its last committed position in %s", name, backoff);
             }
             states.put(name, SourceState.FAILED);
@@ -244,6 +247,26 @@ public class CaptureRunner {
     }
 
     /** The state of each source, for health checks: RUNNING only while its source reports it is capturing. */
+    /**
+     * The message of each failed source's last failure, the innermost one that names the source (wrappers such as
+     * Debezium's engine errors repeat less), or the outermost.
+     */
+    public Map<String, String> failures() {
+        Map<String, String> now = new java.util.TreeMap<>(failures);
+        now.keySet().removeIf(name -> states.get(name) != SourceState.FAILED);
+        return now;
+    }
+
+    public static String describe(Throwable e) {
+        String chosen = String.valueOf(e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("source ")) {
+                chosen = t.getMessage();
+            }
+        }
+        return chosen;
+    }
+
     public Map<String, SourceState> states() {
         Map<String, SourceState> now = new java.util.TreeMap<>(states);
         now.replaceAll((name, state) -> state == SourceState.RUNNING && !running.get(name).capturing()
