@@ -7,6 +7,7 @@ import io.cdcflow.model.Op;
 import io.cdcflow.sink.DeadLetter;
 import io.cdcflow.warehouse.schema.ColumnType;
 import io.cdcflow.warehouse.schema.ColumnTypes;
+import io.cdcflow.warehouse.schema.ColumnVersions;
 import io.cdcflow.warehouse.schema.ColumnWidening;
 import io.cdcflow.warehouse.schema.RowTypes;
 import io.cdcflow.warehouse.schema.ValueConversionException;
@@ -29,14 +30,17 @@ import java.util.Optional;
  */
 final class RowPlanner {
 
-    /** The usable changes of one table, its key columns, and the columns they need with their types. */
-    record Columns(List<RowChange> rows, List<String> keys, Map<String, ColumnType> wanted) {
+    /**
+     * The usable changes of one table, its key columns, and the columns they need with their types: per column, the
+     * types its values come in, in position order (one, unless the batch spans a lossy type change).
+     */
+    record Columns(List<RowChange> rows, List<String> keys, Map<String, List<ColumnType>> wanted) {
     }
 
     Columns columns(List<RowChange> changes, List<DeadLetter> dead) {
         List<RowChange> ok = new ArrayList<>();
         List<String> keys = null;
-        Map<String, ColumnType> wanted = new LinkedHashMap<>();
+        Map<String, List<ColumnType>> wanted = new LinkedHashMap<>();
         for (RowChange rc : changes) {
             Optional<String> problem = nameProblem(rc);
             if (problem.isPresent()) {
@@ -68,15 +72,37 @@ final class RowPlanner {
                     }
                 });
             }
-            // Changes of one batch may carry schema versions before and after a widening: the column takes the wider.
-            mine.forEach((column, type) -> wanted.merge(column, type, (had, now) ->
-                    ColumnWidening.widened(had.sqlType(), now.sqlType()).isPresent() ? now : had));
+            java.util.Set<String> declared = rc.schema().map(sc -> sc.columns().keySet()).orElse(java.util.Set.of());
+            mine.forEach((column, type) -> merge(wanted.computeIfAbsent(column, k -> new ArrayList<>()), type,
+                    declared.contains(column)));
             if (keys == null) {
                 keys = keyNames(rc);
             }
             ok.add(rc);
         }
         return new Columns(ok, keys == null ? List.of() : keys, wanted);
+    }
+
+    /**
+     * Adds a type a column's values come in: changes of one batch may carry schema versions before and after a
+     * widening (the column takes the wider) or a lossy change (both are kept: each gets its own column). Only a type
+     * its registered schema declares can be a lossy change; one inferred from a value (no schema) that fits none is
+     * bad data, which the bind dead-letters, not a reason for a new column.
+     */
+    private static void merge(List<ColumnType> types, ColumnType type, boolean declared) {
+        for (int i = 0; i < types.size(); i++) {
+            ColumnType had = types.get(i);
+            if (ColumnVersions.holds(had.sqlType(), type.sqlType())) {
+                return;
+            }
+            if (ColumnWidening.widened(had.sqlType(), type.sqlType()).isPresent()) {
+                types.set(i, type);
+                return;
+            }
+        }
+        if (declared || types.isEmpty()) {
+            types.add(type);
+        }
     }
 
     List<BoundRow> bind(TableShape shape, List<RowChange> rows, List<DeadLetter> dead) {
@@ -93,9 +119,13 @@ final class RowPlanner {
             try {
                 for (int i = 0; i < values.length; i++) {
                     String col = columns.get(i);
-                    ColumnType type = typeOf(rc.schema(), col, shape.columns().get(col));
+                    String source = shape.sourceOf(col);
+                    if (shape.versionsOf(source).size() > 1 && !col.equals(versionFor(shape, rc, source))) {
+                        continue; // another version of the column takes this change's value: NULL here
+                    }
+                    ColumnType type = typeOf(rc.schema(), source, shape.columns().get(col));
                     try {
-                        values[i] = type.toJdbc(value(rc, col));
+                        values[i] = type.toJdbc(value(rc, source));
                     } catch (ValueConversionException e) {
                         throw new ValueConversionException("column '" + col + "': " + e.getMessage());
                     }
@@ -107,6 +137,17 @@ final class RowPlanner {
             bound.add(new BoundRow(rc, values, rc.change().event().op() == Op.DELETE));
         }
         return bound;
+    }
+
+    /**
+     * Which version of a source column takes this change's value: the newest whose type holds the change's type (its
+     * schema's, else the one its value implies), or the newest when the change says nothing of its type.
+     */
+    static String versionFor(TableShape shape, RowChange rc, String source) {
+        List<String> versions = shape.versionsOf(source);
+        Optional<ColumnType> type = rc.schema().flatMap(s -> s.type(source))
+                .or(() -> ColumnTypes.inferred(value(rc, source)));
+        return type.flatMap(t -> shape.columnFor(source, t.sqlType())).orElse(versions.getLast());
     }
 
     /** The event's own type for a column when its schema declares it; otherwise what the column's SQL type implies. */

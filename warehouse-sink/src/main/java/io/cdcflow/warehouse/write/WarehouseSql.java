@@ -34,10 +34,12 @@ public final class WarehouseSql {
 
     private final String metaSchema;
     private final String truncations;
+    private final String columnVersions;
 
     public WarehouseSql(String metaSchema) {
         this.metaSchema = metaSchema;
         this.truncations = Identifiers.qualified(metaSchema, "truncations");
+        this.columnVersions = Identifiers.qualified(metaSchema, "column_versions");
     }
 
     /** The quoted qualified name of the truncation watermarks table. */
@@ -49,7 +51,26 @@ public final class WarehouseSql {
         return List.of("CREATE SCHEMA IF NOT EXISTS " + quote(metaSchema),
                 "CREATE TABLE IF NOT EXISTS " + truncations + " (target_schema text NOT NULL, target_table text NOT NULL,"
                         + " position " + POSITION_TYPE + " NOT NULL, source_ts timestamptz,"
-                        + " PRIMARY KEY (target_schema, target_table))");
+                        + " PRIMARY KEY (target_schema, target_table))",
+                "CREATE TABLE IF NOT EXISTS " + columnVersions + " (target_schema text NOT NULL, target_table text NOT NULL,"
+                        + " source_column text NOT NULL, warehouse_column text NOT NULL, sql_type text NOT NULL,"
+                        + " created_at timestamptz NOT NULL DEFAULT now(),"
+                        + " PRIMARY KEY (target_schema, target_table, warehouse_column))");
+    }
+
+    /**
+     * Records that {@code warehouse_column} takes {@code source_column}'s values of {@code sql_type} (a lossy type
+     * change, see {@code ColumnVersions}); binds schema, table, source column, warehouse column, type.
+     */
+    public String recordColumnVersion() {
+        return "INSERT INTO " + columnVersions + " (target_schema, target_table, source_column, warehouse_column, sql_type)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    }
+
+    /** The column versions of a table (binds schema, table): source column, warehouse column, oldest first. */
+    public String readColumnVersions() {
+        return "SELECT source_column, warehouse_column FROM " + columnVersions
+                + " WHERE target_schema = ? AND target_table = ? ORDER BY created_at, warehouse_column";
     }
 
     public String createSchema(TableNames names) {

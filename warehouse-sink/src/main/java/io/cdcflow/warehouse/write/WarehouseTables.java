@@ -2,6 +2,7 @@ package io.cdcflow.warehouse.write;
 
 import io.cdcflow.warehouse.config.WarehouseSinkConfig;
 import io.cdcflow.warehouse.schema.ColumnType;
+import io.cdcflow.warehouse.schema.ColumnVersions;
 import io.cdcflow.warehouse.schema.ColumnWidening;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -21,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Creates and evolves the warehouse tables, and remembers their shape. A table pair is created on first sight
  * ({@code CREATE TABLE IF NOT EXISTS}); a column that a later schema or event brings is added to both tables
- * ({@code ADD COLUMN IF NOT EXISTS}) while the sink runs, and a column whose source type grew is widened in place
- * ({@link ColumnWidening}). Columns are never dropped or narrowed: a column the source dropped or renamed stays,
- * and rows written since hold NULL there. DDL runs in its own
+ * ({@code ADD COLUMN IF NOT EXISTS}) while the sink runs, a column whose source type grew is widened in place
+ * ({@link ColumnWidening}), and one whose type changed in a way no column can follow in place gets a new version,
+ * {@code <column>__<type>}, recorded in {@code <meta-schema>.column_versions} ({@link ColumnVersions}). Columns are
+ * never dropped or narrowed: a column the source dropped or renamed stays, and rows written since hold NULL there. DDL runs in its own
  * short transaction, before the batch's data transaction, under one advisory lock so that several sink instances
  * do not race on the same catalog entries. Shapes are cached until {@link #forget()} (a table dropped behind the
  * sink's back).
@@ -35,11 +37,13 @@ public class WarehouseTables {
     private static final String DDL_LOCK = "cdcflow-warehouse-sink-ddl";
 
     private final WarehouseSql sql;
+    private final String metaSchema;
     private final Map<TableNames, TableShape> shapes = new ConcurrentHashMap<>();
     private volatile boolean metaReady;
 
     WarehouseTables(WarehouseSinkConfig config) {
         this.sql = new WarehouseSql(config.metaSchema());
+        this.metaSchema = config.metaSchema();
     }
 
     public WarehouseSql sql() {
@@ -50,89 +54,139 @@ public class WarehouseTables {
      * The shape of the table pair, created or given the missing columns first when needed.
      *
      * @param keys   the key columns, in key order (used when the tables are created)
-     * @param wanted the columns the changes at hand have, key columns included, with the types to create them with
+     * @param wanted the columns the changes at hand have, key columns included, with the types their values come in
      */
-    public TableShape ensure(Connection c, TableNames names, List<String> keys, Map<String, ColumnType> wanted)
+    public TableShape ensure(Connection c, TableNames names, List<String> keys, Map<String, List<ColumnType>> wanted)
             throws SQLException {
         TableShape known = shapes.get(names);
-        if (known != null && known.hasColumns(wanted.keySet()) && metaReady && !needsWidening(known.columns(), wanted)) {
+        if (known != null && metaReady && satisfied(known, wanted)) {
             return known;
         }
         TableShape shape = inDdlTransaction(c, () -> {
             ensureMeta(c);
             execute(c, sql.createSchema(names));
             Map<String, String> current = readColumns(c, names.currentSql());
-            Map<String, String> typed = new LinkedHashMap<>();
-            wanted.forEach((name, type) -> typed.put(name, type.sqlType()));
             if (current.isEmpty()) {
+                Map<String, String> typed = new LinkedHashMap<>();
+                wanted.forEach((name, types) -> typed.put(name, types.getFirst().sqlType()));
                 execute(c, sql.createCurrent(names, keys, typed));
                 execute(c, sql.createHistory(names, keys, typed));
                 LOG.infof("created %s and %s", names.currentSql(), names.historySql());
+                current = readColumns(c, names.currentSql());
             } else {
                 migrateLegacyPositions(c, names.currentSql(), current);
                 migrateLegacyPositions(c, names.historySql(), readColumns(c, names.historySql()));
-                List<String> added = new ArrayList<>();
-                for (Map.Entry<String, String> col : typed.entrySet()) {
-                    if (!current.containsKey(col.getKey())) {
-                        execute(c, sql.addColumn(names.currentSql(), col.getKey(), col.getValue()));
-                        added.add(col.getKey() + " " + col.getValue());
+            }
+            Map<String, List<String>> versions = readVersions(c, names);
+            List<String> key = readKey(c, names.currentSql());
+            List<String> added = new ArrayList<>();
+            List<String> widened = new ArrayList<>();
+            List<String> versioned = new ArrayList<>();
+            for (Map.Entry<String, List<ColumnType>> col : wanted.entrySet()) {
+                for (ColumnType type : col.getValue()) {
+                    String name = col.getKey();
+                    String wantedType = type.sqlType();
+                    if (!current.containsKey(name)) {
+                        execute(c, sql.addColumn(names.currentSql(), name, wantedType));
+                        current.put(name, wantedType);
+                        added.add(name + " " + wantedType);
+                        continue;
                     }
-                }
-                List<String> widened = widen(c, names.currentSql(), current, typed);
-                Map<String, String> nowCurrent = readColumns(c, names.currentSql());
-                List<String> key = readKey(c, names.currentSql());
-                execute(c, sql.createHistory(names, key, sourceColumns(nowCurrent)));
-                Map<String, String> history = readColumns(c, names.historySql());
-                for (Map.Entry<String, String> col : sourceColumns(nowCurrent).entrySet()) {
-                    if (!history.containsKey(col.getKey())) {
-                        execute(c, sql.addColumn(names.historySql(), col.getKey(), col.getValue()));
+                    TableShape now = new TableShape(names, key, current, versions);
+                    if (now.columnFor(name, wantedType).isPresent()) {
+                        continue;
                     }
-                }
-                widen(c, names.historySql(), readColumns(c, names.historySql()), typed);
-                if (!added.isEmpty()) {
-                    LOG.infof("added column(s) %s to %s and %s", added, names.currentSql(), names.historySql());
-                }
-                if (!widened.isEmpty()) {
-                    LOG.infof("widened column(s) %s of %s and %s", widened, names.currentSql(), names.historySql());
+                    String newest = now.versionsOf(name).getLast();
+                    Optional<String> to = ColumnWidening.widened(current.get(newest), wantedType);
+                    if (to.isPresent()) {
+                        execute(c, sql.alterColumnType(names.currentSql(), newest, to.get()));
+                        widened.add(newest + " " + current.get(newest) + "->" + to.get());
+                        current.put(newest, to.get());
+                    } else if (!key.contains(name)) {
+                        // A lossy change: a new column takes the values of the new type, the old one keeps its own.
+                        String version = ColumnVersions.versionedName(name, wantedType);
+                        execute(c, sql.addColumn(names.currentSql(), version, wantedType));
+                        current.put(version, wantedType);
+                        recordVersion(c, names, name, version, wantedType);
+                        versions.computeIfAbsent(name, n -> new ArrayList<>(List.of(n))).add(version);
+                        versioned.add(name + " " + current.get(name) + "->" + version + " " + wantedType);
+                    }
                 }
             }
-            return new TableShape(names, readKey(c, names.currentSql()),
-                    sourceColumns(readColumns(c, names.currentSql())));
+            followInHistory(c, names, key, current);
+            if (!added.isEmpty()) {
+                LOG.infof("added column(s) %s to %s and %s", added, names.currentSql(), names.historySql());
+            }
+            if (!widened.isEmpty()) {
+                LOG.infof("widened column(s) %s of %s and %s", widened, names.currentSql(), names.historySql());
+            }
+            if (!versioned.isEmpty()) {
+                LOG.warnf("type change(s) no column can follow in place on %s and %s: %s; the new columns take the "
+                        + "values of the new types, the old ones keep theirs (recorded in %s.column_versions)",
+                        names.currentSql(), names.historySql(), versioned, metaSchema);
+            }
+            return new TableShape(names, key, sourceColumns(readColumns(c, names.currentSql())), versions);
         });
         shapes.put(names, shape);
         return shape;
     }
 
-    /** True when a column of {@code columns} must grow to hold the values of its wanted type. */
-    private static boolean needsWidening(Map<String, String> columns, Map<String, ColumnType> wanted) {
-        for (Map.Entry<String, ColumnType> w : wanted.entrySet()) {
-            String current = columns.get(w.getKey());
-            if (current != null && ColumnWidening.widened(current, w.getValue().sqlType()).isPresent()) {
-                return true;
+    /** True when every wanted column exists in a version whose type holds the values as they come. */
+    private static boolean satisfied(TableShape known, Map<String, List<ColumnType>> wanted) {
+        for (Map.Entry<String, List<ColumnType>> w : wanted.entrySet()) {
+            for (ColumnType type : w.getValue()) {
+                if (!known.columns().containsKey(w.getKey()) || known.columnFor(w.getKey(), type.sqlType()).isEmpty()) {
+                    return false;
+                }
             }
         }
-        return false;
+        return true;
     }
 
-    /**
-     * Widens in place the columns of {@code table} whose source type grew (int to bigint, a larger numeric, ...):
-     * every value the column holds fits the new type, so nothing is lost. Returns them as {@code name old->new}.
-     */
-    private List<String> widen(Connection c, String table, Map<String, String> columns, Map<String, String> typed)
+    /** Gives the history table every column of the current one, widened like it (the SCD-2 history follows). */
+    private void followInHistory(Connection c, TableNames names, List<String> key, Map<String, String> current)
             throws SQLException {
-        List<String> widened = new ArrayList<>();
-        for (Map.Entry<String, String> w : typed.entrySet()) {
-            String current = columns.get(w.getKey());
-            if (current == null) {
-                continue;
-            }
-            Optional<String> to = ColumnWidening.widened(current, w.getValue());
-            if (to.isPresent()) {
-                execute(c, sql.alterColumnType(table, w.getKey(), to.get()));
-                widened.add(w.getKey() + " " + current + "->" + to.get());
+        Map<String, String> columns = sourceColumns(current);
+        execute(c, sql.createHistory(names, key, columns));
+        Map<String, String> history = readColumns(c, names.historySql());
+        for (Map.Entry<String, String> col : columns.entrySet()) {
+            String had = history.get(col.getKey());
+            if (had == null) {
+                execute(c, sql.addColumn(names.historySql(), col.getKey(), col.getValue()));
+            } else {
+                Optional<String> to = ColumnWidening.widened(had, col.getValue());
+                if (to.isPresent()) {
+                    execute(c, sql.alterColumnType(names.historySql(), col.getKey(), to.get()));
+                }
             }
         }
-        return widened;
+    }
+
+    private void recordVersion(Connection c, TableNames names, String source, String version, String type)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql.recordColumnVersion())) {
+            ps.setString(1, names.schema());
+            ps.setString(2, names.current());
+            ps.setString(3, source);
+            ps.setString(4, version);
+            ps.setString(5, type);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Per source column with versions, its warehouse columns: the column of its name, then its versions, oldest first. */
+    private Map<String, List<String>> readVersions(Connection c, TableNames names) throws SQLException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.readColumnVersions())) {
+            ps.setString(1, names.schema());
+            ps.setString(2, names.current());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), n -> new ArrayList<>(List.of(n))).add(rs.getString(2));
+                }
+            }
+        }
+        return out;
     }
 
     /** The shape of an existing table pair, or empty when the current table does not exist. */
@@ -149,7 +203,8 @@ public class WarehouseTables {
             }
             migrateLegacyPositions(c, names.currentSql(), current);
             migrateLegacyPositions(c, names.historySql(), readColumns(c, names.historySql()));
-            TableShape shape = new TableShape(names, readKey(c, names.currentSql()), sourceColumns(current));
+            TableShape shape = new TableShape(names, readKey(c, names.currentSql()), sourceColumns(current),
+                    readVersions(c, names));
             shapes.put(names, shape);
             return shape;
         }));

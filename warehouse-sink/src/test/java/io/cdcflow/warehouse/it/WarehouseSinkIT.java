@@ -425,6 +425,33 @@ class WarehouseSinkIT {
     }
 
     @Test
+    void aTypeChangeNoColumnCanFollowGetsANewVersionOfTheColumnAndTheOldOneKeepsItsValues() {
+        String table = "lossy";
+        String topic = topic(table);
+        Map<String, String> before = Map.of("cdc.schema.id", schemaId(9003)); // qty int
+        Map<String, String> after = Map.of("cdc.schema.id", schemaId(9004)); // qty text
+        kafka.send(topic, key(row("id", 1)), value(change(table, Op.CREATE, 10, null, row("id", 1, "qty", 5))), before);
+        kafka.send(topic, key(row("id", 2)), value(change(table, Op.CREATE, 11, null, row("id", 2, "qty", 6))), before);
+        eventually().untilAsserted(() -> assertThat(warehouse.strings(
+                "SELECT count(*)::text FROM " + current(table))).containsExactly("2"));
+        // ALTER COLUMN qty TYPE text: an integer column cannot take 'A-1'.
+        kafka.send(topic, key(row("id", 1)), value(change(table, Op.UPDATE, 12, null, row("id", 1, "qty", "A-1"))), after);
+        kafka.send(topic, key(row("id", 3)), value(change(table, Op.CREATE, 13, null, row("id", 3, "qty", "B-2"))), after);
+        // A change written before the DDL, late: it goes to the column of its schema's type.
+        kafka.send(topic, key(row("id", 2)), value(change(table, Op.UPDATE, 14, null, row("id", 2, "qty", 7))), before);
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings("SELECT concat_ws('|', id, coalesce(qty::text, '-'),"
+                + " coalesce(qty__text, '-')) FROM " + current(table) + " ORDER BY id"))
+                .containsExactly("1|-|A-1", "2|7|-", "3|-|B-2"));
+        assertThat(warehouse.strings("SELECT concat_ws('|', id, " + POS + ", coalesce(qty::text, '-'), coalesce(qty__text, '-'))"
+                + " FROM " + history(table) + " ORDER BY id, " + POS))
+                .containsExactly("1|10|5|-", "1|12|-|A-1", "2|11|6|-", "2|14|7|-", "3|13|-|B-2");
+        assertThat(warehouse.strings("SELECT concat_ws(' ', source_column, warehouse_column, sql_type) FROM"
+                + " cdc_sink.column_versions WHERE target_schema = '" + WarehouseStackResource.SCHEMA_PREFIX + run
+                + "_public' AND target_table = '" + table + "'")).containsExactly("qty qty__text text");
+    }
+
+    @Test
     void aTruncateEndsEveryOlderRowAndKeepsLateOnesOut() {
         String table = "truncated";
         String topic = topic(table);

@@ -77,6 +77,10 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         for (int fixture : new int[]{9001, 9002}) {
             config.put("cdc.it.schema-id." + fixture, Integer.toString(register(run + ".public.typed-value", fixture)));
         }
+        // A lossy type change (qty int -> text), which the registry's BACKWARD level refuses as one subject's next
+        // version: the sink looks schemas up by id, so two subjects stand for the policy that let it through.
+        config.put("cdc.it.schema-id.9003", Integer.toString(register(run + ".public.lossy-value", 9003)));
+        config.put("cdc.it.schema-id.9004", Integer.toString(register(run + ".public.lossy-v2-value", 9004)));
 
         String jdbcUrl = stack.storePgJdbcUrl("warehouse");
         if (proxied) {

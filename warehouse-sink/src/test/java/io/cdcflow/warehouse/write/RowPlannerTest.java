@@ -55,7 +55,7 @@ class RowPlannerTest {
         assertThat(dead).isEmpty();
         assertThat(cols.keys()).containsExactly("id");
         assertThat(cols.wanted().keySet()).containsExactly("id", "born", "nickname");
-        assertThat(cols.wanted().get("born").sqlType()).isEqualTo("date");
+        assertThat(cols.wanted().get("born").getFirst().sqlType()).isEqualTo("date");
     }
 
     @Test
@@ -63,7 +63,7 @@ class RowPlannerTest {
         RowChange rc = change(Op.CREATE, 10, row("id", 1), null, row("id", 1, "name", "Ann", "note", null), Optional.empty());
         RowPlanner.Columns cols = planner.columns(List.of(rc), dead);
         assertThat(cols.wanted().keySet()).containsExactly("id", "name");
-        assertThat(cols.wanted().get("id").sqlType()).isEqualTo("numeric");
+        assertThat(cols.wanted().get("id").getFirst().sqlType()).isEqualTo("numeric");
     }
 
     @Test
@@ -112,5 +112,29 @@ class RowPlannerTest {
         assertThat(RowPlanner.typeOf(Optional.of(schema()), "born", "text").sqlType())
                 .isEqualTo(ColumnTypes.fromSchema(RowSchema.ofJsonSchemaRow(0, row("properties", row("born",
                         row("connect.name", "io.debezium.time.Date")))).column("born").orElseThrow()).sqlType());
+    }
+
+    @Test
+    void aLossyTypeChangeWantsBothTypesAndEachValueGoesToTheVersionOfItsType() {
+        RowChange before = change(Op.UPDATE, 10, row("id", 1), null, row("id", 1, "qty", 5), Optional.empty());
+        RowChange after = change(Op.UPDATE, 11, row("id", 2), null, row("id", 2, "qty", "A-1"), Optional.empty());
+        assertThat(planner.columns(List.of(before, after), dead).wanted().get("qty")).as("inferred: bad data, not DDL")
+                .extracting(ColumnType::sqlType).containsExactly("numeric");
+        RowChange declared = change(Op.UPDATE, 12, row("id", 2), null, row("id", 2, "qty", "A-1"),
+                Optional.of(new RowTypes(2, Map.of("id", ColumnType.of(ColumnType.Kind.INTEGER),
+                        "qty", ColumnType.of(ColumnType.Kind.TEXT)))));
+        assertThat(planner.columns(List.of(before, declared), dead).wanted().get("qty")).as("declared by its schema")
+                .extracting(ColumnType::sqlType).containsExactly("numeric", "text");
+
+        Map<String, String> shapeCols = new LinkedHashMap<>();
+        shapeCols.put("id", "integer");
+        shapeCols.put("qty", "numeric");
+        shapeCols.put("qty__text", "text");
+        TableShape shape = new TableShape(TableNames.of(new TableRef("inventory", "public", "customers"), "_history"),
+                List.of("id"), shapeCols, Map.of("qty", List.of("qty", "qty__text")));
+        List<BoundRow> bound = planner.bind(shape, List.of(before, after), dead);
+        assertThat(dead).isEmpty();
+        assertThat(bound.get(0).values()).containsExactly(1, new BigDecimal("5"), null);
+        assertThat(bound.get(1).values()).containsExactly(2, null, "A-1");
     }
 }
