@@ -63,6 +63,11 @@ final class TableRows implements AutoCloseable {
         return rows(source, "SELECT * FROM public.\"" + table + "\"");
     }
 
+    /** Every row of a source table (any database), all its columns; {@code table} as SQL names it, unquoted. */
+    Map<String, Map<String, String>> source(Connection database, String table) throws SQLException {
+        return rows(database, "SELECT * FROM " + table);
+    }
+
     /** The live rows of the warehouse's current-state table {@code <schema>.<table>}, on {@code columns}. */
     Map<String, Map<String, String>> warehouse(String schema, String table, Set<String> columns) throws SQLException {
         String select = String.join(", ", columns.stream().map(c -> "\"" + c + "\"").toList());

@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * Notices DDL on tables whose row images name their columns ({@link SqlDialect#imagesNameColumns()}: MySQL/MariaDB),
- * which would otherwise go on leaving out an added column, or fail on a dropped one, until capture restarts: a cheap
- * {@code SELECT * ... LIMIT 0} per table, its columns (names, types, sizes, nullability) compared with the last one.
- * One per source run, used by its own thread.
+ * Notices DDL on a table that the trigger and timestamp sources must follow before they convert its next images: a
+ * type that grew ({@code int} to {@code bigint}: a value of the new range must not be read as the old type), and, on
+ * MySQL/MariaDB, whose images name their columns ({@link SqlDialect#rowImage}), any added, dropped or renamed column.
+ * A cheap {@code SELECT * ... LIMIT 0} per table, its columns (names, types, sizes, nullability) compared with the
+ * last one. One per source run, used by its own thread.
  */
 public final class ColumnWatch {
 

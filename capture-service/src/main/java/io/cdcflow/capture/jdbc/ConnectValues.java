@@ -57,14 +57,27 @@ public final class ConnectValues {
         return c.optional() ? b.optional().build() : b.build();
     }
 
+    /**
+     * An integer value within the column's range; never truncated: a value out of range means the column's type grew
+     * since its shape was read, and publishing it cut would corrupt every sink silently.
+     */
+    private static long exact(Column c, JsonNode v, long min, long max) {
+        long n = v.asLong();
+        if (n < min || n > max || (v.isNumber() && !v.canConvertToExactIntegral())) {
+            throw new IllegalStateException("column " + c.name() + " (" + c.sqlType() + "): value " + v
+                    + " is out of its range; its type changed since its shape was read");
+        }
+        return n;
+    }
+
     /** The Connect value of a column from its JSON rendering; null stays null. */
     public static Object value(Column c, JsonNode v) {
         if (v == null || v.isNull()) {
             return null;
         }
         return switch (c.type()) {
-            case INT16 -> (short) v.asInt();
-            case INT32 -> v.asInt();
+            case INT16 -> (short) exact(c, v, Short.MIN_VALUE, Short.MAX_VALUE);
+            case INT32 -> (int) exact(c, v, Integer.MIN_VALUE, Integer.MAX_VALUE);
             case INT64 -> v.asLong();
             case FLOAT32 -> (float) v.asDouble();
             case FLOAT64 -> v.asDouble();

@@ -68,11 +68,6 @@ public record MariaDbDialect(boolean mariadb) implements SqlDialect {
     }
 
     @Override
-    public boolean imagesNameColumns() {
-        return true;
-    }
-
-    @Override
     public String textParameter(Column column) {
         // MySQL/MariaDB convert a string to the type of the column it is compared with.
         return "?";

@@ -42,11 +42,6 @@ public record PostgresDialect() implements SqlDialect {
     }
 
     @Override
-    public boolean imagesNameColumns() {
-        return false;
-    }
-
-    @Override
     public String textParameter(Column column) {
         // The type name comes from the catalog; it is checked all the same, since it is written into the SQL text.
         if (!column.sqlType().matches("[a-z_][a-z0-9_ ]*")) {

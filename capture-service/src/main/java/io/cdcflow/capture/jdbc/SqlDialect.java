@@ -50,13 +50,6 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
      */
     String rowImage(TableShape table, String rowRef);
 
-    /**
-     * True when {@link #rowImage} names the table's columns (MySQL/MariaDB): an expression generated before DDL
-     * leaves out a column added since and fails on one dropped or renamed ({@link ColumnWatch}); false when it
-     * renders the whole row, whatever its columns are now (PostgreSQL).
-     */
-    boolean imagesNameColumns();
-
     /** The Connect type of a column from its JDBC metadata ({@link ColumnType#of}, adjusted where the dialect differs). */
     default ColumnType typeOf(int jdbcType, String typeName, int size, int digits) {
         return ColumnType.of(jdbcType, typeName, size, digits);

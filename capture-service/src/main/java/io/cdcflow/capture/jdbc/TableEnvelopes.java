@@ -181,10 +181,16 @@ public final class TableEnvelopes {
             return null;
         }
         Struct s = new Struct(rowSchema);
-        table.columns().forEach(c -> s.put(c.name(), ConnectValues.value(c, image.get(c.name()))));
-        if (image.size() > table.columns().size()) {
+        int known = 0;
+        for (Column c : table.columns()) {
+            JsonNode v = image.get(c.name());
+            known += v == null ? 0 : 1;
+            s.put(c.name(), ConnectValues.value(c, v));
+        }
+        if (image.size() > known) {
             // A column the shape does not know: added since the shape was read (the source reads it again, and
-            // regenerates MySQL/MariaDB triggers), or gone from the table since this image was logged.
+            // regenerates MySQL/MariaDB triggers), or gone from the table since this image was logged. Counted against
+            // the columns the image has, not all of the shape's: after a drop, a renamed column is one of as many.
             image.fieldNames().forEachRemaining(f -> {
                 if (table.column(f).isEmpty() && !vanished.contains(f)) {
                     throw new TableChangedException(table.id(), f);

@@ -110,12 +110,10 @@ public final class TimestampChangeSource implements ChangeSource {
         try (Connection c = source.connect()) {
             generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.timestamp,
                     source.tables().stream().map(TableId::qualifiedName).toList());
-            ColumnWatch columnWatch = source.dialect().imagesNameColumns() ? new ColumnWatch(source.dialect()) : null;
+            ColumnWatch columnWatch = new ColumnWatch(source.dialect());
             List<Polled> tables = new ArrayList<>();
             for (TableId id : source.tables()) {
-                if (columnWatch != null) {
-                    columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
-                }
+                columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
                 tables.add(polled(c, id));
             }
             sequence = new ReadSequence(stateDir, source.name());
@@ -140,7 +138,7 @@ public final class TimestampChangeSource implements ChangeSource {
                 int read = 0;
                 for (int i = 0; i < tables.size(); i++) {
                     Polled t = tables.get(i);
-                    if (columnWatch != null && columnWatch.changed(c, t.shape().id())) {
+                    if (columnWatch.changed(c, t.shape().id())) {
                         // DDL on a table whose query names its columns: poll it in its new shape from now on.
                         t = polled(c, t.shape().id());
                         tables.set(i, t);

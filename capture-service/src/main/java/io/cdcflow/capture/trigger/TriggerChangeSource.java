@@ -111,12 +111,10 @@ public final class TriggerChangeSource implements ChangeSource {
     @Override
     public void run() throws Exception {
         try (Connection c = source.connect()) {
-            columnWatch = source.dialect().imagesNameColumns() ? new ColumnWatch(source.dialect()) : null;
+            columnWatch = new ColumnWatch(source.dialect());
             List<TableShape> shapes = new ArrayList<>();
             for (TableId id : source.tables()) {
-                if (columnWatch != null) {
-                    columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
-                }
+                columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
                 shapes.add(TableShape.read(c, source.dialect(), id));
             }
             if (install) {
@@ -194,11 +192,9 @@ public final class TriggerChangeSource implements ChangeSource {
         if (changes.isEmpty()) {
             return 0;
         }
-        if (columnWatch != null) {
-            for (TableId table : changes.stream().map(LoggedChange::table).distinct().toList()) {
-                if (columnWatch.changed(c, table)) {
-                    reshape(c, table, null);
-                }
+        for (TableId table : changes.stream().map(LoggedChange::table).distinct().toList()) {
+            if (columnWatch.changed(c, table)) {
+                reshape(c, table, null);
             }
         }
         List<OutgoingChange> batch = new ArrayList<>(changes.size());

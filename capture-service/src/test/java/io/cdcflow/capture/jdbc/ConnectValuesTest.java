@@ -40,6 +40,17 @@ class ConnectValuesTest {
     }
 
     @Test
+    void anIntegerOutOfItsColumnsRangeIsNeverTruncated() throws Exception {
+        assertThat(v(ColumnType.INT32, 0, "2147483647")).isEqualTo(Integer.MAX_VALUE);
+        assertThat(v(ColumnType.INT16, 0, "-32768")).isEqualTo((short) -32768);
+        // int widened to bigint since the shape was read: publishing 705032704 would corrupt every sink silently.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> v(ColumnType.INT32, 0, "5000000000"))
+                .hasMessageContaining("out of its range");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> v(ColumnType.INT16, 0, "40000"))
+                .hasMessageContaining("out of its range");
+    }
+
+    @Test
     void decimalsCarryTheirScaleInTheSchema() {
         var schema = ConnectValues.schema(new Column("p", ColumnType.DECIMAL, "numeric", false, 2));
         assertThat(schema.name()).isEqualTo(Decimal.LOGICAL_NAME);
