@@ -4,19 +4,20 @@ import java.util.Map;
 
 /**
  * {@link SchemaEvolutionScenario} on PostgreSQL with the trigger strategy: a second source of capture-service
- * ({@code evopg}) captures the table through its change-log triggers, which log the whole row whatever its columns.
+ * ({@code evopg<run>}) captures the table through its change-log triggers, which log the whole row whatever its columns.
  */
 class PostgresTriggerSchemaEvolutionIT extends SchemaEvolutionScenario {
 
     @Override
     Variant variant() {
-        String s = "cdc.capture.sources.evopg.";
+        String source = "evopg" + run;
+        String s = "cdc.capture.sources." + source + ".";
         return new Variant(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"), stack.get("CDC_SOURCE_PG_PASSWORD"),
                 withProperties(Map.of(s + "kind", "postgresql", s + "strategy", "trigger",
                         s + "host", stack.get("CDC_SOURCE_PG_HOST"), s + "port", stack.get("CDC_SOURCE_PG_PORT"),
                         s + "database", stack.get("CDC_SOURCE_PG_DB"), s + "user", stack.get("CDC_SOURCE_PG_USER"),
                         s + "password", stack.get("CDC_SOURCE_PG_PASSWORD"), s + "tables", "public." + table,
                         s + "poll-interval", "200ms")),
-                "evopg.public", false);
+                source + ".public", false, false);
     }
 }

@@ -11,6 +11,6 @@ class SchemaEvolutionIT extends SchemaEvolutionScenario {
     @Override
     Variant variant() {
         return new Variant(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"), stack.get("CDC_SOURCE_PG_PASSWORD"),
-                Map.of("CDC_CAPTURE_TABLES", DEFAULT_TABLES + ",public." + table), "inventory.public", false);
+                Map.of("CDC_CAPTURE_TABLES", DEFAULT_TABLES + ",public." + table), "inventory.public", false, false);
     }
 }

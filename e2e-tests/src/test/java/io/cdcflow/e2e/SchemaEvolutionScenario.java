@@ -47,12 +47,16 @@ abstract class SchemaEvolutionScenario {
      * @param captureEnv what capture-service is restarted with so that it captures {@code table}
      * @param sinkName   {@code <source>.<schema or database>}: where the sinks put the table
      * @param mariadb    whether the DDL is MariaDB's (else PostgreSQL's)
+     * @param timestamp  whether capture polls {@code updated_at} (the timestamp strategy): rows are then deleted
+     *                   softly ({@code deleted_at}), the only deletes it sees, and those two columns are not compared
      */
     record Variant(String jdbcUrl, String user, String password, Map<String, String> captureEnv, String sinkName,
-                   boolean mariadb) {
+                   boolean mariadb, boolean timestamp) {
     }
 
-    final String table = "evolving_" + UUID.randomUUID().toString().substring(0, 6);
+    /** Unique per run: the table, and the capture source a variant adds for it (a rerun starts from no state). */
+    final String run = UUID.randomUUID().toString().substring(0, 6);
+    final String table = "evolving_" + run;
     /** The table as the SQL names it: schema-qualified on PostgreSQL, where a trigger source adds schema cdc. */
     private String qualified;
     private final AtomicLong nextId = new AtomicLong(100);
@@ -75,11 +79,22 @@ abstract class SchemaEvolutionScenario {
         rows = new TableRows(stack);
         if (variant.mariadb()) {
             sql("CREATE TABLE " + qualified + " (id bigint PRIMARY KEY, name varchar(20) NOT NULL DEFAULT 'n', qty int NOT NULL,"
-                    + " price decimal(8,2), ratio float, code varchar(10), note text)");
+                    + " price decimal(8,2), ratio float, code varchar(10), note text"
+                    + (variant.timestamp() ? ", updated_at timestamp(6) NOT NULL DEFAULT current_timestamp(6)"
+                    + " ON UPDATE current_timestamp(6), deleted_at timestamp(6) NULL" : "") + ")");
         } else {
             sql("CREATE TABLE " + qualified + " (id bigint PRIMARY KEY, name varchar(20) NOT NULL DEFAULT 'n', qty int NOT NULL,"
-                    + " price numeric(8,2), ratio real, code varchar(10), note text)");
+                    + " price numeric(8,2), ratio real, code varchar(10), note text"
+                    + (variant.timestamp() ? ", updated_at timestamptz NOT NULL DEFAULT clock_timestamp(), deleted_at timestamptz" : "")
+                    + ")");
             sql("ALTER TABLE " + qualified + " REPLICA IDENTITY FULL");
+            if (variant.timestamp()) {
+                // What an application (or its ORM) does so that the timestamp strategy sees every update.
+                sql("CREATE FUNCTION public." + table + "_touch() RETURNS trigger LANGUAGE plpgsql AS "
+                        + "$$ BEGIN NEW.updated_at := clock_timestamp(); RETURN NEW; END $$");
+                sql("CREATE TRIGGER " + table + "_touch BEFORE UPDATE ON " + qualified
+                        + " FOR EACH ROW EXECUTE FUNCTION public." + table + "_touch()");
+            }
         }
         for (int i = 1; i <= 20; i++) {
             sql("INSERT INTO " + qualified + " (id, name, qty, price, ratio, code, note) VALUES (" + i + ", 'row " + i
@@ -208,9 +223,13 @@ abstract class SchemaEvolutionScenario {
         for (int i = 0; i < 2; i++) {
             sql("INSERT INTO " + qualified + " (id, qty) VALUES (" + nextId.getAndIncrement() + ", 1)");
         }
-        try (Statement s = source.createStatement(); ResultSet rs = s.executeQuery("SELECT min(id) FROM " + qualified)) {
+        String live = variant.timestamp() ? " WHERE deleted_at IS NULL" : "";
+        try (Statement s = source.createStatement();
+             ResultSet rs = s.executeQuery("SELECT min(id) FROM " + qualified + live)) {
             rs.next();
-            sql("DELETE FROM " + qualified + " WHERE id = " + rs.getLong(1));
+            sql(variant.timestamp()
+                    ? "UPDATE " + qualified + " SET deleted_at = current_timestamp(6) WHERE id = " + rs.getLong(1)
+                    : "DELETE FROM " + qualified + " WHERE id = " + rs.getLong(1));
         }
     }
 
@@ -231,7 +250,11 @@ abstract class SchemaEvolutionScenario {
     private void awaitSinksEqualSource(String step) {
         String warehouseSchema = variant.sinkName().replace('.', '_');
         await(step).atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {
-            Map<String, Map<String, String>> expected = rows.source(source, qualified);
+            Map<String, Map<String, String>> expected = rows.source(source, qualified
+                    + (variant.timestamp() ? " WHERE deleted_at IS NULL" : ""));
+            if (variant.timestamp()) {
+                expected.values().forEach(r -> r.keySet().removeAll(Set.of("updated_at", "deleted_at")));
+            }
             Set<String> columns = TableRows.columns(expected);
             assertThat(TableRows.differences(expected, rows.warehouse(warehouseSchema, table, columns)))
                     .as("%s: warehouse", step).isEmpty();
