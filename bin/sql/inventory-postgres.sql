@@ -1,5 +1,8 @@
 -- The demo's source schema: the inventory tables, captured by capture-service. Idempotent.
 -- REPLICA IDENTITY FULL gives updates and deletes a complete "before" image in the change events.
+-- In schema public whatever the session's search_path: the stack's user is called cdc, and PostgreSQL's default
+-- search_path ("$user", public) would put unqualified tables into the trigger strategy's schema cdc once it exists.
+SET search_path TO public;
 CREATE TABLE IF NOT EXISTS customers (
     id          bigserial PRIMARY KEY,
     first_name  text        NOT NULL,

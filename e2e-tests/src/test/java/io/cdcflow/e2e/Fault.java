@@ -38,6 +38,31 @@ sealed interface Fault {
         }
     }
 
+    /**
+     * DDL on a captured table in the middle of the workload, run while the router and a sink are killed with SIGKILL:
+     * they come back to changes of both the old and the new shape, the new schema version not yet registered.
+     */
+    record Ddl(List<String> statements, List<String> killed) implements Fault {
+        public String name() {
+            return "DDL (" + String.join("; ", statements) + ") amid kill -9 " + String.join("+", killed);
+        }
+
+        public void inject() {
+            Services.kill(killed.toArray(String[]::new));
+            try (SourceDatabase source = new SourceDatabase(Stack.up())) {
+                for (String statement : statements) {
+                    source.execute(statement);
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("the fault's DDL failed: " + e.getMessage(), e);
+            }
+        }
+
+        public void end() {
+            new Kill(killed).end();
+        }
+    }
+
     /** Servers of the stack stopped ({@code bin/stack down}) for a while, then started again with their data. */
     record StopServers(List<String> servers, Duration hold) implements Fault {
         public String name() {
@@ -82,6 +107,7 @@ sealed interface Fault {
             for (Fault f : faults) {
                 switch (f) {
                     case Kill k -> k.inject();
+                    case Ddl d -> d.inject();
                     case StopServers s -> {
                         Stack.stop(s.servers().toArray(String[]::new));
                         longest = max(longest, s.hold());

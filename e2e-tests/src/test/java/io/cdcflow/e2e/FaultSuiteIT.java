@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The fault suite: during a sustained workload on the inventory tables, faults are injected one at a time and then
  * several together (kill -9 of each service, Kafka, the source PostgreSQL, Redis, OpenSearch and the schema registry
- * unavailable), each followed by a wait until every sink holds exactly the source's rows. It prints, and writes to
+ * unavailable, DDL on a captured table with the router and a sink killed around it), each followed by a wait until every sink holds exactly the source's rows. It prints, and writes to
  * {@code target/faults-report.md}, the changes in flight at each injection (committed at the source, not yet committed
  * by the slowest sink's consumer group), the restart time (until the repaired part is ready), the recovery time (from
  * the end of the fault, when the restart begins, until every sink equals the source) and the rows missing, extra and
@@ -214,15 +214,21 @@ class FaultSuiteIT {
         List<Fault> faults() {
             Duration kafkaDown = this == SHORT ? Duration.ofSeconds(5) : Duration.ofSeconds(10);
             Duration sourceDown = Duration.ofSeconds(5);
+            // Idempotent, so that a rerun on the same stack finds the table as the first run left it.
+            Fault ddl = new Fault.Ddl(List.of("ALTER TABLE products ALTER COLUMN price TYPE numeric(14,2)",
+                    "ALTER TABLE products ADD COLUMN IF NOT EXISTS fault_note text DEFAULT 'after the DDL'"),
+                    List.of("router-service", "warehouse-sink"));
             if (this == SHORT) {
                 return List.of(
                         new Fault.Kill(SERVICES),
+                        ddl,
                         new Fault.StopServers(List.of("kafka"), kafkaDown),
                         new Fault.StopServers(List.of("pg-source"), sourceDown),
                         new Fault.Together(List.of(new Fault.StopServers(List.of("redis", "opensearch"), outage),
                                 new Fault.StopServices(List.of("schema-registry"), outage))));
             }
             return List.of(
+                    ddl,
                     new Fault.Kill(List.of("warehouse-sink")),
                     new Fault.Kill(List.of("cache-sink")),
                     new Fault.Kill(List.of("search-sink")),

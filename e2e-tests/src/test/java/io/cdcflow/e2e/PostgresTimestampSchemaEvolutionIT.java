@@ -1,5 +1,6 @@
 package io.cdcflow.e2e;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ class PostgresTimestampSchemaEvolutionIT extends SchemaEvolutionScenario {
                         s + "database", stack.get("CDC_SOURCE_PG_DB"), s + "user", stack.get("CDC_SOURCE_PG_USER"),
                         s + "password", stack.get("CDC_SOURCE_PG_PASSWORD"), s + "tables", "public." + table,
                         s + "poll-interval", "200ms")),
-                source + ".public", false, true);
+                source + ".public", false, true,
+                List.of("DROP FUNCTION IF EXISTS public." + table + "_touch()"));
     }
 }

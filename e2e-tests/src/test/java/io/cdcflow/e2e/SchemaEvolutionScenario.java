@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -49,9 +50,15 @@ abstract class SchemaEvolutionScenario {
      * @param mariadb    whether the DDL is MariaDB's (else PostgreSQL's)
      * @param timestamp  whether capture polls {@code updated_at} (the timestamp strategy): rows are then deleted
      *                   softly ({@code deleted_at}), the only deletes it sees, and those two columns are not compared
+     * @param cleanUp    statements run on the source at the end, after the table is dropped
      */
     record Variant(String jdbcUrl, String user, String password, Map<String, String> captureEnv, String sinkName,
-                   boolean mariadb, boolean timestamp) {
+                   boolean mariadb, boolean timestamp, List<String> cleanUp) {
+
+        Variant(String jdbcUrl, String user, String password, Map<String, String> captureEnv, String sinkName,
+                boolean mariadb, boolean timestamp) {
+            this(jdbcUrl, user, password, captureEnv, sinkName, mariadb, timestamp, List.of());
+        }
     }
 
     /** Unique per run: the table, and the capture source a variant adds for it (a rerun starts from no state). */
@@ -109,6 +116,12 @@ abstract class SchemaEvolutionScenario {
     void stop() throws Exception {
         Services.down("capture-service");
         Services.up("capture-service");
+        if (source != null) {
+            sql("DROP TABLE IF EXISTS " + qualified);
+            for (String statement : variant.cleanUp()) {
+                sql(statement);
+            }
+        }
         if (rows != null) {
             rows.close();
         }
