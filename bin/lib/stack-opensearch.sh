@@ -66,16 +66,8 @@ opensearch_add_painless() {
   dir=$(opensearch_home)/modules/lang-painless
   stack_fetch opensearch "$STACK_REPO/bin/lib/stack-artifacts/opensearch-painless/pom.xml" "$dir" \
     dependency:copy-dependencies -Dopensearch.version="$OPENSEARCH_VERSION" || return 1
-  cat >"$dir/plugin-descriptor.properties" <<DESC
-description=An easy, safe and fast scripting language for OpenSearch
-version=$OPENSEARCH_VERSION
-name=lang-painless
-classname=org.opensearch.painless.PainlessPlugin
-java.version=11
-opensearch.version=$OPENSEARCH_VERSION
-extended.plugins=
-has.native.controller=false
-DESC
+  opensearch_module_descriptor "$dir" lang-painless org.opensearch.painless.PainlessPlugin \
+    "An easy, safe and fast scripting language for OpenSearch"
   cat >"$dir/plugin-security.policy" <<'POLICY'
 grant {
   // Painless compiles scripts to classes of their own, loaded by a class loader it creates.
@@ -83,6 +75,37 @@ grant {
   permission java.lang.RuntimePermission "getClassLoader";
 };
 POLICY
+}
+
+opensearch_add_reindex() {
+  # Likewise the reindex module (_reindex), with which the search sink moves a table to a new index version when a
+  # column's type changes in a way its field cannot follow.
+  local dir
+  dir=$(opensearch_home)/modules/reindex
+  stack_fetch opensearch "$STACK_REPO/bin/lib/stack-artifacts/opensearch-reindex/pom.xml" "$dir" \
+    dependency:copy-dependencies -Dopensearch.version="$OPENSEARCH_VERSION" || return 1
+  opensearch_module_descriptor "$dir" reindex org.opensearch.index.reindex.ReindexPlugin \
+    "The Reindex module adds APIs to reindex from one index to another or update documents in place"
+  cat >"$dir/plugin-security.policy" <<'POLICY'
+grant {
+  // Reindex from a remote cluster opens connections of its own.
+  permission java.net.SocketPermission "*", "connect";
+};
+POLICY
+}
+
+opensearch_module_descriptor() {
+  # $1 module folder, $2 name, $3 plugin class, $4 description
+  cat >"$1/plugin-descriptor.properties" <<DESC
+description=$4
+version=$OPENSEARCH_VERSION
+name=$2
+classname=$3
+java.version=11
+opensearch.version=$OPENSEARCH_VERSION
+extended.plugins=
+has.native.controller=false
+DESC
 }
 
 opensearch_prepare() {
@@ -99,6 +122,7 @@ opensearch_prepare() {
     "$STACK_HOME/dist/opensearch-$OPENSEARCH_VERSION" dependency:unpack-dependencies \
     -Dopensearch.version="$OPENSEARCH_VERSION" || return 1
   opensearch_add_painless || return 1
+  opensearch_add_reindex || return 1
   opensearch_write_conf
   own_dir "$STACK_HOME/data/opensearch" "$user" 750
   own_dir "$STACK_HOME/logs/opensearch" "$user" 755

@@ -10,6 +10,7 @@ import io.cdcflow.search.config.OpenSearchSinkConfig;
 import io.cdcflow.search.index.IndexMappings;
 import io.cdcflow.search.index.IndexNames;
 import io.cdcflow.sink.StoreUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.opensearch.client.opensearch.OpenSearchClient;
@@ -29,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a table the index is created with the mapping derived from its registered schema (or the sink's fields only,
  * and dynamic mapping, when there is none) and the filtered alias that hides tombstones; an index that already
  * exists is adopted (its mapping read, its alias put). A schema id not seen before adds the mapping of the columns
- * the index does not have yet; a column the index already maps is never changed (OpenSearch cannot).
+ * the index does not have yet; a column the index maps with another type (OpenSearch cannot change it) moves the
+ * table to a new index version ({@link IndexMigration}), when the schema is newer than those applied.
  */
 @ApplicationScoped
 public class OpenSearchIndices {
@@ -44,14 +46,30 @@ public class OpenSearchIndices {
     /** False once the cluster said it has no scaled_float (no mapper-extras module): decimals become double. */
     private volatile boolean scaledFloat = true;
 
-    OpenSearchIndices(OpenSearchClient client, OpenSearchSinkConfig config) {
+    private final IndexMigration migration;
+
+    OpenSearchIndices(OpenSearchClient client, OpenSearchSinkConfig config, MeterRegistry meters) {
         this.http = client.generic();
         this.settings = config.index();
         this.names = new IndexNames(settings.prefix(), settings.names(), settings.liveAliasSuffix());
+        this.migration = new IndexMigration(this::call, names, settings, meters);
     }
 
-    /** What the sink knows of one index: its name, its mapped top-level field types, the schema ids applied. */
-    public record IndexState(String index, Map<String, String> fieldTypes, Set<Integer> schemaIds) {
+    /**
+     * What the sink knows of one index: the name writes and searches use (the index itself, or the read alias of its
+     * current version), its mapped top-level field types, the schema ids applied, and the newest of them.
+     */
+    public record IndexState(String index, Map<String, String> fieldTypes, Set<Integer> schemaIds,
+                             java.util.concurrent.atomic.AtomicInteger newestSchemaId) {
+
+        IndexState(String index, Map<String, String> fieldTypes, Set<Integer> schemaIds) {
+            this(index, fieldTypes, schemaIds, new java.util.concurrent.atomic.AtomicInteger(-1));
+        }
+
+        void applied(int schemaId) {
+            schemaIds.add(schemaId);
+            newestSchemaId.accumulateAndGet(schemaId, Math::max);
+        }
     }
 
     /** The name of a table's index. */
@@ -69,7 +87,7 @@ public class OpenSearchIndices {
         }
         if (schema != null && !state.schemaIds().contains(schema.id())) {
             extendMapping(state, schema);
-            state.schemaIds().add(schema.id());
+            state.applied(schema.id());
         }
         return state;
     }
@@ -116,14 +134,18 @@ public class OpenSearchIndices {
                 : IndexMappings.columnProperties(schema.columns(), scaledFloat);
         ObjectNode body = IndexMappings.createIndexBody(settings.shards(), settings.replicas(), names.aliasFor(index),
                 columns);
-        Answer created = call("PUT", "/" + index, body);
+        // The table's name is an alias of its first version, so that a later version can take the name over in one
+        // step (IndexMigration).
+        ((ObjectNode) body.path("aliases")).putObject(index);
+        String first = index + "-v1";
+        Answer created = call("PUT", "/" + first, body);
         if (created.ok()) {
-            LOG.infof("created index %s (alias %s) with %s", index, names.aliasFor(index),
+            LOG.infof("created index %s (aliases %s and %s) with %s", first, index, names.aliasFor(index),
                     schema == null ? "dynamic mapping" : "the mapping of schema id " + schema.id());
             IndexState state = new IndexState(index, new ConcurrentHashMap<>(fieldTypes(
                     body.path("mappings").path("properties"))), ConcurrentHashMap.newKeySet());
             if (schema != null) {
-                state.schemaIds().add(schema.id());
+                state.applied(schema.id());
             }
             return state;
         }
@@ -161,7 +183,18 @@ public class OpenSearchIndices {
     }
 
     private void extendMapping(IndexState state, RowSchema schema) {
-        ObjectNode additions = IndexMappings.columnProperties(schema.columns(), scaledFloat);
+        ObjectNode wanted = IndexMappings.columnProperties(schema.columns(), scaledFloat);
+        java.util.List<String> changed = IndexMigration.incompatible(state.fieldTypes(), wanted);
+        if (!changed.isEmpty()) {
+            if (schema.id() > state.newestSchemaId().get()) {
+                migration.migrate(state, schema, wanted, changed);
+                return;
+            }
+            // An older schema's changes (late events from before the DDL) keep the newer mapping.
+            LOG.debugf("index %s: schema id %d maps %s otherwise than the index; keeping the newer mapping",
+                    state.index(), schema.id(), changed);
+        }
+        ObjectNode additions = wanted;
         additions.remove(state.fieldTypes().keySet());
         if (additions.isEmpty()) {
             return;
@@ -215,13 +248,13 @@ public class OpenSearchIndices {
         return types;
     }
 
-    private static Map<String, String> fieldTypes(JsonNode properties) {
+    static Map<String, String> fieldTypes(JsonNode properties) {
         Map<String, String> types = new HashMap<>();
         properties.properties().forEach(e -> types.put(e.getKey(), e.getValue().path("type").asText("object")));
         return types;
     }
 
-    private static IndexRejectedException rejected(String index, String doing, Answer a) {
+    static IndexRejectedException rejected(String index, String doing, Answer a) {
         if (a.status() == 429 || a.status() >= 500) {
             throw new StoreUnavailableException(doing + " index " + index + " answered " + a.status() + ": "
                     + a.error(), null);
@@ -230,7 +263,7 @@ public class OpenSearchIndices {
     }
 
     /** One HTTP exchange; connection failures, 429 and 5xx raise {@link StoreUnavailableException}. */
-    private Answer call(String method, String endpoint, JsonNode body) {
+    Answer call(String method, String endpoint, JsonNode body) {
         Requests.JsonBodyBuilder request = Requests.builder().method(method).endpoint(endpoint);
         try {
             if (body != null) {

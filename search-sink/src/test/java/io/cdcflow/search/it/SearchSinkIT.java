@@ -141,7 +141,7 @@ class SearchSinkIT {
                 .mapToDouble(c -> c.count()).sum();
         assertThat(applied).isGreaterThanOrEqualTo(2.0);
         assertThat(applied + skipped).isEqualTo(4.0);
-        assertThat(meters.get("cdc.sink.lag").tag("sink", "search-sink").tag("table", t.qualified()).timer()
+        assertThat(meters.get("cdc.sink.lag").tag("sink", SearchSinkStackResource.SINK).tag("table", t.qualified()).timer()
                 .count()).isEqualTo((long) applied);
     }
 
@@ -238,7 +238,7 @@ class SearchSinkIT {
         ConsumerRecord<byte[], byte[]> g = byReason.get("unparseable_json");
         assertThat(g.value()).isEqualTo(garbage);
         assertThat(g.key()).isEqualTo(key(1));
-        assertThat(header(g, "cdc.dlq.service")).isEqualTo("search-sink");
+        assertThat(header(g, "cdc.dlq.service")).isEqualTo(SearchSinkStackResource.SINK);
         assertThat(header(g, "cdc.dlq.offset")).matches("\\d+");
         assertThat(meters.get("cdc.sink.dead.lettered").tag("reason", "unknown_op").counter().count())
                 .isGreaterThanOrEqualTo(1.0);
@@ -316,6 +316,71 @@ class SearchSinkIT {
         awaitConsumed(t);
         assertThat(mapping(t).path("due").path("type").asText()).isEqualTo("date");
         assertThat(doc(t, "2").path("_source").path("due").asText()).isEqualTo("2024-02-01");
+    }
+
+    /**
+     * A column whose type changes in a way its field cannot follow (long to text, and back): the table moves to a new
+     * index version, reindexed, and both names move in one step. A search through either name, run all along, never
+     * finds no index nor fewer documents; nothing is dead-lettered; late events of the older schema still apply.
+     */
+    @Test
+    void anIncompatibleTypeChangeMovesTheTableToANewIndexVersionWithoutASearchEverSeeingNone() throws Exception {
+        Table t = table("recoded");
+        String base = t.source() + ".public." + t.name();
+        String columns = """
+                "id":{"type":"integer","connect.type":"int32"},
+                "code":{"type":%s,"connect.type":"%s"}""";
+        // Three subjects: the registry's BACKWARD level refuses long -> string as one subject's next version (the
+        // router's new-version policy registers it with compatibility relaxed for that step).
+        int v1 = SearchSinkStackResource.register(base + "-value", envelopeSchema(columns.formatted("\"integer\"", "int64")));
+        int v2 = SearchSinkStackResource.register(base + "-v2-value", envelopeSchema(columns.formatted("\"string\"", "string")));
+        // (v3 also adds a column: the registry gives an identical schema the id it already has.)
+        int v3 = SearchSinkStackResource.register(base + "-v3-value", envelopeSchema(columns.formatted("\"integer\"", "int64")
+                + ",\"note\":{\"type\":[\"string\",\"null\"],\"connect.type\":\"string\"}"));
+        send(t, event(t.source(), t.name(), Op.CREATE, 100, row("id", 1, "code", 5)), v1);
+        send(t, event(t.source(), t.name(), Op.CREATE, 101, row("id", 2, "code", 6)), v1);
+        awaitConsumed(t);
+        assertThat(mapping(t).path("code").path("type").asText()).isEqualTo("long");
+        double deadBefore = meters.find("cdc.sink.dead.lettered").counters().stream().mapToDouble(c -> c.count()).sum();
+
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> gaps = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger searches = new java.util.concurrent.atomic.AtomicInteger();
+        Thread searcher = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                for (String name : List.of(t.index(), t.alias())) {
+                    JsonNode count = http("GET", "/" + name + "/_count", null);
+                    if (count.path("count").asInt(-1) < 2) {
+                        gaps.add(name + ": " + count);
+                    }
+                    searches.incrementAndGet();
+                }
+            }
+        });
+        try {
+            send(t, event(t.source(), t.name(), Op.UPDATE, 110, row("id", 1, "code", "A-1")), v2);
+            send(t, event(t.source(), t.name(), Op.CREATE, 111, row("id", 3, "code", "B-2")), v2);
+            send(t, event(t.source(), t.name(), Op.UPDATE, 102, row("id", 2, "code", 7)), v1); // late, from before the DDL
+            awaitConsumed(t);
+            assertThat(http("GET", "/_alias/" + t.index(), null).fieldNames().next()).isEqualTo(t.index() + "-v2");
+            assertThat(mapping(t).path("code").path("type").asText()).isEqualTo("text");
+            // And back to a number: a second move, from a versioned index; 'A-1' stays in _source.
+            send(t, event(t.source(), t.name(), Op.UPDATE, 120, row("id", 2, "code", 8)), v3);
+            awaitConsumed(t);
+        } finally {
+            stop.set(true);
+            searcher.join();
+        }
+        assertThat(gaps).as("searches through the table's names during both moves (%d run)", searches.get()).isEmpty();
+        assertThat(http("GET", "/_alias/" + t.alias(), null).fieldNames().next()).isEqualTo(t.index() + "-v3");
+        assertThat(mapping(t).path("code").path("type").asText()).isEqualTo("long");
+        assertThat(doc(t, "1").path("_source").path("code").asText()).isEqualTo("A-1");
+        assertThat(doc(t, "2").path("_source").path("code").asText()).isEqualTo("8");
+        assertThat(doc(t, "3").path("_source").path("code").asText()).isEqualTo("B-2");
+        assertThat(liveIds(t)).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(meters.find("cdc.sink.dead.lettered").counters().stream().mapToDouble(c -> c.count()).sum())
+                .as("dead letters").isEqualTo(deadBefore);
+        assertThat(meters.find("cdc.search.index.migrations").tag("index", t.index()).counter().count()).isEqualTo(2.0);
     }
 
     @Test
@@ -495,7 +560,7 @@ class SearchSinkIT {
             partitions.forEach(p -> c.seek(p, start.getOrDefault(p, 0L)));
             await().atMost(DEADLINE).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (topic.equals(header(r, "cdc.dlq.topic")) && "search-sink".equals(header(r, "cdc.dlq.service"))) {
+                    if (topic.equals(header(r, "cdc.dlq.topic")) && SearchSinkStackResource.SINK.equals(header(r, "cdc.dlq.service"))) {
                         found.add(r);
                     }
                 }
@@ -531,8 +596,11 @@ class SearchSinkIT {
         return http("GET", "/" + t.index() + "/_doc/" + id, null);
     }
 
+    /** The mapping behind the table's name (the index itself, or the version its alias points at). */
     private static JsonNode mapping(Table t) {
-        return http("GET", "/" + t.index() + "/_mapping", null).path(t.index()).path("mappings").path("properties");
+        JsonNode answer = http("GET", "/" + t.index() + "/_mapping", null);
+        return answer.size() == 1 ? answer.elements().next().path("mappings").path("properties")
+                : answer.path(t.index()).path("mappings").path("properties");
     }
 
     private static List<String> liveIds(Table t) {

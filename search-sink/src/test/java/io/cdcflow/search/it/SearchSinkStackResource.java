@@ -28,6 +28,11 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
     public static final String RUN = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     /** The sink's consumer group for this run. */
     public static final String GROUP = "search-sink-" + RUN;
+    /**
+     * The sink's name under test: a search-sink service running on the same stack (bin/services) also consumes
+     * validated.* and dead-letters the same records, under its own name.
+     */
+    public static final String SINK = "search-sink-it";
     /** The index prefix for this run. */
     public static final String PREFIX = "ssit-" + RUN;
     private static final String REGISTRY = Services.url("schema-registry");
@@ -55,7 +60,8 @@ public class SearchSinkStackResource implements QuarkusTestResourceLifecycleMana
                 "cdc.sink.topics-pattern", "validated\\." + RUN + "[a-z0-9]*\\..*",
                 "mp.messaging.incoming.changes.group.id", GROUP,
                 "mp.messaging.incoming.changes.auto.commit.interval.ms", "500",
-                "cdc.sink.retry.max-backoff", "2s");
+                "cdc.sink.retry.max-backoff", "2s",
+                "cdc.sink.name", SINK);
     }
 
     /** Registers an envelope schema (JSON text) under the subject in the real registry and returns its id. */
