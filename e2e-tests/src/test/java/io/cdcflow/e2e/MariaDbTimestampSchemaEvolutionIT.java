@@ -1,5 +1,6 @@
 package io.cdcflow.e2e;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,16 +12,6 @@ class MariaDbTimestampSchemaEvolutionIT extends SchemaEvolutionScenario {
 
     @Override
     Variant variant() {
-        String source = "evomyts" + run;
-        String s = "cdc.capture.sources." + source + ".";
-        String url = "jdbc:mariadb://" + stack.get("CDC_MARIADB_HOST") + ":" + stack.get("CDC_MARIADB_PORT") + "/"
-                + stack.get("CDC_MARIADB_DB");
-        return new Variant(url, stack.get("CDC_MARIADB_USER"), stack.get("CDC_MARIADB_PASSWORD"),
-                withProperties(Map.of(s + "kind", "mariadb", s + "strategy", "timestamp",
-                        s + "host", stack.get("CDC_MARIADB_HOST"), s + "port", stack.get("CDC_MARIADB_PORT"),
-                        s + "database", stack.get("CDC_MARIADB_DB"), s + "user", stack.get("CDC_MARIADB_USER"),
-                        s + "password", stack.get("CDC_MARIADB_PASSWORD"),
-                        s + "tables", stack.get("CDC_MARIADB_DB") + "." + table, s + "poll-interval", "200ms")),
-                source + "." + stack.get("CDC_MARIADB_DB"), true, true);
+        return addedSource("evomyts", true, "timestamp", Map.of(), List.of());
     }
 }

@@ -284,6 +284,36 @@ abstract class SchemaEvolutionScenario {
         }
     }
 
+    /**
+     * A second capture source, {@code <prefix><run>}, on the stack's MariaDB or PostgreSQL, that captures only
+     * {@link #table} with {@code strategy} and the source properties {@code extra}; {@code cleanUp} runs at the end.
+     */
+    Variant addedSource(String prefix, boolean mariadb, String strategy, Map<String, String> extra,
+                        List<String> cleanUp) {
+        String source = prefix + run;
+        String s = "cdc.capture.sources." + source + ".";
+        String server = mariadb ? "CDC_MARIADB_" : "CDC_SOURCE_PG_";
+        String database = stack.get(mariadb ? "CDC_MARIADB_DB" : "CDC_SOURCE_PG_DB");
+        String namespace = mariadb ? database : "public";
+        Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put(s + "kind", mariadb ? "mariadb" : "postgresql");
+        properties.put(s + "strategy", strategy);
+        properties.put(s + "host", stack.get(server + "HOST"));
+        properties.put(s + "port", stack.get(server + "PORT"));
+        properties.put(s + "database", database);
+        properties.put(s + "user", stack.get(server + "USER"));
+        properties.put(s + "password", stack.get(server + "PASSWORD"));
+        properties.put(s + "tables", namespace + "." + table);
+        if (!strategy.equals("log")) {
+            properties.put(s + "poll-interval", "200ms");
+        }
+        extra.forEach((k, v) -> properties.put(s + k, v));
+        String url = mariadb ? "jdbc:mariadb://" + stack.get(server + "HOST") + ":" + stack.get(server + "PORT") + "/"
+                + database : stack.sourcePgJdbcUrl();
+        return new Variant(url, stack.get(server + "USER"), stack.get(server + "PASSWORD"), withProperties(properties),
+                source + "." + namespace, mariadb, strategy.equals("timestamp"), cleanUp);
+    }
+
     /** The environment that starts a service with {@code properties} as system properties (its configuration). */
     static Map<String, String> withProperties(Map<String, String> properties) {
         StringBuilder opts = new StringBuilder();

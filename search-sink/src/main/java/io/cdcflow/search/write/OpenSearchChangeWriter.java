@@ -98,8 +98,13 @@ public class OpenSearchChangeWriter implements ChangeWriter {
                 switch (segments.get(s)) {
                     case ChangeBatches.Rows rows -> writeRows(rows.changes(), result);
                     case ChangeBatches.Truncate t -> {
-                        truncate(t.change());
-                        result.applied(t.change());
+                        try {
+                            truncate(t.change());
+                            result.applied(t.change());
+                        } catch (IndexRejectedException e) {
+                            // The index refuses the table for good: dead-lettered, never a stop of the whole sink.
+                            result.deadLetter(t.change(), REJECTED, e.getMessage());
+                        }
                     }
                 }
             } catch (StoreUnavailableException e) {

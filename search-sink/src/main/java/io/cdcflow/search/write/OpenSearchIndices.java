@@ -163,7 +163,10 @@ public class OpenSearchIndices {
     }
 
     private IndexState adopt(String index, JsonNode mappingAnswer) {
-        Answer alias = call("PUT", "/" + index + "/_alias/" + names.aliasFor(index), IndexMappings.aliasBody());
+        // The answer is keyed by the concrete index: the table's name itself (the first layout) or the version its
+        // alias points at, on which the live alias must be put (OpenSearch refuses an alias there).
+        String concrete = mappingAnswer.size() == 1 ? mappingAnswer.fieldNames().next() : index;
+        Answer alias = call("PUT", "/" + concrete + "/_alias/" + names.aliasFor(index), IndexMappings.aliasBody());
         if (!alias.ok()) {
             throw rejected(index, "putting the alias on", alias);
         }
@@ -173,7 +176,7 @@ public class OpenSearchIndices {
             // dynamically (a position sort key would become text, which no range query orders).
             ObjectNode body = MAPPER.createObjectNode();
             body.set("properties", IndexMappings.metadataProperties());
-            Answer put = call("PUT", "/" + index + "/_mapping", body);
+            Answer put = call("PUT", "/" + concrete + "/_mapping", body);
             if (!put.ok()) {
                 throw rejected(index, "mapping the sink's fields of", put);
             }
