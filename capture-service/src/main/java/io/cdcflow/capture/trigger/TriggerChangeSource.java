@@ -60,6 +60,8 @@ public final class TriggerChangeSource implements ChangeSource {
 
     private static final Logger LOG = Logger.getLogger(TriggerChangeSource.class);
     private static final Duration EXPIRY_EVERY = Duration.ofMinutes(1);
+    /** ER_BAD_FIELD_ERROR. */
+    private static final int UNKNOWN_COLUMN = 1054;
 
     private final JdbcSource source;
     private final ChangeLog changeLog;
@@ -206,7 +208,16 @@ public final class TriggerChangeSource implements ChangeSource {
                 if (incompleteImages != null && lagging(change, table.table())) {
                     JsonNode image = change.op() == Op.DELETE ? change.before() : change.after();
                     if (IncompleteImages.keyed(image, table.table())) {
-                        batch.addAll(current(c, change, table));
+                        try {
+                            batch.addAll(current(c, change, table));
+                        } catch (java.sql.SQLException e) {
+                            if (e.getErrorCode() != UNKNOWN_COLUMN) {
+                                throw e;
+                            }
+                            // DDL since the columns were compared: the batch is read again in the new shape.
+                            reshape(c, change.table(), null);
+                            return changes.size();
+                        }
                     } else {
                         unkeyed.add(change.table().qualifiedName());
                     }
@@ -275,23 +286,34 @@ public final class TriggerChangeSource implements ChangeSource {
      */
     private void reshape(Connection c, TableId table, String column) throws Exception {
         TableShape fresh = TableShape.read(c, source.dialect(), table);
+        for (int attempt = 1; install; attempt++) {
+            try {
+                changeLog.install(c, List.of(fresh));
+                break;
+            } catch (java.sql.SQLException e) {
+                // Another DDL statement between reading the shape and creating its triggers (MariaDB checks the
+                // columns a trigger names): read the shape again.
+                if (e.getErrorCode() != UNKNOWN_COLUMN || attempt == 5) {
+                    throw e;
+                }
+                fresh = TableShape.read(c, source.dialect(), table);
+            }
+        }
+        TableShape shape = fresh;
         TableEnvelopes envelopes = new TableEnvelopes(source.name(), "trigger", source.database(),
-                generation.generation(), source.dialect(), fresh);
+                generation.generation(), source.dialect(), shape);
         Set<String> gone = new HashSet<>();
-        if (column != null && fresh.column(column).isEmpty()) {
+        if (column != null && shape.column(column).isEmpty()) {
             gone.add(column);
         }
         TableEnvelopes old = tables.put(table, envelopes);
         if (old != null) {
             gone.addAll(old.ignored());
-            old.table().columns().stream().map(Column::name).filter(n -> fresh.column(n).isEmpty()).forEach(gone::add);
+            old.table().columns().stream().map(Column::name).filter(n -> shape.column(n).isEmpty()).forEach(gone::add);
         }
         envelopes.ignoring(gone);
-        if (install) {
-            changeLog.install(c, List.of(fresh));
-        }
         LOG.infof("source %s: %s changed shape%s, now %s", source.name(), table,
-                column == null ? "" : " (column " + column + ")", fresh.columns().stream().map(Column::name).toList());
+                column == null ? "" : " (column " + column + ")", shape.columns().stream().map(Column::name).toList());
     }
 
     /** Publishes one chunk of the initial snapshot, and records it once Kafka acknowledged it. */
