@@ -1,5 +1,6 @@
 package io.cdcflow.search.index;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.registryclient.ColumnSchema;
@@ -55,6 +56,13 @@ public final class IndexMappings {
     public static final String OP = "_cdc_op";
     /** The source commit time of that change, epoch milliseconds. */
     public static final String SOURCE_TS = "_cdc_source_ts_ms";
+    /**
+     * Where the copy to a new index version puts an old value its retyped field would refuse ({@code _cdc_unfit.code}):
+     * kept in {@code _source}, not indexed, until the row's next change replaces the document.
+     */
+    public static final String UNFIT = "_cdc_unfit";
+    /** The key, in a mapping's {@code _meta}, of the schema id the index's field types were planned for. */
+    public static final String META_SCHEMA_ID = "cdc_schema_id";
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -90,6 +98,32 @@ public final class IndexMappings {
         p.putObject(OP).put("type", "keyword");
         p.putObject(SOURCE_TS).put("type", "date").put("format", "epoch_millis");
         return p;
+    }
+
+    /** The mapping of {@link #UNFIT}: an object kept in {@code _source} only. */
+    public static ObjectNode unfitProperty() {
+        return notIndexed();
+    }
+
+    /** The schema id in a mapping's {@code _meta} (a {@code mappings} object), or -1. */
+    public static int plannedSchemaId(JsonNode mappings) {
+        return mappings.path("_meta").path(META_SCHEMA_ID).asInt(-1);
+    }
+
+    /** The same column mappings with every {@code scaled_float} a {@code double} (a cluster without mapper-extras). */
+    public static ObjectNode withoutScaledFloat(ObjectNode properties) {
+        ObjectNode out = properties.deepCopy();
+        out.properties().forEach(e -> {
+            if (e.getValue() instanceof ObjectNode field) {
+                if ("scaled_float".equals(field.path("type").asText())) {
+                    field.put("type", "double");
+                    field.remove("scaling_factor");
+                } else if (field.get("properties") instanceof ObjectNode nested) {
+                    field.set("properties", withoutScaledFloat(nested));
+                }
+            }
+        });
+        return out;
     }
 
     /** The mapping of every column of a row schema that has a usable type. */

@@ -1,11 +1,12 @@
 package io.cdcflow.search.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.Json;
+import io.cdcflow.model.TableRef;
 import io.cdcflow.registryclient.RowSchema;
 import io.cdcflow.search.config.OpenSearchSinkConfig;
+import io.cdcflow.search.index.FieldTypes;
 import io.cdcflow.search.index.IndexMappings;
 import io.cdcflow.search.index.IndexNames;
 import io.cdcflow.sink.StoreUnavailableException;
@@ -13,45 +14,46 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
- * Moves a table to a new index version when a newer schema maps a column with another type than its index does
- * (OpenSearch cannot change a field's type in place: {@code ALTER COLUMN code TYPE text} on a column mapped
- * {@code long}). The table's name ({@code <index>}) and its live alias ({@code <index>-live}) are what writes and
- * searches use; the index behind them is {@code <index>} itself (the first layout) or {@code <index>-v<n>}.
- *
+ * Moves a table to a new index version when a newer schema maps a column with a type its field cannot take
+ * (OpenSearch never changes a field's type in place: {@code ALTER COLUMN code TYPE text} on a field mapped
+ * {@code long}; see {@link FieldTypes}). Writes and searches use the table's name, the read alias of its current
+ * version {@code <name>-v<n>} (or, for a table whose index an earlier release created, that index itself: the first
+ * layout), and its filtered live alias {@code <name>-live}. One move ({@link IndexMigrationPlan}):
  * <ol>
- *   <li>{@code <index>-v<n+1>} is created with the current mapping, the changed fields taking their new type (with
- *   {@code ignore_malformed} where the type has it, so an old value that does not fit stays in {@code _source}
- *   instead of failing the copy) and the new columns added;</li>
- *   <li>the current index is made read-only, so that no write (another sink replica's) lands where the copy has
- *   passed: such writes are refused as a cluster block, which the sink retries;</li>
- *   <li>{@code _reindex} copies every document, tombstones and positions included;</li>
- *   <li>one {@code _aliases} request points both names at the new version: searches see the old index until that
- *   request and the new one after it, never neither nor both. The old version is deleted a moment later (an index of
- *   the first layout, which holds the name itself, in the same request: a search that resolved to it just before
- *   may fail; tables created since start at {@code -v1} behind their names).</li>
+ *   <li>creates {@code <name>-v<n+1>} with the current mapping, the retyped fields changed and new columns added; one
+ *   that exists (another replica's, or left by a move that stopped half-way) is used as it is;</li>
+ *   <li>blocks writes to the current index ({@code _block/write}, which waits for the writes in flight) and refreshes
+ *   it, so that the copy sees every write and none lands behind it: the sink retries writes refused so (a cluster
+ *   block) until the names have moved;</li>
+ *   <li>copies it with {@code _reindex} (a task, polled until it ends), each document's version kept as an external
+ *   one, values the new type would refuse set aside ({@link ReindexFitScript});</li>
+ *   <li>moves both names in one {@code _aliases} request, which applies only if they are still where the plan found
+ *   them, so that a search resolves to the old index or to the new one, never to none or both;</li>
+ *   <li>deletes the old version a moment later, when searches that resolved to it have ended (an index of the first
+ *   layout goes in the swap request itself: the name cannot be an alias while an index holds it).</li>
  * </ol>
- * A second replica that meets the same schema finds the new version already in place (it reads the mapping behind
- * the name again first), or, while the first is copying, the new index existing and the old one read-only: it
- * waits (a store-unavailable retry). A new index left by a migration that died before the swap (the old one still
- * writable) is deleted and the migration starts again.
+ * Two replicas can do it at once, or one again after a failure: creating an existing version uses it, blocking twice
+ * is blocking, a second copy skips every document already copied, and one swap only applies; the others find the
+ * names moved and take the mapping now behind them. A move is planned only for a schema newer than the one the
+ * current version was made for (recorded in its mapping's {@code _meta}), so late events of an older schema, in this
+ * replica or another, never move a table back. A transient failure leaves the old index blocked and the move resumes
+ * when the batch is retried; a permanent one (OpenSearch refuses the new index, the copy or the swap) gives the old
+ * index back to writers and the batch is dead-lettered, as before versions existed.
  */
 final class IndexMigration {
 
     private static final Logger LOG = Logger.getLogger(IndexMigration.class);
-    private static final Pattern VERSION = Pattern.compile("(.*)-v(\\d+)");
     /** How long a version no name points at is kept before it is deleted: searches in flight end on it. */
     private static final long RETIRE_AFTER_MS = 2_000;
-    /** Field types that take {@code ignore_malformed}. */
-    private static final Set<String> MALFORMED_TOLERANT = Set.of("long", "integer", "short", "byte", "double",
-            "float", "half_float", "scaled_float", "date", "ip");
+    private static final long TASK_POLL_MS = 200;
+    /** Moves in one call: more means the names keep moving under this replica. */
+    private static final int MAX_ROUNDS = 5;
 
     /** One HTTP exchange with OpenSearch ({@link OpenSearchIndices#call}). */
     @FunctionalInterface
@@ -59,174 +61,227 @@ final class IndexMigration {
         OpenSearchIndices.Answer call(String method, String endpoint, JsonNode body);
     }
 
+    /** The index a table's name resolves to now, and its {@code mappings}. */
+    private record Current(String index, JsonNode mappings) {
+        Map<String, String> types() {
+            return OpenSearchIndices.fieldTypes(mappings.path("properties"));
+        }
+    }
+
     private final Http http;
+    private final Consumer<String> forget;
     private final IndexNames names;
     private final OpenSearchSinkConfig.Index settings;
     private final MeterRegistry meters;
 
-    IndexMigration(Http http, IndexNames names, OpenSearchSinkConfig.Index settings, MeterRegistry meters) {
+    /** {@code forget} drops what the sink knows of a name whose index is gone, so the next write creates it. */
+    IndexMigration(Http http, Consumer<String> forget, IndexNames names, OpenSearchSinkConfig.Index settings,
+                   MeterRegistry meters) {
         this.http = http;
+        this.forget = forget;
         this.names = names;
         this.settings = settings;
         this.meters = meters;
     }
 
-    /** The fields {@code wanted} maps with another type than {@code mapped} has them (new fields are not listed). */
-    static List<String> incompatible(Map<String, String> mapped, ObjectNode wanted) {
-        List<String> out = new ArrayList<>();
-        wanted.properties().forEach(e -> {
-            String had = mapped.get(e.getKey());
-            if (had != null && !had.equals(e.getValue().path("type").asText("object"))) {
-                out.add(e.getKey());
-            }
-        });
-        return out;
-    }
-
-    /** The name of the version after {@code physical}, the index now behind {@code name}. */
-    static String nextVersion(String name, String physical) {
-        Matcher m = VERSION.matcher(physical);
-        int current = m.matches() && m.group(1).equals(name) ? Integer.parseInt(m.group(2)) : 1;
-        return name + "-v" + (current + 1);
-    }
-
-    /** The mapping of the new version: the current one, the changed fields retyped, the new fields added. */
-    static ObjectNode nextProperties(JsonNode currentProperties, ObjectNode wanted, List<String> changed) {
-        ObjectNode props = currentProperties.isObject() ? ((ObjectNode) currentProperties).deepCopy()
-                : Json.mapper().createObjectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = wanted.properties().iterator(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (changed.contains(e.getKey())) {
-                ObjectNode retyped = ((ObjectNode) e.getValue()).deepCopy();
-                if (MALFORMED_TOLERANT.contains(retyped.path("type").asText())) {
-                    retyped.put("ignore_malformed", true);
-                }
-                props.set(e.getKey(), retyped);
-            } else if (!props.has(e.getKey())) {
-                props.set(e.getKey(), e.getValue());
-            }
-        }
-        return props;
-    }
-
     /**
-     * The one {@code _aliases} request that moves both names from {@code from} to {@code to}. An index of the first
-     * layout holds the table's name itself, so it is removed in the same request (the name cannot be an alias while an
-     * index has it); a versioned one only loses its aliases, and is deleted a moment later, so that no search that
-     * had resolved to it fails.
+     * Brings the table behind {@code state} to a version whose fields take the columns of {@code schema}
+     * ({@code wanted}: their mappings), moving it if no newer schema's version is there already, and leaves in
+     * {@code state} the field types now behind its name.
      */
-    static ObjectNode swapBody(String name, String liveAlias, String from, String to) {
-        ObjectNode body = Json.mapper().createObjectNode();
-        ArrayNode actions = body.putArray("actions");
-        actions.addObject().putObject("add").put("index", to).put("alias", name);
-        ObjectNode live = actions.addObject().putObject("add").put("index", to).put("alias", liveAlias);
-        live.setAll(IndexMappings.aliasBody());
-        if (from.equals(name)) {
-            actions.addObject().putObject("remove_index").put("index", from);
-        } else {
-            actions.addObject().putObject("remove").put("index", from).put("alias", name);
-            actions.addObject().putObject("remove").put("index", from).put("alias", liveAlias);
-        }
-        return body;
-    }
-
-    /** Moves the table behind {@code state} to a new index version for {@code schema}; updates {@code state}. */
-    void migrate(OpenSearchIndices.IndexState state, RowSchema schema, ObjectNode wanted, List<String> changed) {
+    void migrate(TableRef table, OpenSearchIndices.IndexState state, RowSchema schema, ObjectNode wanted) {
         String name = state.index();
-        String physical = physicalIndex(name);
-        OpenSearchIndices.Answer mapping = http.call("GET", "/" + physical + "/_mapping", null);
-        if (!mapping.ok()) {
-            throw OpenSearchIndices.rejected(physical, "reading the mapping of", mapping);
+        for (int round = 1; ; round++) {
+            Current now = current(name);
+            int plannedFor = IndexMappings.plannedSchemaId(now.mappings());
+            List<String> changed = FieldTypes.incompatible(now.types(), wanted);
+            if (changed.isEmpty() || plannedFor > schema.id()) {
+                if (!changed.isEmpty()) {
+                    LOG.debugf("index %s: %s is made for schema id %d, newer than %d; keeping it", name, now.index(),
+                            plannedFor, schema.id());
+                }
+                state.fieldTypes().clear();
+                state.fieldTypes().putAll(now.types());
+                state.newestSchemaId().accumulateAndGet(plannedFor, Math::max);
+                return;
+            }
+            if (round > MAX_ROUNDS) {
+                throw new StoreUnavailableException("index " + name + " moved " + MAX_ROUNDS + " times and still maps "
+                        + changed + " otherwise than schema id " + schema.id(), null);
+            }
+            IndexMigrationPlan plan = IndexMigrationPlan.of(name, names.aliasFor(name), now.index(),
+                    now.mappings().path("properties"), wanted, changed, schema.id());
+            OptionalLong copied = move(plan);
+            if (copied.isPresent()) {
+                meters.counter("cdc.search.index.migrations", "index", name).increment();
+                LOG.infof("table %s: schema id %d retypes %s; index %s moved to %s (its %d documents copied), %s and %s "
+                                + "now point at it", table, schema.id(), plan.retyped().keySet(), plan.from(), plan.to(),
+                        copied.getAsLong(), name, plan.liveAlias());
+                if (!plan.firstLayout()) {
+                    retire(plan.from());
+                }
+            }
+            // Next round: take the mapping now behind the name (this move's, or another replica's).
         }
-        JsonNode currentProperties = mapping.body().path(physical).path("mappings").path("properties");
-        Map<String, String> mapped = OpenSearchIndices.fieldTypes(currentProperties);
-        List<String> stillChanged = incompatible(mapped, wanted);
-        if (stillChanged.isEmpty()) {
-            // Another replica moved it already: take the mapping as it is now.
-            state.fieldTypes().putAll(mapped);
-            return;
-        }
-        String next = nextVersion(name, physical);
-        ObjectNode props = nextProperties(currentProperties, wanted, stillChanged);
-        ObjectNode create = Json.mapper().createObjectNode();
-        create.putObject("settings").putObject("index").put("number_of_shards", settings.shards())
-                .put("number_of_replicas", settings.replicas());
-        ObjectNode mappings = create.putObject("mappings");
-        mappings.put("dynamic", true);
-        mappings.set("properties", props);
-        createVersion(physical, next, create);
-        boolean swapped = false;
-        try {
-            settingsWriteBlock(physical, true);
-            ObjectNode reindex = Json.mapper().createObjectNode();
-            reindex.putObject("source").put("index", physical);
-            reindex.putObject("dest").put("index", next);
-            OpenSearchIndices.Answer copied = http.call("POST", "/_reindex?wait_for_completion=true&refresh=true", reindex);
-            if (!copied.ok() && copied.status() / 100 == 4) {
-                throw OpenSearchIndices.rejected(physical, "copying to " + next + " (a cluster needs its reindex module "
-                        + "for this)", copied);
-            }
-            if (!copied.ok() || copied.body().path("failures").size() > 0) {
-                throw new StoreUnavailableException("copying " + physical + " to " + next + " answered "
-                        + copied.status() + ": " + (copied.ok() ? copied.body().path("failures") : copied.error()), null);
-            }
-            OpenSearchIndices.Answer swap = http.call("POST", "/_aliases",
-                    swapBody(name, names.aliasFor(name), physical, next));
-            if (!swap.ok()) {
-                throw OpenSearchIndices.rejected(name, "moving the aliases of", swap);
-            }
-            swapped = true;
-            if (!physical.equals(name)) {
-                retire(physical);
-            }
-            meters.counter("cdc.search.index.migrations", "index", name).increment();
-            LOG.infof("index %s: schema id %d maps %s with new types; moved from %s to %s (%d documents copied); "
-                            + "%s and %s now point at it", name, schema.id(), stillChanged, physical, next,
-                    copied.body().path("total").asLong(), name, names.aliasFor(name));
-        } finally {
-            if (!swapped) {
-                settingsWriteBlock(physical, false);
-            }
-        }
-        state.fieldTypes().clear();
-        state.fieldTypes().putAll(OpenSearchIndices.fieldTypes(props));
-    }
-
-    /** The index behind a table's name: the one its read alias points at, or the index of that name. */
-    private String physicalIndex(String name) {
-        OpenSearchIndices.Answer alias = http.call("GET", "/_alias/" + name, null);
-        if (alias.ok() && alias.body().size() == 1) {
-            return alias.body().fieldNames().next();
-        }
-        return name;
     }
 
     /**
-     * Creates the new version. When it exists: another replica is copying (the old index is read-only), so this one
-     * waits; or a migration died before its swap (the old index still writable), so the leftover is replaced.
+     * Carries a plan out; the documents of the old index when this call moved the names (another replica's copy may
+     * have copied them first), empty when another replica moved them.
      */
-    private void createVersion(String physical, String next, ObjectNode body) {
-        OpenSearchIndices.Answer created = http.call("PUT", "/" + next, body);
+    private OptionalLong move(IndexMigrationPlan plan) {
+        create(plan);
+        if (!freeze(plan)) {
+            return OptionalLong.empty();
+        }
+        OpenSearchIndices.Answer refreshed = http.call("POST", "/" + plan.from() + "/_refresh", null);
+        if (!refreshed.ok()) {
+            if (moved(plan)) {
+                return OptionalLong.empty();
+            }
+            throw giveBack(plan, "refreshing " + plan.from() + " answered " + refreshed.status() + ": "
+                    + refreshed.error());
+        }
+        JsonNode copied = copy(plan);
+        if (copied == null) {
+            return OptionalLong.empty();
+        }
+        OpenSearchIndices.Answer swapped = http.call("POST", "/_aliases", plan.swapBody());
+        if (!swapped.ok()) {
+            if (moved(plan)) {
+                return OptionalLong.empty();
+            }
+            throw giveBack(plan, "moving " + plan.name() + " and " + plan.liveAlias() + " to " + plan.to()
+                    + " answered " + swapped.status() + ": " + swapped.error());
+        }
+        return OptionalLong.of(copied.path("total").asLong());
+    }
+
+    /** What the name resolves to now; a name that resolves to nothing is forgotten, to be created again. */
+    private Current current(String name) {
+        OpenSearchIndices.Answer a = http.call("GET", "/" + name + "/_mapping", null);
+        if (a.status() == 404) {
+            forget.accept(name);
+            throw new StoreUnavailableException("index " + name + " is gone; the next write creates it again", null);
+        }
+        if (!a.ok()) {
+            throw OpenSearchIndices.rejected(name, "reading the mapping of", a);
+        }
+        if (a.body().size() != 1) {
+            throw new IndexRejectedException(name + " points at " + a.body().size() + " indices " + names(a.body())
+                    + "; point it and " + names.aliasFor(name) + " at one of them");
+        }
+        Map.Entry<String, JsonNode> only = a.body().properties().iterator().next();
+        return new Current(only.getKey(), only.getValue().path("mappings"));
+    }
+
+    /** True when the table's name no longer resolves to the plan's old index: another move got there first. */
+    private boolean moved(IndexMigrationPlan plan) {
+        OpenSearchIndices.Answer a = http.call("GET", "/" + plan.name() + "/_mapping", null);
+        return a.status() == 404 || (a.ok() && !(a.body().size() == 1 && a.body().has(plan.from())));
+    }
+
+    /** Creates the new version; one that exists is used as it is (the copy and the next round check it). */
+    private void create(IndexMigrationPlan plan) {
+        OpenSearchIndices.Answer created = http.call("PUT", "/" + plan.to(),
+                plan.createBody(settings.shards(), settings.replicas()));
+        if (!created.ok() && "mapper_parsing_exception".equals(created.errorType())
+                && created.error().contains("[scaled_float]")) {
+            created = http.call("PUT", "/" + plan.to(),
+                    plan.withoutScaledFloat().createBody(settings.shards(), settings.replicas()));
+        }
         if (created.ok()) {
             return;
         }
-        if (!"resource_already_exists_exception".equals(created.errorType())) {
-            throw OpenSearchIndices.rejected(next, "creating", created);
+        if ("resource_already_exists_exception".equals(created.errorType())) {
+            LOG.debugf("index %s exists (another replica's move, or one that stopped half-way): copying into it",
+                    plan.to());
+            return;
         }
-        OpenSearchIndices.Answer blocks = http.call("GET", "/" + physical + "/_settings/index.blocks.write", null);
-        if (blocks.ok() && blocks.body().toString().contains("\"write\":\"true\"")) {
-            throw new StoreUnavailableException("index " + physical + " is being moved to " + next
-                    + " by another sink instance", null);
+        throw OpenSearchIndices.rejected(plan.to(), "creating", created);
+    }
+
+    /**
+     * Blocks writes to the old index; false when the name moved meanwhile. In the first layout the old index's name
+     * is the table's, which becomes an alias of the new version when another replica swaps: a block that reached the
+     * new version through it is lifted at once.
+     */
+    private boolean freeze(IndexMigrationPlan plan) {
+        if (plan.firstLayout() && moved(plan)) {
+            return false;
         }
-        LOG.warnf("index %s exists from a move of %s that did not finish; replacing it", next, physical);
-        OpenSearchIndices.Answer deleted = http.call("DELETE", "/" + next, null);
-        if (!deleted.ok()) {
-            throw OpenSearchIndices.rejected(next, "deleting the unfinished", deleted);
+        OpenSearchIndices.Answer a = http.call("PUT", "/" + plan.from() + "/_block/write", null);
+        if (!a.ok()) {
+            if (moved(plan)) {
+                return false;
+            }
+            throw OpenSearchIndices.rejected(plan.from(), "blocking writes to", a);
         }
-        OpenSearchIndices.Answer again = http.call("PUT", "/" + next, body);
-        if (!again.ok()) {
-            throw OpenSearchIndices.rejected(next, "creating", again);
+        boolean misdirected = false;
+        for (JsonNode blocked : a.body().path("indices")) {
+            String index = blocked.path("name").asText();
+            if (!index.equals(plan.from()) && blocked.path("blocked").asBoolean()) {
+                writeBlock(index, false);
+                misdirected = true;
+            }
         }
+        return !misdirected;
+    }
+
+    /** Runs the copy; its response, or null when the name moved meanwhile (the old index may be gone). */
+    private JsonNode copy(IndexMigrationPlan plan) {
+        OpenSearchIndices.Answer started = http.call("POST", "/_reindex?wait_for_completion=false&refresh=true",
+                plan.reindexBody());
+        if (!started.ok()) {
+            if (moved(plan)) {
+                return null;
+            }
+            throw giveBack(plan, "copying " + plan.from() + " to " + plan.to() + " answered " + started.status()
+                    + " (OpenSearch needs its reindex module for this): " + started.error());
+        }
+        JsonNode task = awaitTask(started.body().path("task").asText());
+        JsonNode response = task.path("response");
+        JsonNode failures = task.has("error") ? Json.mapper().createArrayNode().add(task.path("error"))
+                : response.path("failures");
+        if (failures.isEmpty()) {
+            return response;
+        }
+        if (moved(plan)) {
+            return null;
+        }
+        for (JsonNode f : failures) {
+            int status = f.path("status").asInt(0);
+            if (status == 429 || status >= 500) {
+                throw new StoreUnavailableException("copying " + plan.from() + " to " + plan.to() + " failed: "
+                        + failures, null);
+            }
+        }
+        throw giveBack(plan, "copying " + plan.from() + " to " + plan.to() + " failed: " + failures);
+    }
+
+    /** The task's final state, polled until it has completed. */
+    private JsonNode awaitTask(String task) {
+        while (true) {
+            OpenSearchIndices.Answer a = http.call("GET", "/_tasks/" + task, null);
+            if (!a.ok()) {
+                throw new StoreUnavailableException("the copy task " + task + " answered " + a.status() + ": "
+                        + a.error() + "; the move starts again", null);
+            }
+            if (a.body().path("completed").asBoolean()) {
+                return a.body();
+            }
+            pause(TASK_POLL_MS);
+        }
+    }
+
+    /** Gives the old index back to writers after a permanent failure; the batch is then dead-lettered. */
+    private IndexRejectedException giveBack(IndexMigrationPlan plan, String why) {
+        if (!moved(plan)) {
+            writeBlock(plan.from(), false);
+        }
+        LOG.warnf("table behind %s: cannot move %s to %s (%s); writes go to %s again", plan.name(), plan.from(),
+                plan.to(), why, plan.from());
+        return new IndexRejectedException(why);
     }
 
     /** Deletes a version no name points at any more, after searches that had resolved to it have had time to end. */
@@ -235,20 +290,37 @@ final class IndexMigration {
             Thread.sleep(RETIRE_AFTER_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            LOG.warnf("index %s: no name points at it any more; interrupted before deleting it, delete it by hand",
+                    index);
+            return;
         }
         OpenSearchIndices.Answer deleted = http.call("DELETE", "/" + index, null);
-        if (!deleted.ok()) {
+        if (!deleted.ok() && deleted.status() != 404) {
             LOG.warnf("index %s: no name points at it any more, but deleting it answered %d: %s; delete it by hand",
                     index, deleted.status(), deleted.error());
         }
     }
 
-    private void settingsWriteBlock(String index, boolean on) {
-        ObjectNode body = Json.mapper().createObjectNode();
-        body.put("index.blocks.write", on);
+    private void writeBlock(String index, boolean on) {
+        ObjectNode body = Json.mapper().createObjectNode().put("index.blocks.write", on);
         OpenSearchIndices.Answer a = http.call("PUT", "/" + index + "/_settings", body);
         if (!a.ok()) {
-            throw OpenSearchIndices.rejected(index, on ? "making read-only" : "making writable again", a);
+            LOG.warnf("index %s: setting index.blocks.write to %s answered %d: %s", index, on, a.status(), a.error());
+        }
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> out = new ArrayList<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while moving an index", e);
         }
     }
 }

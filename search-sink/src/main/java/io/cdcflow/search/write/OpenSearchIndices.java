@@ -7,6 +7,7 @@ import io.cdcflow.model.Json;
 import io.cdcflow.model.TableRef;
 import io.cdcflow.registryclient.RowSchema;
 import io.cdcflow.search.config.OpenSearchSinkConfig;
+import io.cdcflow.search.index.FieldTypes;
 import io.cdcflow.search.index.IndexMappings;
 import io.cdcflow.search.index.IndexNames;
 import io.cdcflow.sink.StoreUnavailableException;
@@ -20,18 +21,23 @@ import org.opensearch.client.opensearch.generic.Requests;
 import org.opensearch.client.opensearch.generic.Response;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Creates and evolves the index of each table, and remembers what it knows of each index's mapping. On first sight
- * of a table the index is created with the mapping derived from its registered schema (or the sink's fields only,
- * and dynamic mapping, when there is none) and the filtered alias that hides tombstones; an index that already
- * exists is adopted (its mapping read, its alias put). A schema id not seen before adds the mapping of the columns
- * the index does not have yet; a column the index maps with another type (OpenSearch cannot change it) moves the
- * table to a new index version ({@link IndexMigration}), when the schema is newer than those applied.
+ * Creates and evolves the index of each table, and remembers what it knows of each index's mapping. A table's name
+ * ({@link IndexNames}) is what writes and searches use: on first sight of a table the sink creates {@code <name>-v1}
+ * with the mapping derived from its registered schema (or the sink's fields only, and dynamic mapping, when there is
+ * none), the name as its alias and the filtered alias {@code <name>-live} that hides tombstones; a name that already
+ * resolves (to a version, or to an index an earlier release created under the name itself) is adopted (its mapping
+ * read, its live alias put). A schema id not seen before adds the mapping of the columns the index does not have
+ * yet; a column whose field cannot take the schema's type ({@link FieldTypes}) moves the table to a new index
+ * version ({@link IndexMigration}) when the schema is newer than the one the current version was made for.
  */
 @ApplicationScoped
 public class OpenSearchIndices {
@@ -52,18 +58,19 @@ public class OpenSearchIndices {
         this.http = client.generic();
         this.settings = config.index();
         this.names = new IndexNames(settings.prefix(), settings.names(), settings.liveAliasSuffix());
-        this.migration = new IndexMigration(this::call, names, settings, meters);
+        this.migration = new IndexMigration(this::call, this::forget, names, settings, meters);
     }
 
     /**
-     * What the sink knows of one index: the name writes and searches use (the index itself, or the read alias of its
-     * current version), its mapped top-level field types, the schema ids applied, and the newest of them.
+     * What the sink knows of one index: the name writes and searches use (the read alias of its current version, or
+     * the index itself), its mapped top-level field types, the schema ids applied, and the newest of them (or of the
+     * one the current version was made for).
      */
     public record IndexState(String index, Map<String, String> fieldTypes, Set<Integer> schemaIds,
-                             java.util.concurrent.atomic.AtomicInteger newestSchemaId) {
+                             AtomicInteger newestSchemaId) {
 
         IndexState(String index, Map<String, String> fieldTypes, Set<Integer> schemaIds) {
-            this(index, fieldTypes, schemaIds, new java.util.concurrent.atomic.AtomicInteger(-1));
+            this(index, fieldTypes, schemaIds, new AtomicInteger(-1));
         }
 
         void applied(int schemaId) {
@@ -86,7 +93,7 @@ public class OpenSearchIndices {
             known.put(index, state);
         }
         if (schema != null && !state.schemaIds().contains(schema.id())) {
-            extendMapping(state, schema);
+            extendMapping(table, state, schema);
             state.applied(schema.id());
         }
         return state;
@@ -137,6 +144,9 @@ public class OpenSearchIndices {
         // The table's name is an alias of its first version, so that a later version can take the name over in one
         // step (IndexMigration).
         ((ObjectNode) body.path("aliases")).putObject(index);
+        if (schema != null) {
+            ((ObjectNode) body.path("mappings")).putObject("_meta").put(IndexMappings.META_SCHEMA_ID, schema.id());
+        }
         String first = index + "-v1";
         Answer created = call("PUT", "/" + first, body);
         if (created.ok()) {
@@ -182,20 +192,25 @@ public class OpenSearchIndices {
             }
             types.putAll(fieldTypes(IndexMappings.metadataProperties()));
         }
-        return new IndexState(index, types, ConcurrentHashMap.newKeySet());
+        IndexState state = new IndexState(index, types, ConcurrentHashMap.newKeySet());
+        // A replica that starts after a move must not move the table back for late events of an older schema.
+        mappingAnswer.properties().forEach(e -> state.newestSchemaId().accumulateAndGet(
+                IndexMappings.plannedSchemaId(e.getValue().path("mappings")), Math::max));
+        return state;
     }
 
-    private void extendMapping(IndexState state, RowSchema schema) {
+    private void extendMapping(TableRef table, IndexState state, RowSchema schema) {
         ObjectNode wanted = IndexMappings.columnProperties(schema.columns(), scaledFloat);
-        java.util.List<String> changed = IndexMigration.incompatible(state.fieldTypes(), wanted);
+        List<String> changed = FieldTypes.incompatible(state.fieldTypes(), wanted);
         if (!changed.isEmpty()) {
             if (schema.id() > state.newestSchemaId().get()) {
-                migration.migrate(state, schema, wanted, changed);
-                return;
+                // Leaves in state the field types now behind the name: this schema's, or a newer one's.
+                migration.migrate(table, state, schema, wanted.deepCopy());
+            } else {
+                // An older schema's changes (late events from before the DDL) keep the newer mapping.
+                LOG.debugf("index %s: schema id %d maps %s otherwise than the index; keeping the newer mapping",
+                        state.index(), schema.id(), changed);
             }
-            // An older schema's changes (late events from before the DDL) keep the newer mapping.
-            LOG.debugf("index %s: schema id %d maps %s otherwise than the index; keeping the newer mapping",
-                    state.index(), schema.id(), changed);
         }
         ObjectNode additions = wanted;
         additions.remove(state.fieldTypes().keySet());
@@ -212,7 +227,7 @@ public class OpenSearchIndices {
             return;
         }
         if (scaledFloat && lacksScaledFloat(put)) {
-            extendMapping(state, schema);
+            extendMapping(table, state, schema);
             return;
         }
         if (put.status() / 100 == 4) {
@@ -238,8 +253,8 @@ public class OpenSearchIndices {
         return false;
     }
 
-    private static java.util.List<String> names(ObjectNode o) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> names(ObjectNode o) {
+        List<String> out = new ArrayList<>();
         o.fieldNames().forEachRemaining(out::add);
         return out;
     }
