@@ -2,7 +2,7 @@
 # Shared helpers of bin/stack: the work folder, ports, processes, packages, JDKs and Maven artifacts.
 # Sourced by bin/stack, never run. Every server file (stack-<kind>.sh) builds on these.
 
-STACK_SERVERS=(pg-source pg-store mariadb redis kafka opensearch)
+STACK_SERVERS=(pg-source pg-store mariadb mariadb-replica redis kafka opensearch)
 
 # Fixed credentials of the local stack (the services' application.properties use the same).
 STACK_DB_USER=cdc
@@ -44,6 +44,7 @@ stack_init() {
   SOURCE_PG_PORT=$(stack_port_var CDC_SOURCE_PG_PORT 15432)
   STORE_PG_PORT=$(stack_port_var CDC_STORE_PG_PORT 15433)
   MARIADB_PORT=$(stack_port_var CDC_MARIADB_PORT 13306)
+  MARIADB_REPLICA_PORT=$(stack_port_var CDC_MARIADB_REPLICA_PORT 13307)
   REDIS_PORT=$(stack_port_var CDC_REDIS_PORT 16379)
   KAFKA_PORT=$(stack_port_var CDC_KAFKA_PORT 19092)
   KAFKA_CONTROLLER_PORT=$(stack_port_var CDC_KAFKA_CONTROLLER_PORT 19093)
@@ -72,7 +73,8 @@ stack_pidfile() { printf '%s/run/%s.pid\n' "$STACK_HOME" "$1"; }
 stack_kind() {
   case $1 in
     pg-source | pg-store) echo pg ;;
-    mariadb | redis | kafka | opensearch) echo "$1" ;;
+    mariadb | mariadb-replica) echo mariadb ;;
+    redis | kafka | opensearch) echo "$1" ;;
     *) return 1 ;;
   esac
 }

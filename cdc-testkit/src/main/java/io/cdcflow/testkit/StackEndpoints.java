@@ -39,6 +39,18 @@ public record StackEndpoints(Map<String, String> env) {
         return "jdbc:mariadb://" + get("CDC_MARIADB_HOST") + ":" + get("CDC_MARIADB_PORT") + "/" + get("CDC_MARIADB_DB");
     }
 
+    /**
+     * JDBC URL of the MariaDB replica's inventory database (the local stack's {@code mariadb-replica}, which
+     * replicates the primary by GTID); the containers backend has none.
+     */
+    public String mariadbReplicaJdbcUrl() {
+        if (!env.containsKey("CDC_MARIADB_REPLICA_PORT")) {
+            throw new IllegalStateException("this stack has no MariaDB replica (the local stack has: CDC_STACK_BACKEND=local)");
+        }
+        return "jdbc:mariadb://" + get("CDC_MARIADB_REPLICA_HOST") + ":" + get("CDC_MARIADB_REPLICA_PORT") + "/"
+                + get("CDC_MARIADB_DB");
+    }
+
     /** {@code redis://host:port}. */
     public String redisUrl() {
         return "redis://" + get("CDC_REDIS_HOST") + ":" + get("CDC_REDIS_PORT");

@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code source.cdc_generation} when above 0). A new generation (a repair, a switch from another strategy) asks for
  * a blocking snapshot of its tables through the signal table; after each table's last snapshot record it publishes
  * the table's sweep, which removes from the sinks the rows of older generations the snapshot did not read.
+ *
+ * <p><b>A lost position.</b> When the server no longer has the position capture stopped at, or its binlog went back
+ * behind what this run read ({@link BinlogHistoryWatch}, checked every few seconds), the source fails with an error
+ * that names the repair; while a repair's sweeps are pending, the engine snapshots anew instead of failing.
  */
 final class LogChangeSource implements ChangeSource {
 
@@ -42,6 +46,8 @@ final class LogChangeSource implements ChangeSource {
     private final java.nio.file.Path stateDir;
     private final List<String> tables;
     private final SignalTable signals;
+    private final java.util.function.Supplier<BinlogHistoryWatch> historyWatches;
+    private volatile BinlogHistoryWatch historyWatch;
     private final ConnectRecordConverter converter = new ConnectRecordConverter();
     private SourceGeneration generation;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -53,9 +59,12 @@ final class LogChangeSource implements ChangeSource {
      * @param stateDir where the source's generation is kept
      * @param tables   the captured tables, as configured
      * @param signals  the source's signal table, for the blocking snapshot a new generation asks for
+     * @param historyWatches a new watch of the server's binlog for each run (MySQL/MariaDB), or null
      */
     LogChangeSource(String name, Properties properties, KafkaChangePublisher publisher, CaptureMetrics metrics,
-                    java.nio.file.Path stateDir, List<String> tables, SignalTable signals) {
+                    java.nio.file.Path stateDir, List<String> tables, SignalTable signals,
+                    java.util.function.Supplier<BinlogHistoryWatch> historyWatches) {
+        this.historyWatches = historyWatches;
         this.name = name;
         this.stateDir = stateDir;
         this.tables = tables;
@@ -90,7 +99,7 @@ final class LogChangeSource implements ChangeSource {
         }
         snapshotAddedTables();
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(properties)
+                .using(engineProperties())
                 .notifying(this::handleBatch)
                 .using((success, message, error) -> {
                     if (!success && !closed) {
@@ -110,12 +119,80 @@ final class LogChangeSource implements ChangeSource {
                 })
                 .build();
         // run() returns once the engine has stopped, by itself (failure) or through close().
-        engine.run();
+        java.util.concurrent.ScheduledExecutorService watchTimer = watchHistory();
+        try {
+            engine.run();
+        } finally {
+            if (watchTimer != null) {
+                watchTimer.shutdownNow();
+            }
+        }
         taskRunning = false;
         Throwable error = failure.get();
+        if (error != null && positionLost(error)) {
+            throw new IllegalStateException("source " + name + ": the position it stopped at is no longer on the "
+                    + "database server (RESET MASTER, a restore, purged binlogs, or a switch to a server with another "
+                    + "binlog history). Run `bin/cdcflow repair " + name + "`: it reads every table again in a new "
+                    + "generation, which the sinks order above everything they hold, and sweeps the rows deleted "
+                    + "meanwhile", error);
+        }
         if (error != null) {
             throw error instanceof Exception e ? e : new IllegalStateException(error);
         }
+    }
+
+    /** Checks every five seconds that the server's binlog is not behind what this run read; stops the engine if so. */
+    private java.util.concurrent.ScheduledExecutorService watchHistory() {
+        if (historyWatches == null) {
+            return null;
+        }
+        BinlogHistoryWatch watch = historyWatches.get();
+        historyWatch = watch;
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("binlog-watch-" + name).factory());
+        timer.scheduleWithFixedDelay(() -> watch.check().ifPresent(reason -> {
+            failure.compareAndSet(null, new IllegalStateException(HISTORY_RESET + ": " + reason));
+            DebeziumEngine<?> e = engine;
+            try {
+                e.close();
+            } catch (IOException ex) {
+                LOG.warnf(ex, "source %s: cannot stop the engine after its server's binlog went back", name);
+            }
+        }), 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+        return timer;
+    }
+
+    private static final String HISTORY_RESET = "binlog history reset";
+
+    /**
+     * The engine's settings for this run. While a new generation's sweeps are pending (a repair, a strategy switch),
+     * the {@code initial} snapshot mode becomes {@code when_needed}: when the stored position is gone, Debezium reads
+     * every table again instead of failing, and those reads, being of the new generation, win in every sink.
+     */
+    private Properties engineProperties() {
+        if (generation.sweepPending().isEmpty() || !"initial".equals(properties.getProperty("snapshot.mode"))) {
+            return properties;
+        }
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("snapshot.mode", "when_needed");
+        return p;
+    }
+
+    /**
+     * A binlog position (or GTID set) the server no longer has: Debezium's words at start, or MySQL/MariaDB error
+     * 1236 (a fatal error reading the binlog, e.g. "could not find next log" after {@code RESET MASTER}) while
+     * streaming.
+     */
+    static boolean positionLost(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("no longer available on the server") || m.contains("Error code: 1236;")
+                    || m.startsWith(HISTORY_RESET))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -146,6 +223,13 @@ final class LogChangeSource implements ChangeSource {
                 if (record.record().value() instanceof org.apache.kafka.connect.data.Struct envelope
                         && envelope.schema().field("op") != null) {
                     PositionCheck.check(name, envelope); // a position no consumer could form stops the source here
+                    BinlogHistoryWatch watch = historyWatch;
+                    if (watch != null && envelope.schema().field("source") != null) {
+                        org.apache.kafka.connect.data.Struct src = envelope.getStruct("source");
+                        if (src.schema().field("file") != null && src.get("file") != null && src.get("pos") != null) {
+                            watch.read(src.getString("file"), src.getInt64("pos"));
+                        }
+                    }
                 }
                 OutgoingChange change = converter.convert(record.record(), g);
                 batch.add(change);

@@ -80,8 +80,10 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
             PostgresSourceCheck.check(name, source, properties.getProperty("slot.name"));
             slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
         }
+        java.util.function.Supplier<BinlogHistoryWatch> historyWatch = source.kind() == DatabaseKind.postgresql
+                ? null : () -> new BinlogHistoryWatch(source);
         return new LogChangeSource(name, properties, publisher, metrics, config.stateDir(), source.tables(),
-                SignalTable.of(name, source));
+                SignalTable.of(name, source), historyWatch);
     }
 
     /**

@@ -41,6 +41,8 @@ public class CaptureRunner {
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final Map<String, ChangeSource> running = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<String>> repairs = new ConcurrentHashMap<>();
+    /** Released by a repair, so that a failed source waiting out its backoff restarts for it at once. */
+    private final Map<String, java.util.concurrent.Semaphore> wakeups = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private volatile boolean stopping;
     private ExecutorService threads;
@@ -121,7 +123,7 @@ public class CaptureRunner {
                 backoff = FIRST_BACKOFF; // it ran well for a while: this is a new failure, not the same one again
             }
             try {
-                Thread.sleep(backoff);
+                awaitBackoff(name, backoff);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -154,7 +156,22 @@ public class CaptureRunner {
         if (source != null) {
             source.close();
         }
+        wakeup(name).release();
         return true;
+    }
+
+    /** Waits out a failed source's backoff, or less when a repair is asked for meanwhile (it is the way out). */
+    private void awaitBackoff(String name, Duration backoff) throws InterruptedException {
+        java.util.concurrent.Semaphore wakeup = wakeup(name);
+        wakeup.drainPermits();
+        if (!repairs.containsKey(name)
+                && wakeup.tryAcquire(backoff.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            LOG.infof("source %s: a repair was requested; restarting it now", name);
+        }
+    }
+
+    private java.util.concurrent.Semaphore wakeup(String name) {
+        return wakeups.computeIfAbsent(name, n -> new java.util.concurrent.Semaphore(0));
     }
 
     /** Raises the source's generation for a requested repair; false when that failed and the service stops. */

@@ -83,6 +83,19 @@ public final class PackagedCapture implements AutoCloseable {
         throw new AssertionError("capture-service was not ready within " + timeout + "; see " + log);
     }
 
+    /** {@code GET path}: the status and the body. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code POST path} with a JSON body: the status and the body. */
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
