@@ -41,6 +41,7 @@ import io.cdcflow.bench.reader.SourceReaders;
 import io.cdcflow.bench.report.BenchResults;
 import io.cdcflow.bench.report.LatencyChart;
 import io.cdcflow.bench.report.MarkdownReport;
+import io.cdcflow.bench.report.ReadmeSummary;
 import io.cdcflow.bench.report.Targets;
 import io.cdcflow.bench.stats.LatencySummary;
 import io.cdcflow.bench.stats.PromHistogram;
@@ -78,6 +79,15 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--readme")) {
+            Path file = Path.of(args[1]);
+            BenchResults results = new ObjectMapper().readValue(file.toFile(), BenchResults.class);
+            Path repo = Path.of(System.getenv().getOrDefault("BENCH_REPO", "."));
+            ReadmeSummary.update(repo.resolve("README.md"), ReadmeSummary.render(results,
+                    "bench/results/" + file.getFileName()));
+            System.out.println("README.md: benchmark figures written from " + file);
+            return;
+        }
         BenchOptions options = BenchOptions.parse(args);
         BenchEnv env = BenchEnv.fromEnvironment(System.getenv());
         Bench bench = new Bench(env, options);
@@ -125,9 +135,10 @@ public final class Bench {
         long backlog = options.quick() ? 20_000 : 100_000;
         log("capture: preparing slots and a backlog of %,d changes", backlog);
         List<String> ours = List.of("benchlog.public.products", "benchlog.public.customers");
-        List<String> dbz = List.of("benchdbz.public.products", "benchdbz.public.customers");
+        List<String> dbz = List.of("benchdbz.public.products", "benchdbz.public.customers",
+                "benchdbzt.public.products", "benchdbzt.public.customers");
         List<String> trg = List.of("benchtrg.public.products", "benchtrg.public.customers");
-        List<String> slots = List.of("bench_log", "bench_dbz", "bench_recv");
+        List<String> slots = List.of("bench_log", "bench_dbz", "bench_dbzt", "bench_recv");
         try (Connection c = env.connect()) {
             c.setAutoCommit(true);
             dropSlots(c, slots);
@@ -139,9 +150,10 @@ public final class Bench {
             kafka.recreate(ours, 3);
             kafka.recreate(dbz, 3);
             // Transaction-metadata topics too, so that neither reader stalls on auto-creating one mid-backlog.
-            kafka.recreate(List.of("benchlog.transaction", "benchdbz.transaction"), 1);
+            kafka.recreate(List.of("benchlog.transaction", "benchdbz.transaction", "benchdbzt.transaction"), 1);
             createSlot(c, "bench_log", "pgoutput");
             createSlot(c, "bench_dbz", "pgoutput");
+            createSlot(c, "bench_dbzt", "pgoutput");
             createSlot(c, "bench_recv", "test_decoding");
             WorkloadResult written = new WorkloadGenerator(c).run(WorkloadSpec.mixed(0, null, backlog));
             c.setAutoCommit(true);
@@ -155,9 +167,17 @@ public final class Bench {
                     "publication-name", "bench_pub", "snapshot-mode", "no_data"))) {
                 out.add(timeBacklog("cdcflow-log", p, ours, written.changes(), how + "; capture-service, log strategy"));
             }
-            try (ManagedProcess p = readers.connect("benchdbz", TABLES, "bench_dbz", "bench_pub", "no_data")) {
-                out.add(timeBacklog("debezium-connect", p, dbz, written.changes(), how
-                        + "; Debezium 3.5.0.Final PostgreSQL connector on Kafka Connect 4.1.2 standalone, same converter settings"));
+            try (ManagedProcess p = readers.connect("benchdbz", TABLES, "bench_dbz", "bench_pub", "no_data", false)) {
+                out.add(timeBacklog("debezium-connect", p, dbz.subList(0, 2), written.changes(), how
+                        + "; Debezium 3.5.0.Final PostgreSQL connector on Kafka Connect 4.1.2 standalone, same converter settings,"
+                        + " Connect's and Debezium's other settings as shipped"));
+            }
+            // The same reference with capture-service's producer settings and hand-over interval, so that the ratio
+            // measures the code rather than the tuning.
+            try (ManagedProcess p = readers.connect("benchdbzt", TABLES, "bench_dbzt", "bench_pub", "no_data", true)) {
+                out.add(timeBacklog("debezium-connect-tuned", p, dbz.subList(2, 4), written.changes(), how
+                        + "; the same, with capture-service's producer settings (" + SourceReaders.CAPTURE_PRODUCER
+                        + ") and poll.interval.ms=" + SourceReaders.CAPTURE_POLL_INTERVAL_MS));
             }
             out.add(recvLogical(written.changes(), endLsn));
             // The trigger strategy on a second backlog of the same kind, written with its triggers in place: in the
@@ -225,7 +245,7 @@ public final class Bench {
             kafka.delete(ours);
             kafka.delete(dbz);
             kafka.delete(trg);
-            kafka.delete(List.of("benchlog.transaction", "benchdbz.transaction"));
+            kafka.delete(List.of("benchlog.transaction", "benchdbz.transaction", "benchdbzt.transaction"));
         }
     }
 
@@ -308,7 +328,7 @@ public final class Bench {
                 out.add(new BenchResults.Snapshot("cdcflow-log", rows, t.events(), t.eventsPerSecond(), t.startupMs()));
             }
             try (ManagedProcess p = readers.connect("benchsnapdbz", "public.bench_snapshot", "bench_snap_dbz", "bench_snap_pub",
-                    "initial")) {
+                    "initial", false)) {
                 BenchResults.Throughput t = timeBacklog("debezium-connect snapshot", p, dbz, rows, "");
                 out.add(new BenchResults.Snapshot("debezium-connect", rows, t.events(), t.eventsPerSecond(), t.startupMs()));
             }
@@ -658,6 +678,12 @@ public final class Bench {
                     + results.machine().loadAverageAfter(), dir.resolve("latency-vs-rate.png"));
         }
         log("results: %s, %s", dir.resolve(stamp + ".json"), dir.resolve("latest.md"));
+        if (!options.quick() && options.only().isEmpty()) {
+            ReadmeSummary.update(env.repo().resolve("README.md"), ReadmeSummary.render(results, "bench/results/" + stamp + ".json"));
+            log("README.md: benchmark figures written from %s", dir.resolve(stamp + ".json"));
+        } else {
+            log("README.md left as it is: only a full run (no --quick, no --only) writes its figures");
+        }
         System.out.println();
         System.out.println(MarkdownReport.render(results));
     }

@@ -56,12 +56,23 @@ public final class SourceReaders {
     }
 
     /**
+     * capture-service's producer settings ({@code KafkaChangePublisher}: idempotent, acks=all, five requests in
+     * flight, lz4, 5 ms linger), which Connect's worker producer does not have by default (no compression, no linger).
+     */
+    public static final Map<String, String> CAPTURE_PRODUCER = new java.util.TreeMap<>(Map.of("acks", "all",
+            "enable.idempotence", "true", "max.in.flight.requests.per.connection", "5", "compression.type", "lz4",
+            "linger.ms", "5"));
+    /** The hand-over interval capture-service gives Debezium's engine (Debezium's default is 500 ms). */
+    public static final String CAPTURE_POLL_INTERVAL_MS = "25";
+
+    /**
      * The Debezium PostgreSQL connector on Kafka Connect standalone, configured like our log strategy (pgoutput,
      * JSON with the value schema, numeric decimals, no tombstones, transaction metadata), topics
-     * {@code <prefix>.<schema>.<table>}, with the same JVM options as the services.
+     * {@code <prefix>.<schema>.<table>}, with the same JVM options as the services; with {@code captureSettings},
+     * also capture-service's producer settings and poll interval.
      */
-    public ManagedProcess connect(String prefix, String tables, String slot, String publication, String snapshotMode)
-            throws IOException {
+    public ManagedProcess connect(String prefix, String tables, String slot, String publication, String snapshotMode,
+                                  boolean captureSettings) throws IOException {
         Path dir = env.work().resolve("connect-" + prefix);
         deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -77,6 +88,9 @@ public final class SourceReaders {
         worker.setProperty("offset.flush.interval.ms", "1000");
         worker.setProperty("listeners", "http://127.0.0.1:" + (env.servicesPortBase() + 11));
         worker.setProperty("plugin.discovery", "only_scan");
+        if (captureSettings) {
+            CAPTURE_PRODUCER.forEach((k, v) -> worker.setProperty("producer." + k, v));
+        }
         Properties connector = new Properties();
         connector.setProperty("name", prefix);
         connector.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
@@ -98,6 +112,9 @@ public final class SourceReaders {
         connector.setProperty("decimal.handling.mode", "precise");
         connector.setProperty("time.precision.mode", "adaptive_time_microseconds");
         connector.setProperty("skipped.operations", "none");
+        if (captureSettings) {
+            connector.setProperty("poll.interval.ms", CAPTURE_POLL_INTERVAL_MS);
+        }
         Path workerFile = dir.resolve("worker.properties");
         Path connectorFile = dir.resolve("connector.properties");
         try (var w = Files.newBufferedWriter(workerFile); var c = Files.newBufferedWriter(connectorFile)) {

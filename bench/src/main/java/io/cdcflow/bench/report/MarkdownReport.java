@@ -23,25 +23,12 @@ public final class MarkdownReport {
                         + " treat the absolute figures as noisy; the ratios, measured in the same run, less so.\n\n");
 
         if (!r.targets().isEmpty()) {
-            md.append("## Targets (issue 8)\n\n| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
-            for (BenchResults.Target t : r.targets()) {
-                md.append("| ").append(t.name()).append(" | ").append(t.target()).append(" | ").append(t.measured())
-                        .append(" | ").append(t.met() == null ? "n/a" : t.met() ? "yes" : "**no**").append(" |\n");
-            }
-            md.append('\n');
+            md.append("## Targets (issue 8)\n\n");
+            targetsTable(md, r);
         }
         if (!r.capture().isEmpty()) {
             md.append("## Capture throughput (same backlog, each reader on its own slot)\n\n");
-            md.append("| reader | backlog | events | events/s | vs Debezium on Connect | vs pg_recvlogical | start-up | peak RSS |\n");
-            md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-            double dbz = rateOf(r, "debezium-connect");
-            double recv = rateOf(r, "pg_recvlogical");
-            for (BenchResults.Throughput t : r.capture()) {
-                md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s | %s | %s |%n", t.reader(), t.backlog(),
-                        t.events(), num(t.eventsPerSecond()), ratio(t.eventsPerSecond(), dbz), ratio(t.eventsPerSecond(), recv),
-                        t.startupMs() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", t.startupMs() / 1000.0), mib(t.peakRssMib())));
-            }
-            md.append('\n');
+            captureTable(md, r);
             for (BenchResults.Throughput t : r.capture()) {
                 md.append("- ").append(t.reader()).append(": ").append(t.how()).append('\n');
             }
@@ -90,19 +77,8 @@ public final class MarkdownReport {
             cpuTable(md, r);
         }
         if (r.drain() != null) {
-            BenchResults.Drain d = r.drain();
-            md.append(String.format(Locale.ROOT, "## A backlog through the whole pipeline%n%n%,d changes written while "
-                    + "capture-service was stopped, then worked off: %.1f s from its start until the last sink was done.%n%n"
-                    + "| sink | applied/s (first to last change) |%n| --- | ---: |%n", d.changes(), d.ms() / 1000.0));
-            d.appliedPerSecond().forEach((sink, rate) -> md.append("| ").append(sink).append(" | ").append(num(rate)).append(" |\n"));
-            md.append("\n| process | cores busy | µs of CPU per change |\n| --- | ---: | ---: |\n");
-            double total = 0;
-            for (Map.Entry<String, Double> e : d.cpuCores().entrySet()) {
-                total += e.getValue();
-                md.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(),
-                        num(e.getValue() * d.ms() * 1000.0 / d.changes())));
-            }
-            md.append(String.format(Locale.ROOT, "| **all of them** | %.2f | %s |%n%n", total, num(total * d.ms() * 1000.0 / d.changes())));
+            md.append("## A backlog through the whole pipeline\n\n");
+            drainTables(md, r.drain());
         }
         if (!r.snapshots().isEmpty()) {
             md.append("## Snapshot of a fresh table\n\n| reader | rows | events | rows/s | start-up |\n| --- | ---: | ---: | ---: | ---: |\n");
@@ -117,6 +93,46 @@ public final class MarkdownReport {
             r.notes().forEach(n -> md.append("- ").append(n).append('\n'));
         }
         return md.toString();
+    }
+
+    /** The issue's targets: goal, figure measured, met. */
+    static void targetsTable(StringBuilder md, BenchResults r) {
+        md.append("| target | goal | measured | met |\n| --- | --- | --- | --- |\n");
+        for (BenchResults.Target t : r.targets()) {
+            md.append("| ").append(t.name()).append(" | ").append(t.target()).append(" | ").append(t.measured())
+                    .append(" | ").append(t.met() == null ? "n/a" : t.met() ? "yes" : "**no**").append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** Each reader's pass over the capture backlog, with its ratios to the references and its peak RSS. */
+    static void captureTable(StringBuilder md, BenchResults r) {
+        md.append("| reader | backlog | events | events/s | vs Debezium on Connect | vs pg_recvlogical | start-up | peak RSS |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        double dbz = rateOf(r, "debezium-connect");
+        double recv = rateOf(r, "pg_recvlogical");
+        for (BenchResults.Throughput t : r.capture()) {
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s | %s | %s |%n", t.reader(), t.backlog(),
+                    t.events(), num(t.eventsPerSecond()), ratio(t.eventsPerSecond(), dbz), ratio(t.eventsPerSecond(), recv),
+                    t.startupMs() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", t.startupMs() / 1000.0), mib(t.peakRssMib())));
+        }
+        md.append('\n');
+    }
+
+    /** The drain: each sink's sustained rate, and the CPU each process tree spent per change. */
+    static void drainTables(StringBuilder md, BenchResults.Drain d) {
+        md.append(String.format(Locale.ROOT, "%,d changes written while capture-service was stopped, then worked off: "
+                + "%.1f s from its start until the last sink was done.%n%n| sink | applied/s (first to last change) |%n"
+                + "| --- | ---: |%n", d.changes(), d.ms() / 1000.0));
+        d.appliedPerSecond().forEach((sink, rate) -> md.append("| ").append(sink).append(" | ").append(num(rate)).append(" |\n"));
+        md.append("\n| process | cores busy | µs of CPU per change |\n| --- | ---: | ---: |\n");
+        double total = 0;
+        for (Map.Entry<String, Double> e : d.cpuCores().entrySet()) {
+            total += e.getValue();
+            md.append(String.format(Locale.ROOT, "| %s | %.2f | %s |%n", e.getKey(), e.getValue(),
+                    num(e.getValue() * d.ms() * 1000.0 / d.changes())));
+        }
+        md.append(String.format(Locale.ROOT, "| **all of them** | %.2f | %s |%n%n", total, num(total * d.ms() * 1000.0 / d.changes())));
     }
 
     /** Where the cores went in each step: cores a process tree kept busy, and its CPU microseconds per change. */

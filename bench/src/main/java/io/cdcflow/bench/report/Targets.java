@@ -18,6 +18,12 @@ public final class Targets {
         double dbz = MarkdownReport.rateOf(r, "debezium-connect");
         double recv = MarkdownReport.rateOf(r, "pg_recvlogical");
         out.add(ratio("capture vs Debezium on Connect", "≥ 1.0×", ours, dbz, 1.0));
+        double tuned = MarkdownReport.rateOf(r, "debezium-connect-tuned");
+        if (!Double.isNaN(tuned)) {
+            // The same comparison with Connect's producer and poll interval set as capture-service's: the code's share.
+            out.add(ratio("capture vs Debezium on Connect with capture's producer settings and poll interval", "≥ 1.0×",
+                    ours, tuned, 1.0));
+        }
         out.add(ratio("capture vs pg_recvlogical", "≥ 0.5×", ours, recv, 0.5));
         Optional<BenchResults.RateStep> at2000 = r.rates().stream().filter(s -> s.targetRate() == 2_000).findFirst();
         out.add(at2000.map(s -> atMost("commit-to-Kafka p99 at 2,000/s", "≤ 250 ms", s.commitToKafka().p99(), 250, " ms"))
