@@ -104,9 +104,17 @@ public class DeadLetterPublisher {
         return done;
     }
 
-    /** The {@code cdc.dlq.*} headers of a dead letter written by {@code service}. */
+    /**
+     * The headers of a dead letter written by {@code service}: those the record carried (its schema id, an earlier
+     * redrive's count), then the {@code cdc.dlq.*} ones.
+     */
     static RecordHeaders headers(DeadLetter d, String service) {
         RecordHeaders h = new RecordHeaders();
+        for (org.apache.kafka.common.header.Header carried : d.origin().headers()) {
+            if (!carried.key().startsWith("cdc.dlq.")) {
+                h.add(carried.key(), carried.value());
+            }
+        }
         new DeadLetterHeaders(d.reason(), d.message(), d.origin().topic(), d.origin().partition(), d.origin().offset(),
                 service).asMap().forEach((name, value) -> h.add(name, value.getBytes(StandardCharsets.UTF_8)));
         return h;

@@ -65,6 +65,7 @@ public final class Services {
             case "cache-sink" -> 4;
             case "search-sink" -> 5;
             case "order-service" -> 6;
+            case "console-service" -> 7;
             default -> throw new IllegalArgumentException("unknown service " + name);
         };
         String base = System.getenv().getOrDefault("CDC_SERVICES_PORT_BASE", "18080");

@@ -143,7 +143,7 @@ class KubernetesManifestsTest {
             }
         }
         assertThat(withKafkaSecret).containsExactlyInAnyOrder("capture-service", "router-service", "warehouse-sink",
-                "cache-sink", "search-sink");
+                "cache-sink", "search-sink", "console-service");
     }
 
     @ParameterizedTest

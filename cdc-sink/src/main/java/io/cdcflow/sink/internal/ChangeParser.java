@@ -37,7 +37,8 @@ public final class ChangeParser {
 
     /** The record's coordinates and bytes, as a dead letter carries them. */
     public static RecordOrigin origin(ConsumerRecord<byte[], byte[]> record) {
-        return new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(), record.value());
+        return new RecordOrigin(record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+                record.headers());
     }
 
     /** The schema id header; absent or not a number means the record is mapped without a schema. */

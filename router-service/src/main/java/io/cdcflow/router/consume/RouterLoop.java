@@ -185,6 +185,7 @@ public class RouterLoop {
                     break;
                 }
                 if (d instanceof Decision.Write w) {
+                    carryRedrive(r, w);
                     sends.add(producer.send(new ProducerRecord<>(w.topic(), null, w.key(), w.value(), w.headers())));
                 }
                 routed.put(tp, new OffsetAndMetadata(r.offset() + 1));
@@ -196,6 +197,19 @@ public class RouterLoop {
         }
         if (!routed.isEmpty()) {
             consumer.commitSync(routed);
+        }
+    }
+
+    /**
+     * A record an operator sent back from the dead-letter topic carries {@code cdc.redrive.count} and
+     * {@code cdc.redrive.at}: they go on with it, to its validated topic or back to the dead-letter topic, so that the
+     * count keeps growing when it fails again and the console's cap ends a loop.
+     */
+    static void carryRedrive(ConsumerRecord<byte[], byte[]> read, Decision.Write write) {
+        for (org.apache.kafka.common.header.Header h : read.headers()) {
+            if (h.key().startsWith("cdc.redrive.") && write.headers().lastHeader(h.key()) == null) {
+                write.headers().add(h.key(), h.value());
+            }
         }
     }
 
