@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +45,19 @@ class KubernetesManifestsTest {
     private static final Set<String> AUTOSCALED = Set.of("router-service", "warehouse-sink", "cache-sink", "search-sink");
 
     /** Environment variables (read by a service from application.properties) and the server each one points at. */
-    private static final Map<String, String> SERVER_OF_VARIABLE = Map.of(
-            "CDC_KAFKA_BOOTSTRAP", "kafka",
-            "CDC_REGISTRY_URL", "schema-registry",
-            "CDC_SOURCE_PG_HOST", "postgres-source",
-            "CDC_STORE_PG_HOST", "postgres-store",
-            "CDC_REDIS_HOST", "redis",
-            "CDC_OPENSEARCH_URL", "opensearch");
+    private static final Map<String, String> SERVER_OF_VARIABLE = Map.ofEntries(
+            Map.entry("CDC_KAFKA_BOOTSTRAP", "kafka"),
+            Map.entry("CDC_REGISTRY_URL", "schema-registry"),
+            Map.entry("CDC_SOURCE_PG_HOST", "postgres-source"),
+            Map.entry("CDC_STORE_PG_HOST", "postgres-store"),
+            Map.entry("CDC_REDIS_HOST", "redis"),
+            Map.entry("CDC_OPENSEARCH_URL", "opensearch"),
+            // The services console-service reads.
+            Map.entry("CDC_CAPTURE_URL", "capture-service"),
+            Map.entry("CDC_ROUTER_URL", "router-service"),
+            Map.entry("CDC_WAREHOUSE_SINK_URL", "warehouse-sink"),
+            Map.entry("CDC_CACHE_SINK_URL", "cache-sink"),
+            Map.entry("CDC_SEARCH_SINK_URL", "search-sink"));
 
     /** Destinations a service needs that its application.properties does not name, and why. */
     private static final Map<String, Set<String>> EXTRA_EGRESS = Map.of(
@@ -222,7 +230,8 @@ class KubernetesManifestsTest {
 
             int port = Repository.httpPort(module);
             assertThat(p.getSpec().getIngress()).as("%s: monitoring reaches /q/* on %d", module, port).anySatisfy(rule -> {
-                assertThat(rule.getFrom()).anySatisfy(peer -> assertThat(peer.getNamespaceSelector().getMatchLabels())
+                assertThat(rule.getFrom()).anySatisfy(peer -> assertThat(peer.getNamespaceSelector())
+                        .isNotNull().extracting(LabelSelector::getMatchLabels).asInstanceOf(InstanceOfAssertFactories.MAP)
                         .containsEntry("kubernetes.io/metadata.name", "monitoring"));
                 assertThat(rule.getPorts()).extracting(NetworkPolicyPort::getPort).containsExactly(new IntOrString(port));
             });

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -35,8 +36,9 @@ import static org.awaitility.Awaitility.await;
  * services: a table whose schema-change policy is {@code dead-letter} gets an incompatible change (an integer column
  * becomes text), so the router dead-letters its events and the sinks keep the old state. Redriving them before the
  * cause is fixed sends them round again, their {@code cdc.redrive.count} growing until the console's cap (3) refuses
- * them. Once the operator lets the registry take the schema, a redrive makes every sink equal the table, and a
- * second redrive changes nothing (the position rule).
+ * them. Once the operator lets the registry take the schema, a redrive from the console's page, in a real headless
+ * Chromium that first sees the tables and their rates, makes every sink equal the table (a screenshot goes to
+ * {@code target/console-browser-test.png}), and a second redrive changes nothing (the position rule).
  */
 class DeadLetterRedriveIT {
 
@@ -114,20 +116,36 @@ class DeadLetterRedriveIT {
         assertThat(relaxed.statusCode()).as(relaxed.body()).isEqualTo(200);
         TimeUnit.SECONDS.sleep(3); // the router's memory of the refusal (rejection-ttl 2s)
 
-        // The first dead letters, never redriven, go back once more: every sink converges on the table.
+        // The first dead letters, never redriven, go back once more, from the console's page in a real browser:
+        // every sink converges on the table.
         List<String> first = idsWithCount(0);
         assertThat(first).hasSize(2);
-        List<String> args = new ArrayList<>(List.of("dlq", "redrive"));
-        args.addAll(first);
-        assertThat(cdcflow(args.toArray(String[]::new))).startsWith("0:");
-        awaitSinksEqualSource("after the redrive");
+        try (ConsoleBrowser browser = new ConsoleBrowser(Services.url("console-service") + "/")) {
+            // The page shows the tables with their rates (two reads of the services, 15 s apart, make a rate).
+            await("the console's tables and rates").atMost(DEADLINE).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+                browser.open();
+                assertThat(browser.tableRow(TOPIC)).as("the row of " + TOPIC).isNotEmpty();
+                assertThat(browser.tableRow("inventory.public.products")).isNotEmpty();
+                assertThat(browser.tableCells()).as("rates").anyMatch(c -> c.matches("[0-9][0-9,]*\\.[0-9]"));
+            });
+            browser.signIn("ops", Services.registryPassword());
+            for (String id : first) {
+                browser.open();
+                assertThat(browser.redrive(id)).contains("\"redriven\"").contains(id);
+            }
+            awaitSinksEqualSource("after the redrive from the console");
+            browser.open();
+            browser.screenshot(Path.of("target/console-browser-test.png"));
+        }
         // The warehouse keeps an int column that can no longer follow the source in a new one (cdc_sink.column_versions).
         assertThat(rows.warehouse("inventory_public", TABLE, Set.of("id", "qty__text")))
                 .containsEntry("1", Map.of("id", "1", "qty__text", "many"))
                 .containsEntry("4", Map.of("id", "4", "qty__text", "lots"));
         long deadLetters = rows.deadLetters();
 
-        // A second redrive of the same records changes nothing in any sink.
+        // A second redrive of the same records (through the command line) changes nothing in any sink.
+        List<String> args = new ArrayList<>(List.of("dlq", "redrive"));
+        args.addAll(first);
         assertThat(cdcflow(args.toArray(String[]::new))).startsWith("0:");
         TimeUnit.SECONDS.sleep(5);
         awaitSinksEqualSource("after a second redrive");

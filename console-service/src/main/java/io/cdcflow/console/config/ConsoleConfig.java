@@ -36,6 +36,13 @@ public interface ConsoleConfig {
     @WithDefault("200")
     int listLimit();
 
+    /** The services the console reads ({@code /q/health/ready}, {@code /q/metrics}, the router's {@code /tables}): name to base URL. */
+    Map<String, String> services();
+
+    /** How often the console reads the services and Kafka's consumer groups. */
+    @WithDefault("15s")
+    java.time.Duration scrapeInterval();
+
     /** The API's credentials. */
     Api api();
 
