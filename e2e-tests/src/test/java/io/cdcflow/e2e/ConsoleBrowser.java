@@ -67,6 +67,16 @@ final class ConsoleBrowser implements AutoCloseable {
     /** Clicks the redrive button of a dead letter and returns the answer the page shows. */
     String redrive(String id) throws InterruptedException {
         driver.findElement(By.cssSelector("#dlq tr[data-id='" + id + "'] button.redrive")).click();
+        return answer(id);
+    }
+
+    /** Clicks a table's button ({@code pause}, {@code resume}, {@code snapshot}) and returns the answer the page shows. */
+    String tableAction(String table, String action) throws InterruptedException {
+        driver.findElement(By.cssSelector("#tables tr[data-table='" + table + "'] button." + action)).click();
+        return answer(table);
+    }
+
+    private String answer(String id) throws InterruptedException {
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < end) {
             List<WebElement> result = driver.findElements(By.id("result"));
@@ -75,7 +85,7 @@ final class ConsoleBrowser implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("the page showed no answer to the redrive of " + id);
+        throw new AssertionError("the page showed no answer to the action on " + id);
     }
 
     /** Saves what the browser shows as a PNG. */

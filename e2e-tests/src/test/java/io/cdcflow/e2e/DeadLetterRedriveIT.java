@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * cause is fixed sends them round again, their {@code cdc.redrive.count} growing until the console's cap (3) refuses
  * them. Once the operator lets the registry take the schema, a redrive from the console's page, in a real headless
  * Chromium that first sees the tables and their rates, makes every sink equal the table (a screenshot goes to
- * {@code target/console-browser-test.png}), and a second redrive changes nothing (the position rule).
+ * {@code target/console-browser-test.png}); pausing the table's routing from the page holds a later change back
+ * until it is resumed there; and a second redrive changes nothing (the position rule).
  */
 class DeadLetterRedriveIT {
 
@@ -134,8 +135,20 @@ class DeadLetterRedriveIT {
                 assertThat(browser.redrive(id)).contains("\"redriven\"").contains(id);
             }
             awaitSinksEqualSource("after the redrive from the console");
+
+            // Pausing the table's routing from the page holds its changes back (every sink keeps the old state);
+            // resuming lets them through.
             browser.open();
+            assertThat(browser.tableAction(TOPIC, "pause")).contains("\"paused\":true");
+            sql("UPDATE public." + TABLE + " SET name = 'changed while paused' WHERE id = 2");
+            TimeUnit.SECONDS.sleep(8);
+            assertThat(rows.redis("cdc:" + TOPIC + ":", Set.of("id", "name")).get("2")).containsEntry("name", "two");
+            assertThat(rows.warehouse("inventory_public", TABLE, Set.of("id", "name")).get("2")).containsEntry("name", "two");
+            browser.open();
+            assertThat(browser.tableRow(TOPIC)).anyMatch(c -> c.startsWith("paused"));
             browser.screenshot(Path.of("target/console-browser-test.png"));
+            assertThat(browser.tableAction(TOPIC, "resume")).doesNotContain("refused");
+            awaitSinksEqualSource("after resuming the table from the console");
         }
         // The warehouse keeps an int column that can no longer follow the source in a new one (cdc_sink.column_versions).
         assertThat(rows.warehouse("inventory_public", TABLE, Set.of("id", "qty__text")))

@@ -65,6 +65,8 @@ final class ConsolePage {
                   if(r.ok){setTimeout(()=>location.reload(),1500);}
                 }
                 function redrive(id){act('/dlq/redrive',{ids:[id]});}
+                function tableAction(topic, what){act('/tables/'+encodeURIComponent(topic)+'/'+what,{});}
+                function snapshot(topic){const i=topic.indexOf('.');act('/sources/'+encodeURIComponent(topic.substring(0,i))+'/snapshots',{tables:[topic.substring(i+1)]});}
                 function skip(id){const why=prompt('Why is '+id+' dropped?');if(why){act('/dlq/skip',{ids:[id],why:why});}}
                 showCredential();
                 setInterval(()=>{if(!document.activeElement||document.activeElement.tagName!=='INPUT'){location.reload();}},15000);
@@ -103,9 +105,9 @@ final class ConsolePage {
             h.append("<th>").append(esc(sink)).append(" applied/s</th><th>").append(esc(sink))
                     .append(" lag p99 (15 min)</th>");
         }
-        h.append("<th>schema</th><th>routing</th></tr>\n");
+        h.append("<th>schema</th><th>routing</th><th></th></tr>\n");
         if (view.tables().isEmpty()) {
-            h.append("<tr><td colspan=\"").append(5 + 2 * sinks.size()).append("\" class=\"muted\">no table has seen a change yet</td></tr>\n");
+            h.append("<tr><td colspan=\"").append(6 + 2 * sinks.size()).append("\" class=\"muted\">no table has seen a change yet</td></tr>\n");
         }
         for (PipelineView.TableLine t : view.tables()) {
             h.append("<tr data-table=\"").append(esc(t.table())).append("\"><td>").append(esc(t.table()))
@@ -120,7 +122,11 @@ final class ConsolePage {
             h.append("<td>").append(st == null ? "-" : "v" + esc(st.version()) + " (id " + esc(st.schemaId()) + ")")
                     .append("</td><td>").append(st == null ? "-" : st.paused()
                             ? "<span class=\"down\">paused</span> " + esc(st.reason()) : "routing, " + esc(st.policy()))
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(st != null && st.paused()
+                            ? "<button class=\"resume\" onclick=\"tableAction('" + esc(t.table()) + "','resume')\">resume</button>"
+                            : "<button class=\"pause\" onclick=\"tableAction('" + esc(t.table()) + "','pause')\">pause</button>")
+                    .append(" <button class=\"snapshot\" onclick=\"snapshot('").append(esc(t.table()))
+                    .append("')\">snapshot</button></td></tr>\n");
         }
         h.append("</table>\n");
     }
