@@ -25,6 +25,12 @@ public final class ReadmeSummary {
         md.append(String.format(Locale.ROOT, "Latest committed run (`%s`, %s; %d cores, %s; load average before %s, after %s;"
                         + " the full figures in `bench/results/latest.md` and `%s`):%n%n", r.command(), r.startedAt(), m.cores(),
                 m.jdk(), m.loadAverageBefore(), m.loadAverageAfter(), resultFile));
+        double recv = MarkdownReport.rateOf(r, "pg_recvlogical");
+        if (!Double.isNaN(recv)) {
+            // No code of ours runs in pg_recvlogical: how fast it decoded says how fast this machine was in this run.
+            md.append(String.format(Locale.ROOT, "The machine's yardstick in this run: pg_recvlogical, which runs no code of"
+                    + " cdcflow, decoded %,.0f events/s; compare runs by the ratios, not the absolute figures.%n%n", recv));
+        }
         if (!r.targets().isEmpty()) {
             MarkdownReport.targetsTable(md, r);
         }
