@@ -2,6 +2,10 @@ package io.cdcflow.console.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,5 +23,14 @@ public class KafkaClients {
         Map<String, Object> p = new HashMap<>(config.kafka());
         p.put("bootstrap.servers", config.kafkaBootstrapServers());
         return p;
+    }
+
+    /** An idempotent producer whose sends every in-sync replica acknowledges; the caller closes it. */
+    public KafkaProducer<byte[], byte[]> producer(String clientId) {
+        Map<String, Object> settings = settings();
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        return new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

@@ -13,12 +13,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -131,11 +129,7 @@ public class DlqDecisions {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    Map<String, Object> settings = clients.settings();
-                    settings.put(ProducerConfig.ACKS_CONFIG, "all");
-                    settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                    settings.put(ProducerConfig.CLIENT_ID_CONFIG, "console-service-decisions");
-                    producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
+                    producer = clients.producer("console-service-decisions");
                 }
                 p = producer;
             }

@@ -5,16 +5,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,11 +65,7 @@ public class Redriver {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    Map<String, Object> settings = clients.settings();
-                    settings.put(ProducerConfig.ACKS_CONFIG, "all");
-                    settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-                    settings.put(ProducerConfig.CLIENT_ID_CONFIG, "console-service-redrive");
-                    producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
+                    producer = clients.producer("console-service-redrive");
                 }
                 p = producer;
             }
