@@ -12,6 +12,7 @@ import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.router.config.RouterConfig;
 import io.cdcflow.router.input.FlattenedRecords;
+import io.cdcflow.router.input.SchemalessValues;
 import io.cdcflow.router.schema.AcceptedSchema;
 import io.cdcflow.router.schema.SchemaRegistrar;
 import io.cdcflow.router.schema.TablePausedException;
@@ -79,6 +80,9 @@ public class ChangeRouter {
             }
             Envelope envelope = read(topic, partition, offset, value);
             ChangeEvent event = envelope.event();
+            if (envelope.connectSchemaJson() == null) {
+                SchemalessValues.check(event);
+            }
             List<String> keys = List.of();
             if (event.op() != Op.TRUNCATE) {
                 keys = new ArrayList<>();
