@@ -192,7 +192,10 @@ public record ColumnType(Kind kind, String sqlType, int scale) {
                 return OffsetDateTime.parse(text(v));
             }
         },
-        /** {@code io.debezium.time.MicroDuration}: microseconds, bound as PostgreSQL interval text. */
+        /**
+         * {@code io.debezium.time.MicroDuration} (microseconds) or {@code io.debezium.time.Interval} (ISO 8601 text,
+         * which PostgreSQL reads as it is), bound as PostgreSQL interval text.
+         */
         INTERVAL_MICROS("interval") {
             Object read(JsonNode v, int scale) {
                 return v.isNumber() ? integral(v).longValueExact() + " microseconds" : text(v);

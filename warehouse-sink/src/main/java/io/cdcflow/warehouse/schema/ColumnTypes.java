@@ -33,6 +33,9 @@ import java.util.Optional;
  *   <tr><td>{@code io.debezium.time.ZonedTimestamp}</td><td>ISO-8601 string with offset</td>
  *       <td>{@code timestamp with time zone}</td></tr>
  *   <tr><td>{@code io.debezium.time.MicroDuration}</td><td>micros</td><td>{@code interval}</td></tr>
+ *   <tr><td>{@code io.debezium.time.Interval} ({@code interval.handling.mode=string})</td>
+ *       <td>ISO 8601 {@code P1Y2M3DT4H5M6.78S}</td><td>{@code interval} (PostgreSQL reads that form: years, months,
+ *       days and microseconds kept exactly)</td></tr>
  *   <tr><td>{@code io.debezium.data.Json}</td><td>JSON text</td><td>{@code jsonb}</td></tr>
  *   <tr><td>{@code io.debezium.data.Uuid}</td><td>string</td><td>{@code uuid}</td></tr>
  *   <tr><td>{@code int8}, {@code int16} / {@code int32} / {@code int64}</td><td>integer</td>
@@ -155,7 +158,7 @@ public final class ColumnTypes {
             case "io.debezium.time.MicroTimestamp" -> Kind.TIMESTAMP_MICROS;
             case "io.debezium.time.NanoTimestamp" -> Kind.TIMESTAMP_NANOS;
             case "io.debezium.time.ZonedTimestamp" -> Kind.TIMESTAMPTZ;
-            case "io.debezium.time.MicroDuration" -> Kind.INTERVAL_MICROS;
+            case "io.debezium.time.MicroDuration", "io.debezium.time.Interval" -> Kind.INTERVAL_MICROS;
             case "io.debezium.data.Json" -> Kind.JSON_TEXT;
             case "io.debezium.data.Uuid" -> Kind.UUID_TEXT;
             case "io.debezium.data.Bits" -> Kind.BYTEA;

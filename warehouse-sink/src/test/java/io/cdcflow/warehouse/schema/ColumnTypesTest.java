@@ -94,6 +94,15 @@ class ColumnTypesTest {
     }
 
     @Test
+    void anIsoIntervalOfStringModeIsAnIntervalColumnGivenTheTextPostgresReads() {
+        // interval.handling.mode=string: io.debezium.time.Interval, a string; text would lose the type.
+        ColumnType interval = schema("{\"type\":\"string\",\"connect.type\":\"string\","
+                + "\"connect.name\":\"io.debezium.time.Interval\"}");
+        assertThat(interval.sqlType()).isEqualTo("interval");
+        assertThat(interval.toJdbc(json("\"P0Y-1M-3DT-4H-5M-6.5S\""))).isEqualTo("P0Y-1M-3DT-4H-5M-6.5S");
+    }
+
+    @Test
     void jsonUuidBytesAndPlainConnectTypes() {
         ColumnType j = schema("{\"type\":[\"string\",\"null\"],\"connect.type\":\"string\",\"connect.name\":\"io.debezium.data.Json\"}");
         assertThat(j.sqlType()).isEqualTo("jsonb");
