@@ -144,8 +144,11 @@ class DeadLetterRedriveIT {
             TimeUnit.SECONDS.sleep(8);
             assertThat(rows.redis("cdc:" + TOPIC + ":", Set.of("id", "name")).get("2")).containsEntry("name", "two");
             assertThat(rows.warehouse("inventory_public", TABLE, Set.of("id", "name")).get("2")).containsEntry("name", "two");
-            browser.open();
-            assertThat(browser.tableRow(TOPIC)).anyMatch(c -> c.startsWith("paused"));
+            await("the page shows the table paused").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(2))
+                    .untilAsserted(() -> {
+                        browser.open();
+                        assertThat(browser.tableRow(TOPIC)).anyMatch(c -> c.startsWith("paused"));
+                    });
             browser.screenshot(Path.of("target/console-browser-test.png"));
             assertThat(browser.tableAction(TOPIC, "resume")).doesNotContain("refused");
             awaitSinksEqualSource("after resuming the table from the console");

@@ -1,6 +1,7 @@
 package io.cdcflow.console.api;
 
 import io.cdcflow.console.config.ConsoleConfig;
+import io.cdcflow.console.pipeline.PipelineScraper;
 import io.cdcflow.model.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
@@ -42,12 +43,14 @@ public class ControlResource {
     private final ConsoleConfig config;
     private final ApiCredentials credentials;
     private final MeterRegistry meters;
+    private final PipelineScraper scraper;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    ControlResource(ConsoleConfig config, ApiCredentials credentials, MeterRegistry meters) {
+    ControlResource(ConsoleConfig config, ApiCredentials credentials, MeterRegistry meters, PipelineScraper scraper) {
         this.config = config;
         this.credentials = credentials;
         this.meters = meters;
+        this.scraper = scraper;
     }
 
     @POST
@@ -96,6 +99,9 @@ public class ControlResource {
             boolean ok = r.statusCode() / 100 == 2;
             meters.counter("cdc.console.actions", "action", action, "outcome", ok ? "done" : "refused").increment();
             LOG.infof("%s: %s of %s through %s: HTTP %d", user.get(), action, what, service, r.statusCode());
+            if (ok) {
+                scraper.scrapeNow(); // the page, reloaded after the action, shows its effect
+            }
             return Response.status(r.statusCode()).type(MediaType.APPLICATION_JSON).entity(r.body()).build();
         } catch (IOException e) {
             meters.counter("cdc.console.actions", "action", action, "outcome", "unreachable").increment();
