@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.StackEndpoints;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -34,9 +35,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One table's rows as the source holds them and as each sink stored them, keyed by {@code id}, every value
- * normalised like {@link StoreStates#normalise} (so 13.00, 13 and "13.00" compare equal), for tests whose tables
- * are their own: all columns of the source table, compared on the source's current columns.
+ * One table's rows as the source holds them and as each sink stored them, keyed by {@code id}, for tests whose tables
+ * are their own: all columns of the source table, compared on the source's current columns. By default every value
+ * is normalised like {@link StoreStates#normalise} (so 13.00, 13 and "13.00" compare equal, whatever the type); the
+ * typed readers take a {@link ColumnReader} for SQL values (by the column's type) and a {@link ValueDecoder} for JSON
+ * values (by the column's registered schema, {@link #registeredColumns}), as {@link DebeziumEncoding} defines them.
  */
 final class TableRows implements AutoCloseable {
 
@@ -60,35 +63,68 @@ final class TableRows implements AutoCloseable {
 
     /** Every row of the source table {@code public.<table>}, all its columns. */
     Map<String, Map<String, String>> source(String table) throws SQLException {
-        return rows(source, "SELECT * FROM public.\"" + table + "\"");
+        return rows(source, "SELECT * FROM public.\"" + table + "\"", TableRows::normalised);
+    }
+
+    /** Every row of the source table {@code public.<table>}, all its columns, each read by {@code reader}. */
+    Map<String, Map<String, String>> source(String table, ColumnReader reader) throws SQLException {
+        return rows(source, "SELECT * FROM public.\"" + table + "\"", reader);
     }
 
     /** Every row of a source table (any database), all its columns; {@code table} as SQL names it, unquoted. */
     Map<String, Map<String, String>> source(Connection database, String table) throws SQLException {
-        return rows(database, "SELECT * FROM " + table);
+        return rows(database, "SELECT * FROM " + table, TableRows::normalised);
     }
 
     /** The live rows of the warehouse's current-state table {@code <schema>.<table>}, on {@code columns}. */
     Map<String, Map<String, String>> warehouse(String schema, String table, Set<String> columns) throws SQLException {
+        return warehouse(schema, table, columns, TableRows::normalised);
+    }
+
+    /** The live rows of the warehouse's current-state table {@code <schema>.<table>}, on {@code columns}, read by {@code reader}. */
+    Map<String, Map<String, String>> warehouse(String schema, String table, Set<String> columns, ColumnReader reader)
+            throws SQLException {
         String select = String.join(", ", columns.stream().map(c -> "\"" + c + "\"").toList());
         return rows(warehouse, "SELECT " + select + " FROM \"" + schema + "\".\"" + table
-                + "\" WHERE NOT coalesce(_cdc_deleted, false)");
+                + "\" WHERE NOT coalesce(_cdc_deleted, false)", reader);
+    }
+
+    /** Whether the warehouse has a table {@code <schema>.<table>}. */
+    boolean warehouseHas(String schema, String table) throws SQLException {
+        try (var s = warehouse.prepareStatement("SELECT to_regclass(format('%I.%I', ?, ?)) IS NOT NULL")) {
+            s.setString(1, schema);
+            s.setString(2, table);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
     }
 
     /** The live rows under the Redis keys {@code <prefix>*}, on {@code columns}. */
     Map<String, Map<String, String>> redis(String prefix, Set<String> columns) throws Exception {
+        return redis(prefix, columns, (column, value) -> StoreStates.normalise(value));
+    }
+
+    /** The live rows under the Redis keys {@code <prefix>*}, on {@code columns}, each value read by {@code decoder}. */
+    Map<String, Map<String, String>> redis(String prefix, Set<String> columns, ValueDecoder decoder) throws Exception {
         Response r = redis.eval(List.of("local out={} for _,k in ipairs(redis.call('KEYS', ARGV[1])) do "
                         + "local row=redis.call('HGET', k, 'row') if row then table.insert(out, row) end end return out",
                 "0", prefix + "*")).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         Map<String, Map<String, String>> out = new TreeMap<>();
         for (Response row : r) {
-            put(out, JSON.readTree(row.toString()), columns);
+            put(out, JSON.readTree(row.toString()), columns, decoder);
         }
         return out;
     }
 
     /** The live documents of the OpenSearch index {@code index} (none when it does not exist), on {@code columns}. */
     Map<String, Map<String, String>> openSearch(String index, Set<String> columns) throws Exception {
+        return openSearch(index, columns, (column, value) -> StoreStates.normalise(value));
+    }
+
+    /** The live documents of the OpenSearch index {@code index}, on {@code columns}, each value read by {@code decoder}. */
+    Map<String, Map<String, String>> openSearch(String index, Set<String> columns, ValueDecoder decoder) throws Exception {
         http.send(HttpRequest.newBuilder(URI.create(stack.openSearchUrl() + "/" + index + "/_refresh"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         String query = JSON.writeValueAsString(Map.of("size", 1000,
@@ -101,7 +137,7 @@ final class TableRows implements AutoCloseable {
             return out;
         }
         for (JsonNode hit : JSON.readTree(answer.body()).path("hits").path("hits")) {
-            put(out, hit.path("_source"), columns);
+            put(out, hit.path("_source"), columns, decoder);
         }
         return out;
     }
@@ -139,16 +175,76 @@ final class TableRows implements AutoCloseable {
         }
     }
 
-    private static Map<String, Map<String, String>> rows(Connection c, String sql) throws SQLException {
+    /**
+     * The columns of the row schema the router registered for {@code topic} (subject {@code <topic>-value}, latest
+     * version): each column's Avro type, the null branch of its union left out; empty when there is none yet.
+     */
+    Map<String, JsonNode> registeredColumns(String topic) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(Services.url("schema-registry")
+                        + "/subjects/" + java.net.URLEncoder.encode(topic + "-value", java.nio.charset.StandardCharsets.UTF_8)
+                        + "/versions/latest"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ("cdc:" + Services.registryPassword()).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, JsonNode> out = new TreeMap<>();
+        if (answer.statusCode() != 200) {
+            return out;
+        }
+        JsonNode envelope = JSON.readTree(JSON.readTree(answer.body()).path("schema").asText());
+        for (JsonNode image : envelope.path("fields")) {
+            JsonNode row = nonNull(image.path("type"));
+            if (("before".equals(image.path("name").asText()) || "after".equals(image.path("name").asText()))
+                    && "record".equals(row.path("type").asText())) {
+                for (JsonNode f : row.path("fields")) {
+                    out.put(f.path("name").asText(), nonNull(f.path("type")));
+                }
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** The branch of a union that is not null (a named type as its name, which AvroData takes from connect.name). */
+    private static JsonNode nonNull(JsonNode type) {
+        if (type.isArray()) {
+            for (JsonNode branch : type) {
+                if (!"null".equals(branch.asText())) {
+                    return nonNull(branch);
+                }
+            }
+        }
+        if (type.isTextual() && type.asText().contains(".")) {
+            return JSON.createObjectNode().put("type", "record").put("connect.name", type.asText());
+        }
+        return type;
+    }
+
+    /** Reads one column of a result set as comparable text, given its PostgreSQL type name. */
+    @FunctionalInterface
+    interface ColumnReader {
+        String read(String type, ResultSet rs, int column) throws SQLException;
+    }
+
+    /** Reads one value a sink keeps as JSON as comparable text, given its column's name. */
+    @FunctionalInterface
+    interface ValueDecoder {
+        String decode(String column, JsonNode value);
+    }
+
+    private static String normalised(String type, ResultSet rs, int i) throws SQLException {
+        Object v = rs.getObject(i);
+        return StoreStates.normalise(v == null ? JSON.nullNode() : TextNode.valueOf(v.toString()));
+    }
+
+    private static Map<String, Map<String, String>> rows(Connection c, String sql, ColumnReader reader)
+            throws SQLException {
         Map<String, Map<String, String>> out = new TreeMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 Map<String, String> row = new TreeMap<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
-                    Object v = rs.getObject(i);
-                    row.put(md.getColumnName(i), StoreStates.normalise(v == null ? JSON.nullNode()
-                            : TextNode.valueOf(v.toString())));
+                    row.put(md.getColumnName(i), reader.read(md.getColumnTypeName(i), rs, i));
                 }
                 out.put(row.get("id"), row);
             }
@@ -156,10 +252,11 @@ final class TableRows implements AutoCloseable {
         return out;
     }
 
-    private static void put(Map<String, Map<String, String>> out, JsonNode row, Set<String> columns) {
+    private static void put(Map<String, Map<String, String>> out, JsonNode row, Set<String> columns,
+                            ValueDecoder decoder) {
         Map<String, String> values = new TreeMap<>();
         for (String c : columns) {
-            values.put(c, StoreStates.normalise(row.path(c)));
+            values.put(c, decoder.decode(c, row.path(c)));
         }
         out.put(values.get("id"), values);
     }
