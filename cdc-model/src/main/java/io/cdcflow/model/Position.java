@@ -20,7 +20,9 @@ import static io.cdcflow.model.MalformedEventException.Reason.BAD_POSITION;
  *   <li><b>mariadb</b> with a GTID and transaction metadata: the GTID's sequence number, then the event's
  *   {@code total_order} in its transaction. A replica's binlog carries the same GTIDs, so positions stay in order
  *   across a failover, {@code FLUSH BINARY LOGS} and purges. One GTID domain is assumed (sequence numbers of two
- *   domains are not ordered with each other).</li>
+   *   domains are not ordered with each other). Debezium numbers a transaction's changes from 1 again when it
+ *   resumes inside it, so capture commits such a source's offsets only at transaction edges: a crash replays the
+ *   whole transaction at the same positions.</li>
  *   <li><b>mysql</b>, and <b>mariadb</b> without them: the binlog file number and offset ({@code file << 32 | pos};
  *   offsets are 32-bit in the binlog protocol), then the row within the event. Valid for one server's binlog
  *   history only: a switch to another server needs a new generation.</li>

@@ -253,8 +253,11 @@ final class LogChangeSource implements ChangeSource {
             LOG.infof("source %s: swept %s: the sinks drop its rows of generations before %d that the snapshot did "
                     + "not read", name, table, g);
         }
+        // Offsets inside a binlog transaction are not resume points (ResumePoint): they wait for its END marker.
         for (RecordChangeEvent<SourceRecord> record : records) {
-            committer.markProcessed(record);
+            if (ResumePoint.isResumePoint(record.record())) {
+                committer.markProcessed(record);
+            }
         }
         committer.markBatchFinished();
     }
