@@ -39,11 +39,13 @@ public class ChangeConsumer {
     private final SinkMetrics metrics;
     private final SinkStatus status;
     private final SinkConfig config;
+    private final FramedValues values;
     private long outageStart = -1;
 
     ChangeConsumer(ChangeWriter writer, DeadLetterPublisher deadLetters, SinkMetrics metrics, SinkStatus status,
-                   SinkConfig config) {
+                   SinkConfig config, FramedValues values) {
         this.writer = writer;
+        this.values = values;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.status = status;
@@ -57,7 +59,7 @@ public class ChangeConsumer {
         List<DeadLetter> dead = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             try {
-                changes.add(ChangeParser.parse(record));
+                changes.add(ChangeParser.parse(record, values::envelope));
             } catch (MalformedEventException e) {
                 dead.add(new DeadLetter(ChangeParser.origin(record), e.reason().tag(), e.getMessage()));
             }

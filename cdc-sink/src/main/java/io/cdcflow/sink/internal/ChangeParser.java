@@ -15,7 +15,7 @@ import org.apache.kafka.common.header.Header;
 import java.util.OptionalInt;
 
 /**
- * Turns a Kafka record into a {@link SinkChange}: the envelope, its position and table, the row key (not needed for
+ * Turns a Kafka record into a {@link SinkChange}: the envelope (inside the value's wire-format frame), its position and table, the row key (not needed for
  * a truncate) and the {@code cdc.schema.id} header. A record that is not a usable change event fails with a
  * {@link MalformedEventException} whose reason becomes its dead-letter reason.
  */
@@ -24,8 +24,14 @@ public final class ChangeParser {
     private ChangeParser() {
     }
 
+    /** A record whose value is bare JSON or JSON in a Confluent frame. */
     public static SinkChange parse(ConsumerRecord<byte[], byte[]> record) {
-        ChangeEvent event = ChangeEventSerde.readValue(record.value()).event();
+        return parse(record, FramedValues::withoutRegistry);
+    }
+
+    /** A record whose value {@code envelope} turns into its JSON envelope ({@link FramedValues}). */
+    public static SinkChange parse(ConsumerRecord<byte[], byte[]> record, java.util.function.UnaryOperator<byte[]> envelope) {
+        ChangeEvent event = ChangeEventSerde.readValue(envelope.apply(record.value())).event();
         Position position = event.position();
         if (event.source().table().isEmpty()) {
             throw new MalformedEventException(MalformedEventException.Reason.NOT_AN_ENVELOPE,

@@ -42,6 +42,19 @@ class ChangeParserTest {
     }
 
     @Test
+    void aValueInTheConfluentWireFormatIsReadFromItsFrame() {
+        byte[] value = ChangeEventSerde.writeValue(Events.event("inv", "t", Op.CREATE, 5, Events.row("id", 7)));
+        SinkChange c = ChangeParser.parse(Events.record("validated.inv.public.t", KEY, io.cdcflow.model.WireFormat.frame(3, value)));
+        assertThat(c.position()).isEqualTo(new io.cdcflow.model.Position(5));
+
+        byte[] avro = io.cdcflow.model.WireFormat.frame(3, new byte[]{2, 0, 4});
+        assertThatThrownBy(() -> ChangeParser.parse(Events.record("validated.inv.public.t", KEY, avro)))
+                .isInstanceOfSatisfying(MalformedEventException.class, e -> assertThat(e).hasMessageContaining(
+                        "cdc.sink.registry.url").extracting(MalformedEventException::reason)
+                        .isEqualTo(MalformedEventException.Reason.SCHEMA_MISMATCH));
+    }
+
+    @Test
     void aTruncateNeedsNoKey() {
         byte[] value = ChangeEventSerde.writeValue(Events.event("inv", "t", Op.TRUNCATE, 9, null));
         SinkChange c = ChangeParser.parse(Events.record("validated.inv.public.t", null, value));

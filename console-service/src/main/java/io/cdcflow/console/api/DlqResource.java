@@ -264,6 +264,12 @@ public class DlqResource {
             out.putNull(name);
             return;
         }
+        java.util.OptionalInt framed = io.cdcflow.model.WireFormat.schemaId(bytes);
+        if (framed.isPresent()) {
+            // The Confluent wire format: the schema id, then JSON text or Avro binary (shown as base64).
+            out.put(name + "_schema_id", framed.getAsInt());
+            bytes = io.cdcflow.model.WireFormat.payload(bytes);
+        }
         try {
             out.set(name, Json.mapper().readTree(bytes));
             return;

@@ -55,6 +55,14 @@ public interface RouterConfig {
     @WithDefault("validated.")
     String validatedTopicPrefix();
 
+    /**
+     * How validated values are written, in the Confluent wire format (magic byte 0, the schema id, the payload) so
+     * that Confluent's deserializers read them: {@code json} (JSON text under a JSON Schema) or {@code avro} (Avro
+     * binary under the table's Avro schema); the schema is registered under {@code <validated topic>-value}.
+     */
+    @WithDefault("json")
+    ValueFormat valueFormat();
+
     /** The dead-letter topic for every record the router cannot accept. */
     @WithDefault("cdc.dlq")
     String deadLetterTopic();

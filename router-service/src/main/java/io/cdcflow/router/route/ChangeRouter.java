@@ -1,13 +1,11 @@
 package io.cdcflow.router.route;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.model.CdcHeaders;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.DeadLetterHeaders;
 import io.cdcflow.model.Envelope;
-import io.cdcflow.model.Json;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.router.config.RouterConfig;
@@ -16,6 +14,7 @@ import io.cdcflow.router.input.SchemalessValues;
 import io.cdcflow.router.schema.AcceptedSchema;
 import io.cdcflow.router.schema.SchemaRegistrar;
 import io.cdcflow.router.schema.TablePausedException;
+import io.cdcflow.router.schema.ValidatedValues;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,8 +32,9 @@ import java.util.regex.Pattern;
 /**
  * Decides where one raw record goes. A change event is parsed, its value and key schemas registered (or found) in
  * the registry, the event validated against the value schema (and made canonical: decimals as JSON numbers), and
- * forwarded to {@code <validated prefix><topic>} with its original key (so the same key lands in the same partition)
- * and header {@code cdc.schema.id}. A table whose schema changed incompatibly under the pause policy is paused. Changes of an outbox table
+ * forwarded to {@code <validated prefix><topic>} with its original key (so the same key lands in the same partition),
+ * its value in the Confluent wire format ({@link ValidatedValues}) and header {@code cdc.schema.id} naming the
+ * table's Avro schema. A table whose schema changed incompatibly under the pause policy is paused. Changes of an outbox table
  * are handed to the {@link OutboxRouter}. Anything it cannot accept goes to the dead-letter topic with headers
  * naming the reason and where it came from; the original bytes are kept.
  */
@@ -44,6 +44,7 @@ public class ChangeRouter {
     private final RouterConfig config;
     private final SchemaRegistrar registrar;
     private final OutboxRouter outbox;
+    private final ValidatedValues values;
     private final MeterRegistry meters;
     private final Map<String, Timer> lag = new ConcurrentHashMap<>();
     private final Map<String, Counter> routed = new ConcurrentHashMap<>();
@@ -51,8 +52,10 @@ public class ChangeRouter {
     private final Map<String, Counter> flattened = new ConcurrentHashMap<>();
     private final Pattern offsetPositions;
 
-    ChangeRouter(RouterConfig config, SchemaRegistrar registrar, OutboxRouter outbox, MeterRegistry meters) {
+    ChangeRouter(RouterConfig config, SchemaRegistrar registrar, OutboxRouter outbox, ValidatedValues values,
+                 MeterRegistry meters) {
         this.config = config;
+        this.values = values;
         this.registrar = registrar;
         this.outbox = outbox;
         this.meters = meters;
@@ -112,14 +115,11 @@ public class ChangeRouter {
                                 .publishPercentileHistogram().register(meters))
                         .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - event.source().tsMs())));
             }
-            return new Decision.Write(target, key, Json.mapper().writeValueAsBytes(payload), headers);
+            return new Decision.Write(target, key, values.write(target, schema, payload), headers);
         } catch (TablePausedException e) {
             return new Decision.Pause(topic, e.subject(), e.pendingSchema(), e.getMessage());
         } catch (MalformedEventException e) {
             return deadLetter(topic, partition, offset, key, value, e.reason().tag(), e.getMessage());
-        } catch (JsonProcessingException e) {
-            // The envelope was just built from a parsed event: writing it cannot fail.
-            throw new IllegalStateException("cannot write the envelope read from " + topic + "@" + offset, e);
         }
     }
 

@@ -1,7 +1,7 @@
 package io.cdcflow.router.route;
 
 /** Raw change events as capture-service writes them (Debezium envelope with its Connect schema), for router tests. */
-final class RawEvents {
+public final class RawEvents {
 
     private RawEvents() {
     }
@@ -19,7 +19,7 @@ final class RawEvents {
     }
 
     /** A Connect schema of a row with exactly these columns (each a Connect field as JSON). */
-    static String schemaOf(String topic, String... columns) {
+    public static String schemaOf(String topic, String... columns) {
         String row = "{\"type\":\"struct\",\"optional\":true,\"name\":\"" + topic + ".Value\",\"fields\":["
                 + String.join(",", columns) + "]";
         return "{\"type\":\"struct\",\"name\":\"" + topic + ".Envelope\",\"optional\":false,\"fields\":["
@@ -30,7 +30,7 @@ final class RawEvents {
     }
 
     /** One Connect field as JSON: {@code type}, whether optional, and extra JSON members (e.g. a default). */
-    static String column(String name, String type, boolean optional, String extra) {
+    public static String column(String name, String type, boolean optional, String extra) {
         return "{\"type\":\"" + type + "\",\"optional\":" + optional + ",\"field\":\"" + name + "\""
                 + (extra.isEmpty() ? "" : "," + extra) + "}";
     }

@@ -1,6 +1,7 @@
 package io.cdcflow.router.route;
 
 import io.cdcflow.model.ChangeEventSerde;
+import io.cdcflow.model.WireFormat;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -71,9 +72,14 @@ class RouterIT {
                 .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":2}", "truncate");
         ConsumerRecord<byte[], byte[]> second = out.stream().filter(r -> r.key() != null && new String(r.key()).contains("2"))
                 .findFirst().orElseThrow();
-        assertThat(ChangeEventSerde.readValue(second.value()).event().after().get("color").asText()).isEqualTo("red");
-        assertThat(ChangeEventSerde.readValue(second.value()).hasConnectSchema()).isFalse();
-        assertThat(header(second, "cdc.schema.id")).isNotBlank();
+        // By Confluent's rules: magic byte, schema id, JSON valid under the JSON Schema registered for the topic.
+        var value = ConfluentDecoding.jsonSchemaValue(second);
+        assertThat(value.at("/after/color").asText()).isEqualTo("red");
+        assertThat(value.has("schema")).as("no inline Connect schema").isFalse();
+        assertThat(ChangeEventSerde.readValue(WireFormat.payload(second.value())).event().after().get("color").asText())
+                .isEqualTo("red");
+        assertThat(header(second, "cdc.schema.id")).as("the table's Avro schema, for the sinks").isNotBlank();
+        assertThat(registry("/subjects/validated." + topic + "-value/versions")).isEqualTo("[1,2]");
         assertThat(registry("/subjects/" + topic + "-value/versions")).isEqualTo("[1,2]");
         assertThat(registry("/subjects/" + topic + "-value/versions/1")).contains("\\\"type\\\":\\\"record\\\"");
         assertThat(registry("/subjects/" + topic + "-key/versions/1")).contains("\\\"name\\\":\\\"Key\\\"");
@@ -255,12 +261,12 @@ class RouterIT {
                 .as("nothing dead-lettered").isEmpty();
     }
 
-    private static void send(String topic, String key, String value) throws Exception {
+    static void send(String topic, String key, String value) throws Exception {
         producer.send(new ProducerRecord<>(topic, 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value.getBytes(StandardCharsets.UTF_8))).get();
     }
 
-    private static String hex() {
+    static String hex() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     }
 
@@ -286,7 +292,7 @@ class RouterIT {
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String registry(String path) throws Exception {
+    static String registry(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(Services.url("schema-registry") + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

@@ -3,6 +3,8 @@ package io.cdcflow.warehouse.it;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.WireFormat;
+import io.cdcflow.registryclient.AvroJson;
 import io.cdcflow.model.Position;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
@@ -422,6 +424,31 @@ class WarehouseSinkIT {
                 .containsExactly("date", "text");
         assertThat(warehouse.strings("SELECT concat_ws('|', " + POS + ", price, coalesce(note, '-')) FROM " + history(table)
                 + " ORDER BY " + POS)).containsExactly("10|12345678.90|-", "11|0.10|hello");
+    }
+
+    @Test
+    void valuesInTheConfluentWireFormatAreReadInJsonAndInAvro() throws Exception {
+        String table = "framed";
+        String topic = topic(table);
+        int avroId = Integer.parseInt(schemaId(9005));
+        org.apache.avro.Schema avro = new org.apache.avro.Schema.Parser().parse(
+                new String(getClass().getResourceAsStream("/registry/9005.avsc").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        ObjectNode one = row("id", 1, "name", "json", "price", new java.math.BigDecimal("10.50"), "seen", 1_704_067_200_123_456L);
+        ObjectNode two = row("id", 2, "name", "avro", "price", new java.math.BigDecimal("99999999.99"), "seen", 1_704_067_200_000_001L);
+        // JSON framed with a JSON Schema's id (the router's default), then Avro framed with the Avro schema's id.
+        kafka.send(topic, key(row("id", 1)), WireFormat.frame(avroId + 1000, value(change(table, Op.CREATE, 10, null, one))),
+                Map.of("cdc.schema.id", Integer.toString(avroId)));
+        byte[] avroValue = AvroJson.encode(avro, io.cdcflow.model.Json.mapper().readTree(value(change(table, Op.CREATE, 11, null, two))));
+        kafka.send(topic, key(row("id", 2)), WireFormat.frame(avroId, avroValue), Map.of("cdc.schema.id", Integer.toString(avroId)));
+        ObjectNode twoUpdated = two.deepCopy().put("name", "avro, updated");
+        kafka.send(topic, key(row("id", 2)), WireFormat.frame(avroId, AvroJson.encode(avro, io.cdcflow.model.Json.mapper()
+                .readTree(value(change(table, Op.UPDATE, 12, two, twoUpdated))))), Map.of("cdc.schema.id", Integer.toString(avroId)));
+
+        eventually().untilAsserted(() -> assertThat(warehouse.strings("SELECT concat_ws('|', id, name, price, seen, "
+                + POS + ") FROM " + current(table) + " ORDER BY id")).containsExactly(
+                "1|json|10.50|2024-01-01 00:00:00.123456|10", "2|avro, updated|99999999.99|2024-01-01 00:00:00.000001|12"));
+        assertThat(warehouse.strings("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = '"
+                + current(table).replace("'", "''") + "'::regclass AND attname = 'price'")).containsExactly("numeric(10,2)");
     }
 
     @Test

@@ -81,6 +81,8 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         // version: the sink looks schemas up by id, so two subjects stand for the policy that let it through.
         config.put("cdc.it.schema-id.9003", Integer.toString(register(run + ".public.lossy-value", 9003)));
         config.put("cdc.it.schema-id.9004", Integer.toString(register(run + ".public.lossy-v2-value", 9004)));
+        // An Avro value schema as the router registers it, for values in Avro (cdc.router.value-format=avro).
+        config.put("cdc.it.schema-id.9005", Integer.toString(register("validated." + run + ".public.framed-value", 9005)));
 
         String jdbcUrl = stack.storePgJdbcUrl("warehouse");
         if (proxied) {
@@ -109,16 +111,18 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         return config;
     }
 
-    /** Registers fixture {@code registry/<fixture>.json} under the subject and returns the registry's id for it. */
+    /** Registers fixture {@code registry/<fixture>.json} (or {@code .avsc}, an Avro schema) under the subject and returns the registry's id for it. */
     private static int register(String subject, int fixture) {
-        try (InputStream in = WarehouseStackResource.class.getResourceAsStream("/registry/" + fixture + ".json")) {
+        boolean avro = WarehouseStackResource.class.getResource("/registry/" + fixture + ".avsc") != null;
+        try (InputStream in = WarehouseStackResource.class.getResourceAsStream("/registry/" + fixture + (avro ? ".avsc" : ".json"))) {
             String schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(REGISTRY + "/subjects/" + subject + "/versions"))
                     .header("Content-Type", "application/vnd.schemaregistry.v1+json")
                     .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
                             ("cdc:" + Services.registryPassword()).getBytes(StandardCharsets.UTF_8)))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"schemaType\":\"JSON\",\"schema\":" + quote(schema) + "}"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"schemaType\":\"" + (avro ? "AVRO" : "JSON")
+                            + "\",\"schema\":" + quote(schema) + "}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("registry refused fixture " + fixture + ": " + r.statusCode() + " " + r.body());
