@@ -59,7 +59,7 @@ public class ChangeConsumer {
         List<DeadLetter> dead = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : batch) {
             try {
-                changes.add(ChangeParser.parse(record, values::envelope));
+                changes.add(ChangeParser.parse(record, values::envelope, values::key));
             } catch (MalformedEventException e) {
                 dead.add(new DeadLetter(ChangeParser.origin(record), e.reason().tag(), e.getMessage()));
             }

@@ -26,18 +26,22 @@ public final class ChangeParser {
 
     /** A record whose value is bare JSON or JSON in a Confluent frame. */
     public static SinkChange parse(ConsumerRecord<byte[], byte[]> record) {
-        return parse(record, FramedValues::withoutRegistry);
+        return parse(record, FramedValues::withoutRegistry, FramedValues::withoutRegistry);
     }
 
-    /** A record whose value {@code envelope} turns into its JSON envelope ({@link FramedValues}). */
-    public static SinkChange parse(ConsumerRecord<byte[], byte[]> record, java.util.function.UnaryOperator<byte[]> envelope) {
+    /**
+     * A record whose value {@code envelope} turns into its JSON envelope and whose key {@code keyColumns} into its
+     * JSON object ({@link FramedValues}).
+     */
+    public static SinkChange parse(ConsumerRecord<byte[], byte[]> record, java.util.function.UnaryOperator<byte[]> envelope,
+                                   java.util.function.UnaryOperator<byte[]> keyColumns) {
         ChangeEvent event = ChangeEventSerde.readValue(envelope.apply(record.value())).event();
         Position position = event.position();
         if (event.source().table().isEmpty()) {
             throw new MalformedEventException(MalformedEventException.Reason.NOT_AN_ENVELOPE,
                     "source.table is missing: the event names no table");
         }
-        RowKey key = event.op() == Op.TRUNCATE ? null : ChangeEventSerde.readKey(record.key());
+        RowKey key = event.op() == Op.TRUNCATE ? null : ChangeEventSerde.readKey(record.key() == null ? null : keyColumns.apply(record.key()));
         return new SinkChange(origin(record), key, event, position, schemaId(record));
     }
 

@@ -29,6 +29,7 @@ public class FramedValues {
     private final Instance<SchemaRegistryClient> registry;
     private final boolean registryConfigured;
     private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
+    private final java.util.Set<Integer> jsonSchemas = ConcurrentHashMap.newKeySet();
 
     FramedValues(Instance<SchemaRegistryClient> registry, SinkConfig config) {
         this.registry = registry;
@@ -45,11 +46,30 @@ public class FramedValues {
         if (isJson(payload)) {
             return payload;
         }
+        return json(AvroJson.decode(schema(id.getAsInt(), false), payload));
+    }
+
+    private static byte[] json(com.fasterxml.jackson.databind.JsonNode node) {
         try {
-            return Json.mapper().writeValueAsBytes(AvroJson.decode(schema(id.getAsInt()), payload));
+            return Json.mapper().writeValueAsBytes(node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write a decoded Avro value as JSON", e);
         }
+    }
+
+    /**
+     * The JSON object of a key: as it is when bare; from its frame (router's {@code key-format=framed}) as the
+     * registry's schema of the frame's id says, JSON text or Avro binary (which, unlike an envelope's, may begin
+     * with any byte, so the type is looked up).
+     */
+    public byte[] key(byte[] key) {
+        OptionalInt id = WireFormat.schemaId(key);
+        if (id.isEmpty()) {
+            return key;
+        }
+        Schema avro = schema(id.getAsInt(), true);
+        byte[] payload = WireFormat.payload(key);
+        return avro == null ? payload : json(AvroJson.decode(avro, payload));
     }
 
     /** The JSON envelope of a value that is bare or JSON in a frame; an Avro frame fails, naming what it needs. */
@@ -66,17 +86,25 @@ public class FramedValues {
         return payload.length > 0 && payload[0] == '{';
     }
 
-    private Schema schema(int id) {
+    /** The Avro schema of an id; null for a JSON Schema where {@code jsonAllowed}. */
+    private Schema schema(int id, boolean jsonAllowed) {
+        if (jsonSchemas.contains(id) && jsonAllowed) {
+            return null;
+        }
         Schema known = schemas.get(id);
         if (known != null) {
             return known;
         }
         if (!registryConfigured) {
-            throw new MalformedEventException(SCHEMA_MISMATCH, "an Avro value (schema id " + id
+            throw new MalformedEventException(SCHEMA_MISMATCH, "a framed value or key (schema id " + id
                     + ") needs the schema registry: set cdc.sink.registry.url");
         }
         RegisteredSchema registered = registry.get().byId(id).orElseThrow(() -> new MalformedEventException(
                 SCHEMA_MISMATCH, "the value's schema id " + id + " is not in the registry"));
+        if ("JSON".equals(registered.type()) && jsonAllowed) {
+            jsonSchemas.add(id);
+            return null;
+        }
         if (!"AVRO".equals(registered.type())) {
             throw new MalformedEventException(SCHEMA_MISMATCH, "the value is framed with schema id " + id + " of type "
                     + registered.type() + " but its payload is not JSON");

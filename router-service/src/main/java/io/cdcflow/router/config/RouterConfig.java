@@ -63,6 +63,13 @@ public interface RouterConfig {
     @WithDefault("json")
     ValueFormat valueFormat();
 
+    /**
+     * How validated keys are written: {@code plain} (the key as it came, a JSON object of the key columns) or
+     * {@code framed} (the Confluent wire format in {@code value-format}, under {@code <validated topic>-key}).
+     */
+    @WithDefault("plain")
+    KeyFormat keyFormat();
+
     /** The dead-letter topic for every record the router cannot accept. */
     @WithDefault("cdc.dlq")
     String deadLetterTopic();

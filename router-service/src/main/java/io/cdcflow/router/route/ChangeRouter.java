@@ -8,13 +8,14 @@ import io.cdcflow.model.DeadLetterHeaders;
 import io.cdcflow.model.Envelope;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.RowKey;
 import io.cdcflow.router.config.RouterConfig;
 import io.cdcflow.router.input.FlattenedRecords;
 import io.cdcflow.router.input.SchemalessValues;
 import io.cdcflow.router.schema.AcceptedSchema;
 import io.cdcflow.router.schema.SchemaRegistrar;
 import io.cdcflow.router.schema.TablePausedException;
-import io.cdcflow.router.schema.ValidatedValues;
+import io.cdcflow.router.schema.ValidatedRecords;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  * Decides where one raw record goes. A change event is parsed, its value and key schemas registered (or found) in
  * the registry, the event validated against the value schema (and made canonical: decimals as JSON numbers), and
  * forwarded to {@code <validated prefix><topic>} with its original key (so the same key lands in the same partition),
- * its value in the Confluent wire format ({@link ValidatedValues}) and header {@code cdc.schema.id} naming the
+ * its value in the Confluent wire format ({@link ValidatedRecords}) and header {@code cdc.schema.id} naming the
  * table's Avro schema. A table whose schema changed incompatibly under the pause policy is paused. Changes of an outbox table
  * are handed to the {@link OutboxRouter}. Anything it cannot accept goes to the dead-letter topic with headers
  * naming the reason and where it came from; the original bytes are kept.
@@ -44,7 +45,7 @@ public class ChangeRouter {
     private final RouterConfig config;
     private final SchemaRegistrar registrar;
     private final OutboxRouter outbox;
-    private final ValidatedValues values;
+    private final ValidatedRecords records;
     private final MeterRegistry meters;
     private final Map<String, Timer> lag = new ConcurrentHashMap<>();
     private final Map<String, Counter> routed = new ConcurrentHashMap<>();
@@ -52,10 +53,10 @@ public class ChangeRouter {
     private final Map<String, Counter> flattened = new ConcurrentHashMap<>();
     private final Pattern offsetPositions;
 
-    ChangeRouter(RouterConfig config, SchemaRegistrar registrar, OutboxRouter outbox, ValidatedValues values,
+    ChangeRouter(RouterConfig config, SchemaRegistrar registrar, OutboxRouter outbox, ValidatedRecords records,
                  MeterRegistry meters) {
         this.config = config;
-        this.values = values;
+        this.records = records;
         this.registrar = registrar;
         this.outbox = outbox;
         this.meters = meters;
@@ -87,9 +88,11 @@ public class ChangeRouter {
                 SchemalessValues.check(event);
             }
             List<String> keys = List.of();
+            RowKey keyColumns = null;
             if (event.op() != Op.TRUNCATE) {
                 keys = new ArrayList<>();
-                ChangeEventSerde.readKey(key).columns().fieldNames().forEachRemaining(keys::add);
+                keyColumns = ChangeEventSerde.readKey(key);
+                keyColumns.columns().fieldNames().forEachRemaining(keys::add);
             }
             event.position();
             if (outbox.isOutbox(event.table().table())) {
@@ -115,7 +118,8 @@ public class ChangeRouter {
                                 .publishPercentileHistogram().register(meters))
                         .record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - event.source().tsMs())));
             }
-            return new Decision.Write(target, key, values.write(target, schema, payload), headers);
+            return new Decision.Write(target, records.key(target, registrar.keySchema(topic), key, keyColumns),
+                    records.value(target, schema, payload), headers);
         } catch (TablePausedException e) {
             return new Decision.Pause(topic, e.subject(), e.pendingSchema(), e.getMessage());
         } catch (MalformedEventException e) {

@@ -44,6 +44,7 @@ public class SchemaRegistrar {
     private final Map<Shape, AcceptedSchema> byShape = new ConcurrentHashMap<>();
     private final Map<String, Inferred> inferred = new ConcurrentHashMap<>();
     private final Map<String, List<String>> keyColumns = new ConcurrentHashMap<>();
+    private final Map<String, AcceptedSchema> keySchemas = new ConcurrentHashMap<>();
     private final Map<String, Rejection> rejected = new ConcurrentHashMap<>();
     private final Map<String, Optional<String>> baselines = new ConcurrentHashMap<>();
     private final Map<String, SubjectVersion> current = new ConcurrentHashMap<>();
@@ -95,6 +96,11 @@ public class SchemaRegistrar {
         return accepted;
     }
 
+    /** The key schema last registered for a topic's events (by {@link #resolve} with its key columns). */
+    public Optional<AcceptedSchema> keySchema(String topic) {
+        return Optional.ofNullable(keySchemas.get(topic));
+    }
+
     /** The value schema version each topic's events currently carry, as far as this instance has seen. */
     public Map<String, SubjectVersion> currentVersions() {
         return Map.copyOf(current);
@@ -125,7 +131,8 @@ public class SchemaRegistrar {
         }
         String keyChange = before != null && !before.equals(keys)
                 ? "the primary key of " + topic + " changed from " + before + " to " + keys : null;
-        register(topic, subject, text, keyChange);
+        SubjectVersion version = register(topic, subject, text, keyChange);
+        keySchemas.put(topic, new AcceptedSchema(version.id(), version.version(), new org.apache.avro.Schema.Parser().parse(text)));
         keyColumns.put(topic, List.copyOf(keys));
     }
 

@@ -32,7 +32,10 @@ final class ConfluentDecoding {
 
     /** The frame's schema id. */
     static int schemaId(ConsumerRecord<byte[], byte[]> r) {
-        byte[] v = r.value();
+        return schemaId(r.value());
+    }
+
+    private static int schemaId(byte[] v) {
         assertThat(v.length).as("a framed value has a 5-byte header").isGreaterThan(5);
         assertThat(v[0]).as("the magic byte").isEqualTo((byte) 0);
         return ByteBuffer.wrap(v, 1, 4).getInt();
@@ -49,12 +52,21 @@ final class ConfluentDecoding {
         return payload;
     }
 
-    /** The Avro record, read under the Avro schema its frame names. */
+    /** The Avro record of the value, read under the Avro schema its frame names. */
     static GenericRecord avroValue(ConsumerRecord<byte[], byte[]> r) throws Exception {
-        JsonNode registered = schema(schemaId(r));
+        return avro(r.value());
+    }
+
+    /** The Avro record of the key, read under the Avro schema its frame names. */
+    static GenericRecord avroKey(ConsumerRecord<byte[], byte[]> r) throws Exception {
+        return avro(r.key());
+    }
+
+    private static GenericRecord avro(byte[] framed) throws Exception {
+        JsonNode registered = schema(schemaId(framed));
         assertThat(registered.path("schemaType").asText("AVRO")).isEqualTo("AVRO");
         Schema schema = new Schema.Parser().parse(registered.path("schema").asText());
-        var decoder = DecoderFactory.get().binaryDecoder(r.value(), 5, r.value().length - 5, null);
+        var decoder = DecoderFactory.get().binaryDecoder(framed, 5, framed.length - 5, null);
         GenericRecord record = (GenericRecord) new GenericDatumReader<>(schema).read(null, decoder);
         assertThat(decoder.isEnd()).as("the payload is exactly one record").isTrue();
         return record;

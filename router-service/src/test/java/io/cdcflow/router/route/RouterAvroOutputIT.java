@@ -24,10 +24,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The router with {@code cdc.router.value-format=avro}: validated values are Avro binary in the Confluent wire
+ * The router with {@code cdc.router.value-format=avro} and {@code key-format=framed}: validated values are Avro binary in the Confluent wire
  * format, read here by Apache Avro under the schema the frame's id names in the registry (as
  * {@code KafkaAvroDeserializer} would), decimals exact; the schema is the table's, registered under the validated
- * topic's subject too; and the sinks' reading of the same bytes gives the event back.
+ * topic's subject too; keys are framed Avro of the key columns; and the sinks' reading of the same bytes gives the event back.
  */
 @QuarkusTest
 @TestProfile(RouterAvroOutputIT.AvroOutput.class)
@@ -37,7 +37,8 @@ class RouterAvroOutputIT {
     public static class AvroOutput implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("cdc.router.value-format", "avro", "cdc.router.group", "router-avro-it-" + RouterResource.RUN);
+            return Map.of("cdc.router.value-format", "avro", "cdc.router.key-format", "framed",
+                    "cdc.router.group", "router-avro-it-" + RouterResource.RUN);
         }
     }
 
@@ -72,8 +73,11 @@ class RouterAvroOutputIT {
         assertThat(out).hasSize(2);
         for (ConsumerRecord<byte[], byte[]> r : out) {
             GenericRecord value = ConfluentDecoding.avroValue(r);
+            GenericRecord key = ConfluentDecoding.avroKey(r);
+            assertThat(key.getSchema().getFields()).extracting(Schema.Field::name).containsExactly("id");
             GenericRecord after = (GenericRecord) value.get("after");
             long id = (Long) after.get("id");
+            assertThat(key.get("id")).isEqualTo(id);
             Schema priceSchema = after.getSchema().getField("price").schema().getTypes().get(1);
             BigDecimal price = new Conversions.DecimalConversion().fromBytes((ByteBuffer) after.get("price"), priceSchema,
                     (LogicalTypes.Decimal) priceSchema.getLogicalType());
@@ -89,6 +93,7 @@ class RouterAvroOutputIT {
             assertThat(event.after().get("price").decimalValue()).isEqualByComparingTo(price);
         }
         assertThat(RouterIT.registry("/subjects/validated." + topic + "-value/versions")).isEqualTo("[1]");
+        assertThat(RouterIT.registry("/subjects/validated." + topic + "-key/versions")).isEqualTo("[1]");
 
         // A source field the Connect schema does not declare would be lost in Avro, the position with it: refused.
         String bare = "rt" + RouterIT.hex() + ".public.items";

@@ -438,10 +438,14 @@ class WarehouseSinkIT {
         // JSON framed with a JSON Schema's id (the router's default), then Avro framed with the Avro schema's id.
         kafka.send(topic, key(row("id", 1)), WireFormat.frame(avroId + 1000, value(change(table, Op.CREATE, 10, null, one))),
                 Map.of("cdc.schema.id", Integer.toString(avroId)));
+        // The key framed too (the router's key-format=framed), Avro under the key schema.
+        org.apache.avro.Schema keySchema = new org.apache.avro.Schema.Parser().parse(
+                new String(getClass().getResourceAsStream("/registry/9006.avsc").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        byte[] avroKey = WireFormat.frame(Integer.parseInt(schemaId(9006)), AvroJson.encode(keySchema, row("id", 2)));
         byte[] avroValue = AvroJson.encode(avro, io.cdcflow.model.Json.mapper().readTree(value(change(table, Op.CREATE, 11, null, two))));
-        kafka.send(topic, key(row("id", 2)), WireFormat.frame(avroId, avroValue), Map.of("cdc.schema.id", Integer.toString(avroId)));
+        kafka.send(topic, avroKey, WireFormat.frame(avroId, avroValue), Map.of("cdc.schema.id", Integer.toString(avroId)));
         ObjectNode twoUpdated = two.deepCopy().put("name", "avro, updated");
-        kafka.send(topic, key(row("id", 2)), WireFormat.frame(avroId, AvroJson.encode(avro, io.cdcflow.model.Json.mapper()
+        kafka.send(topic, avroKey, WireFormat.frame(avroId, AvroJson.encode(avro, io.cdcflow.model.Json.mapper()
                 .readTree(value(change(table, Op.UPDATE, 12, two, twoUpdated))))), Map.of("cdc.schema.id", Integer.toString(avroId)));
 
         eventually().untilAsserted(() -> assertThat(warehouse.strings("SELECT concat_ws('|', id, name, price, seen, "

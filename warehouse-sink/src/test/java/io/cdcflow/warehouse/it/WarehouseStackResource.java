@@ -83,6 +83,7 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         config.put("cdc.it.schema-id.9004", Integer.toString(register(run + ".public.lossy-v2-value", 9004)));
         // An Avro value schema as the router registers it, for values in Avro (cdc.router.value-format=avro).
         config.put("cdc.it.schema-id.9005", Integer.toString(register("validated." + run + ".public.framed-value", 9005)));
+        config.put("cdc.it.schema-id.9006", Integer.toString(register("validated." + run + ".public.framed-key", 9006)));
 
         String jdbcUrl = stack.storePgJdbcUrl("warehouse");
         if (proxied) {

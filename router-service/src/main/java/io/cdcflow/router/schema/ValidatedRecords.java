@@ -4,16 +4,21 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.MalformedEventException;
+import io.cdcflow.model.RowKey;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.WireFormat;
 import io.cdcflow.registryclient.AvroJson;
 import io.cdcflow.registryclient.SchemaRegistryClient;
 import io.cdcflow.registryclient.SchemaRejectedException;
 import io.cdcflow.router.config.RouterConfig;
 import io.cdcflow.router.config.ValueFormat;
+import io.cdcflow.router.config.KeyFormat;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -21,36 +26,62 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ValueFormat}: the payload's schema (the JSON Schema of the table's Avro schema, or that Avro schema) is
  * registered under {@code <validated topic>-value}, Confluent's topic-name strategy, once per table schema. The
  * versions of that subject follow the table's own subject ({@code <topic>-value}), whose compatibility check and
- * schema-change policy already decided; a version the registry calls incompatible there is registered anyway.
+ * schema-change policy already decided; a version the registry calls incompatible there is registered anyway. Keys
+ * stay plain JSON, or with {@code key-format=framed} are framed the same way under {@code <validated topic>-key}.
  */
 @ApplicationScoped
-public class ValidatedValues {
+public class ValidatedRecords {
 
-    private static final Logger LOG = Logger.getLogger(ValidatedValues.class);
+    private static final Logger LOG = Logger.getLogger(ValidatedRecords.class);
 
     private final SchemaRegistryClient client;
     private final ValueFormat format;
+    private final boolean framedKeys;
     private final Map<Target, Integer> ids = new ConcurrentHashMap<>();
 
-    ValidatedValues(SchemaRegistryClient client, RouterConfig config) {
+    ValidatedRecords(SchemaRegistryClient client, RouterConfig config) {
         this.client = client;
         this.format = config.valueFormat();
+        this.framedKeys = config.keyFormat() == KeyFormat.FRAMED;
     }
 
-    /** The framed value of {@code event}, validated under {@code schema}, for {@code topic}. */
-    public byte[] write(String topic, AcceptedSchema schema, JsonNode event) {
-        Target target = new Target(topic, schema.id());
+    /**
+     * The key of a validated record: {@code key} as it came (plain), or its columns framed under the table's key
+     * schema ({@code key-format=framed}), decimals made canonical on the way.
+     */
+    public byte[] key(String topic, Optional<AcceptedSchema> keySchema, byte[] key, RowKey columns) {
+        if (!framedKeys || key == null || columns == null) {
+            return key;
+        }
+        AcceptedSchema schema = keySchema.orElseThrow(() -> new IllegalStateException(
+                "no key schema was registered for " + topic + " before its first framed key"));
+        ObjectNode canonical = columns.columns().deepCopy();
+        List<String> violations = schema.violations(canonical);
+        if (!violations.isEmpty()) {
+            throw new MalformedEventException(MalformedEventException.Reason.SCHEMA_MISMATCH,
+                    "the key does not match its registered schema " + schema.id() + ": " + String.join("; ", violations));
+        }
+        return frame(topic + "-key", schema, canonical);
+    }
+
+    /** The framed value of {@code event}, validated under {@code schema}, for the validated {@code topic}. */
+    public byte[] value(String topic, AcceptedSchema schema, JsonNode event) {
+        if (format == ValueFormat.AVRO) {
+            sourceInSchema(schema, event);
+        }
+        return frame(topic + "-value", schema, event);
+    }
+
+    private byte[] frame(String subject, AcceptedSchema schema, JsonNode payloadJson) {
+        Target target = new Target(subject, schema.id());
         Integer id = ids.get(target);
         if (id == null) {
-            id = register(topic + "-value", schema);
+            id = register(subject, schema);
             ids.put(target, id);
         }
         byte[] payload = switch (format) {
-            case AVRO -> {
-                sourceInSchema(schema, event);
-                yield AvroJson.encode(schema.avro(), event);
-            }
-            case JSON -> json(event);
+            case AVRO -> AvroJson.encode(schema.avro(), payloadJson);
+            case JSON -> json(payloadJson);
         };
         return WireFormat.frame(id, payload);
     }
@@ -108,6 +139,6 @@ public class ValidatedValues {
         }
     }
 
-    private record Target(String topic, int tableSchemaId) {
+    private record Target(String subject, int tableSchemaId) {
     }
 }
