@@ -9,7 +9,7 @@ package io.cdcflow.capture.jdbc;
  * @param optional true when the column is nullable
  * @param scale    the declared scale (decimals), 0 otherwise
  */
-public record Column(String name, ColumnType type, String sqlType, boolean optional, int scale) {
+public record Column(String name, ConnectColumnType type, String sqlType, boolean optional, int scale) {
 
     /** This column as nullable. */
     public Column asOptional() {

@@ -125,10 +125,10 @@ public final class ConnectValues {
     }
 
     private static List<Object> array(Column c, JsonNode v) {
-        ColumnType element = switch (c.type()) {
-            case INT32_ARRAY -> ColumnType.INT32;
-            case INT64_ARRAY -> ColumnType.INT64;
-            default -> ColumnType.STRING;
+        ConnectColumnType element = switch (c.type()) {
+            case INT32_ARRAY -> ConnectColumnType.INT32;
+            case INT64_ARRAY -> ConnectColumnType.INT64;
+            default -> ConnectColumnType.STRING;
         };
         Column e = new Column(c.name(), element, c.sqlType(), true, 0);
         List<Object> out = new ArrayList<>(v.size());

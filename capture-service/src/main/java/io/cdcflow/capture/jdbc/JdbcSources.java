@@ -49,15 +49,15 @@ public final class JdbcSources {
      * Connects once and reads every table's shape, handing each to {@code check}; a table that is missing, has
      * no primary key, or fails the check fails with the {@code tables} property named.
      */
-    public static List<TableShape> checkTables(JdbcSource source, Consumer<TableShape> check) {
+    public static List<CapturedTable> checkTables(JdbcSource source, Consumer<CapturedTable> check) {
         String prefix = prefix(source.name());
-        List<TableShape> shapes = new ArrayList<>();
+        List<CapturedTable> shapes = new ArrayList<>();
         try (Connection c = source.connect()) {
             for (TableId id : source.tables()) {
-                TableShape shape;
+                CapturedTable shape;
                 try {
-                    shape = TableShape.read(c, source.dialect(), id);
-                } catch (TableShape.InvalidTableException e) {
+                    shape = CapturedTable.read(c, source.dialect(), id);
+                } catch (CapturedTable.InvalidTableException e) {
                     throw new IllegalArgumentException(prefix + "tables: " + e.getMessage(), e);
                 }
                 check.accept(shape);

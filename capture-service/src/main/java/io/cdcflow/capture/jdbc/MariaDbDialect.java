@@ -46,13 +46,13 @@ public record MariaDbDialect(boolean mariadb) implements SqlDialect {
     }
 
     @Override
-    public ColumnType typeOf(int jdbcType, String typeName, int size, int digits) {
+    public ConnectColumnType typeOf(int jdbcType, String typeName, int size, int digits) {
         // TIMESTAMP is an instant (stored in UTC, shown in the session's zone); DATETIME is a local date-time.
-        return "timestamp".equalsIgnoreCase(typeName) ? ColumnType.TIMESTAMPTZ : ColumnType.of(jdbcType, typeName, size, digits);
+        return "timestamp".equalsIgnoreCase(typeName) ? ConnectColumnType.TIMESTAMPTZ : ConnectColumnType.of(jdbcType, typeName, size, digits);
     }
 
     @Override
-    public String rowImage(TableShape table, String rowRef) {
+    public String rowImage(CapturedTable table, String rowRef) {
         StringJoiner pairs = new StringJoiner(", ", "JSON_OBJECT(", ")");
         for (Column c : table.columns()) {
             String ref = rowRef + "." + quote(c.name());

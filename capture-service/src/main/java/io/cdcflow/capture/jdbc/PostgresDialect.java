@@ -37,7 +37,7 @@ public record PostgresDialect() implements SqlDialect {
     }
 
     @Override
-    public String rowImage(TableShape table, String rowRef) {
+    public String rowImage(CapturedTable table, String rowRef) {
         return "to_jsonb(" + rowRef + ")::text";
     }
 
@@ -66,7 +66,7 @@ public record PostgresDialect() implements SqlDialect {
 
     @Override
     public String fromEpochMicros(Column column) {
-        String epoch = column.type() == ColumnType.TIMESTAMPTZ ? "timestamptz 'epoch'" : "timestamp 'epoch'";
+        String epoch = column.type() == ConnectColumnType.TIMESTAMPTZ ? "timestamptz 'epoch'" : "timestamp 'epoch'";
         return "(" + epoch + " + ?::bigint * interval '1 microsecond')";
     }
 }

@@ -48,11 +48,11 @@ public sealed interface SqlDialect permits PostgresDialect, MariaDbDialect {
      * A SQL expression that renders the row referenced by {@code rowRef} ({@code NEW}, {@code OLD} or a table
      * alias) as JSON text that {@link ConnectValues} converts to the column types.
      */
-    String rowImage(TableShape table, String rowRef);
+    String rowImage(CapturedTable table, String rowRef);
 
-    /** The Connect type of a column from its JDBC metadata ({@link ColumnType#of}, adjusted where the dialect differs). */
-    default ColumnType typeOf(int jdbcType, String typeName, int size, int digits) {
-        return ColumnType.of(jdbcType, typeName, size, digits);
+    /** The Connect type of a column from its JDBC metadata ({@link ConnectColumnType#of}, adjusted where the dialect differs). */
+    default ConnectColumnType typeOf(int jdbcType, String typeName, int size, int digits) {
+        return ConnectColumnType.of(jdbcType, typeName, size, digits);
     }
 
     /** A bind parameter ({@code ?}) for a value of the column given as text, converted to the column's type. */

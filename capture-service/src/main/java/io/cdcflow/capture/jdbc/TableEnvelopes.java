@@ -26,7 +26,7 @@ public final class TableEnvelopes {
     private final String database;
     private final int generation;
     private final boolean hasSchemas;
-    private final TableShape table;
+    private final CapturedTable table;
     private final String topic;
     private final Schema rowSchema;
     private final Schema keySchema;
@@ -41,7 +41,7 @@ public final class TableEnvelopes {
      * @param generation the source's generation, written to {@code source.cdc_generation} when above 0
      */
     public TableEnvelopes(String sourceName, String connector, String database, int generation, SqlDialect dialect,
-                          TableShape table) {
+                          CapturedTable table) {
         this.sourceName = sourceName;
         this.connector = connector;
         this.database = database;
@@ -82,7 +82,7 @@ public final class TableEnvelopes {
     }
 
     /** The table these records are about. */
-    public TableShape table() {
+    public CapturedTable table() {
         return table;
     }
 

@@ -7,7 +7,7 @@ import io.cdcflow.capture.jdbc.ColumnWatch;
 import io.cdcflow.capture.jdbc.JdbcSource;
 import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.source.ChangeSource;
@@ -101,7 +101,7 @@ public final class TimestampChangeSource implements ChangeSource {
         return capturing;
     }
 
-    private record Polled(TableShape shape, TableEnvelopes envelopes, TimestampQuery query, Column timestamp,
+    private record Polled(CapturedTable shape, TableEnvelopes envelopes, TimestampQuery query, Column timestamp,
                           Optional<Column> deleted, Optional<Column> created) {
     }
 
@@ -170,7 +170,7 @@ public final class TimestampChangeSource implements ChangeSource {
 
     /** A table to poll, by its shape as the catalog has it now. */
     private Polled polled(Connection c, TableId id) throws java.sql.SQLException {
-        TableShape shape = TableShape.read(c, source.dialect(), id);
+        CapturedTable shape = CapturedTable.read(c, source.dialect(), id);
         Column ts = shape.column(columns.timestamp()).orElseThrow(() -> new IllegalStateException(
                 "table " + id + " has no column " + columns.timestamp()));
         return new Polled(shape, new TableEnvelopes(source.name(), "timestamp", source.database(),

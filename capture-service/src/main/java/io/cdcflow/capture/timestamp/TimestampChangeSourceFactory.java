@@ -3,7 +3,7 @@ package io.cdcflow.capture.timestamp;
 import io.cdcflow.capture.config.CaptureConfig;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.config.SourceConfig;
-import io.cdcflow.capture.jdbc.ColumnType;
+import io.cdcflow.capture.jdbc.ConnectColumnType;
 import io.cdcflow.capture.jdbc.JdbcSource;
 import io.cdcflow.capture.jdbc.JdbcSources;
 import io.cdcflow.capture.jdbc.TableId;
@@ -61,7 +61,7 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
             JdbcSources.checkTables(jdbc, shape -> {
                 var ts = shape.column(source.timestampColumn()).orElseThrow(() -> new IllegalArgumentException(
                         prefix + "timestamp-column: table " + shape.id() + " has no column " + source.timestampColumn()));
-                if (ts.type() != ColumnType.TIMESTAMP && ts.type() != ColumnType.TIMESTAMPTZ) {
+                if (ts.type() != ConnectColumnType.TIMESTAMP && ts.type() != ConnectColumnType.TIMESTAMPTZ) {
                     throw new IllegalArgumentException(prefix + "timestamp-column: " + shape.id() + "." + ts.name()
                             + " is a " + ts.sqlType() + ", not a timestamp");
                 }

@@ -2,7 +2,7 @@ package io.cdcflow.capture.timestamp;
 
 import io.cdcflow.capture.jdbc.Column;
 import io.cdcflow.capture.jdbc.SqlDialect;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 
 import java.util.List;
 import java.util.StringJoiner;
@@ -20,7 +20,7 @@ import java.util.StringJoiner;
 public record TimestampQuery(String first, String next) {
 
     /** The queries of a table whose modification time is in {@code timestamp}. */
-    public static TimestampQuery of(SqlDialect d, TableShape table, Column timestamp) {
+    public static TimestampQuery of(SqlDialect d, CapturedTable table, Column timestamp) {
         String ts = "t." + d.quote(timestamp.name());
         List<String> key = table.primaryKey().stream().map(k -> "t." + d.quote(k)).toList();
         String select = "SELECT " + d.epochMicros(ts, timestamp) + ", " + d.rowImage(table, "t") + ", "

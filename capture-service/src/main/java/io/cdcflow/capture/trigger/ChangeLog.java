@@ -4,7 +4,7 @@ import io.cdcflow.capture.jdbc.MariaDbDialect;
 import io.cdcflow.capture.jdbc.PostgresDialect;
 import io.cdcflow.capture.jdbc.SqlDialect;
 import io.cdcflow.capture.jdbc.TableId;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,7 +36,7 @@ public sealed interface ChangeLog permits PostgresChangeLog, MariaDbChangeLog {
     }
 
     /** Creates, if absent, the change-log table and trigger function, and (re)creates the triggers of the tables. */
-    void install(Connection c, List<TableShape> tables) throws SQLException;
+    void install(Connection c, List<CapturedTable> tables) throws SQLException;
 
     /**
      * Fails with a message naming what is missing when the connected user cannot install the change log and

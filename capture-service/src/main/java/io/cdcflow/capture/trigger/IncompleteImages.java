@@ -3,7 +3,7 @@ package io.cdcflow.capture.trigger;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.capture.jdbc.Column;
 import io.cdcflow.capture.jdbc.MariaDbDialect;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +29,7 @@ final class IncompleteImages {
     }
 
     /** True when {@code image} is present and lacks a column of {@code shape}. */
-    static boolean incomplete(JsonNode image, TableShape shape) {
+    static boolean incomplete(JsonNode image, CapturedTable shape) {
         if (image == null || image.isNull()) {
             return false;
         }
@@ -42,7 +42,7 @@ final class IncompleteImages {
     }
 
     /** True when {@code image} holds every key column of {@code shape}: the row it is about can be found. */
-    static boolean keyed(JsonNode image, TableShape shape) {
+    static boolean keyed(JsonNode image, CapturedTable shape) {
         if (image == null || image.isNull()) {
             return false;
         }
@@ -59,7 +59,7 @@ final class IncompleteImages {
      * The row of {@code shape} whose key a {@link #keyed} image holds, as an image like the triggers', or null when
      * the table no longer has it.
      */
-    JsonNode currentRow(Connection c, TableShape shape, JsonNode keyImage) throws SQLException {
+    JsonNode currentRow(Connection c, CapturedTable shape, JsonNode keyImage) throws SQLException {
         StringJoiner where = new StringJoiner(" AND ");
         for (Column k : shape.keyColumns()) {
             String parameter = switch (k.type()) {

@@ -3,7 +3,7 @@ package io.cdcflow.capture.trigger;
 import io.cdcflow.capture.jdbc.Column;
 import io.cdcflow.capture.jdbc.MariaDbDialect;
 import io.cdcflow.capture.jdbc.TableId;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 import io.cdcflow.model.Op;
 
 import java.sql.Connection;
@@ -67,13 +67,13 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
      * table's new shape, regenerates the triggers, reads the current row for a key-only image and the whole table again
      * for an image-less one ({@link TriggerChangeSource}).
      */
-    List<String> triggerStatements(TableShape table) {
+    List<String> triggerStatements(CapturedTable table) {
         TableId id = table.id();
         String create = dialect.mariadb() ? "CREATE OR REPLACE TRIGGER " : "CREATE TRIGGER ";
         String prefix = " ON " + dialect.qualified(id) + " FOR EACH ROW ";
         String insert = "INSERT INTO " + log() + " (schema_name, table_name, op, before_image, after_image) VALUES ('"
                 + TableId.requireIdentifier(id.namespace()) + "', '" + TableId.requireIdentifier(id.table()) + "', ";
-        TableShape key = new TableShape(id, table.keyColumns(), table.primaryKey());
+        CapturedTable key = new CapturedTable(id, table.keyColumns(), table.primaryKey());
         String newImage = dialect.rowImage(table, "NEW");
         String oldImage = dialect.rowImage(table, "OLD");
         String newKey = dialect.rowImage(key, "NEW");
@@ -110,10 +110,10 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
      * between are not logged: change a MySQL table's columns while its writers are stopped, or re-snapshot after.
      */
     @Override
-    public void install(Connection c, List<TableShape> tables) throws SQLException {
+    public void install(Connection c, List<CapturedTable> tables) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(createTableStatement());
-            for (TableShape t : tables) {
+            for (CapturedTable t : tables) {
                 Map<String, String> existing = existingBodies(c, t.id());
                 for (String ddl : triggerStatements(t)) {
                     String name = ddl.substring(ddl.indexOf(" TRIGGER ") + " TRIGGER ".length(), ddl.indexOf(" AFTER "));

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.capture.jdbc.PostgresDialect;
 import io.cdcflow.capture.jdbc.TableId;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Op;
 
@@ -86,7 +86,7 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
      * deadlocks with an application transaction that wrote a captured table and is about to log the change.
      */
     @Override
-    public void install(Connection c, List<TableShape> tables) throws SQLException {
+    public void install(Connection c, List<CapturedTable> tables) throws SQLException {
         boolean logReady = exists(c, log()) && exists(c, dialect.quote(schema) + "." + dialect.quote(TABLE + "_changed_at"));
         inTransaction(c, s -> {
             for (String ddl : installStatements()) {
@@ -95,7 +95,7 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
                 }
             }
         });
-        for (TableShape t : tables) {
+        for (CapturedTable t : tables) {
             if (!hasTriggers(c, t.id())) {
                 inTransaction(c, s -> {
                     for (String ddl : triggerStatements(t.id())) {

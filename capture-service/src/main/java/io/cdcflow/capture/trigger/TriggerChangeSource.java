@@ -7,7 +7,7 @@ import io.cdcflow.capture.jdbc.ColumnWatch;
 import io.cdcflow.capture.jdbc.JdbcSource;
 import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.source.ChangeSource;
@@ -114,10 +114,10 @@ public final class TriggerChangeSource implements ChangeSource {
     public void run() throws Exception {
         try (Connection c = source.connect()) {
             columnWatch = new ColumnWatch(source.dialect());
-            List<TableShape> shapes = new ArrayList<>();
+            List<CapturedTable> shapes = new ArrayList<>();
             for (TableId id : source.tables()) {
                 columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
-                shapes.add(TableShape.read(c, source.dialect(), id));
+                shapes.add(CapturedTable.read(c, source.dialect(), id));
             }
             if (install) {
                 changeLog.install(c, shapes);
@@ -165,9 +165,9 @@ public final class TriggerChangeSource implements ChangeSource {
      * a snapshot read may miss is in the change log. A new generation reads its tables again: those still to sweep,
      * which includes those just reset.
      */
-    private void begin(Connection c, List<TableShape> shapes) throws Exception {
+    private void begin(Connection c, List<CapturedTable> shapes) throws Exception {
         Map<TableId, TableEnvelopes> next = new HashMap<>();
-        for (TableShape shape : shapes) {
+        for (CapturedTable shape : shapes) {
             TableEnvelopes envelopes = new TableEnvelopes(source.name(), "trigger", source.database(),
                     generation.generation(), source.dialect(), shape);
             TableEnvelopes old = tables == null ? null : tables.get(shape.id());
@@ -247,7 +247,7 @@ public final class TriggerChangeSource implements ChangeSource {
     }
 
     /** Whether a trigger that lists columns logged this change without some of the table's current ones. */
-    private static boolean lagging(LoggedChange change, TableShape shape) {
+    private static boolean lagging(LoggedChange change, CapturedTable shape) {
         return (change.before() == null && change.after() == null)
                 || IncompleteImages.incomplete(change.before(), shape) || IncompleteImages.incomplete(change.after(), shape);
     }
@@ -258,7 +258,7 @@ public final class TriggerChangeSource implements ChangeSource {
      * old one. Exact under the position rule: the row's later changes carry higher positions.
      */
     private List<OutgoingChange> current(Connection c, LoggedChange change, TableEnvelopes table) throws Exception {
-        TableShape shape = table.table();
+        CapturedTable shape = table.table();
         if (change.op() == Op.DELETE) {
             return List.of(table.change(Op.DELETE, change.before(), null, change.changedMs(), change.seq(), null,
                     change.txId()));
@@ -285,7 +285,7 @@ public final class TriggerChangeSource implements ChangeSource {
      * @param column the column an image had and the shape lacked, or null
      */
     private void reshape(Connection c, TableId table, String column) throws Exception {
-        TableShape fresh = TableShape.read(c, source.dialect(), table);
+        CapturedTable fresh = CapturedTable.read(c, source.dialect(), table);
         for (int attempt = 1; install; attempt++) {
             try {
                 changeLog.install(c, List.of(fresh));
@@ -296,10 +296,10 @@ public final class TriggerChangeSource implements ChangeSource {
                 if (e.getErrorCode() != UNKNOWN_COLUMN || attempt == 5) {
                     throw e;
                 }
-                fresh = TableShape.read(c, source.dialect(), table);
+                fresh = CapturedTable.read(c, source.dialect(), table);
             }
         }
-        TableShape shape = fresh;
+        CapturedTable shape = fresh;
         TableEnvelopes envelopes = new TableEnvelopes(source.name(), "trigger", source.database(),
                 generation.generation(), source.dialect(), shape);
         Set<String> gone = new HashSet<>();

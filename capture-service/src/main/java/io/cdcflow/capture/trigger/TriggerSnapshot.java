@@ -8,7 +8,7 @@ import io.cdcflow.capture.jdbc.SqlDialect;
 import io.cdcflow.capture.jdbc.StateFile;
 import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.model.Json;
 
@@ -45,7 +45,7 @@ final class TriggerSnapshot {
     private final SqlDialect dialect;
     private final StateFile file;
     private final ObjectNode state;
-    private final List<TableShape> pending = new ArrayList<>();
+    private final List<CapturedTable> pending = new ArrayList<>();
     private Chunk read;
 
     private TriggerSnapshot(SqlDialect dialect, StateFile file, ObjectNode state) {
@@ -60,12 +60,12 @@ final class TriggerSnapshot {
      * those in {@code toSweep} not read through yet (a new generation's read resumed after a restart), and, when
      * {@code initial}, every table not read through yet.
      */
-    static TriggerSnapshot of(SqlDialect dialect, Path stateDir, String source, List<TableShape> tables,
+    static TriggerSnapshot of(SqlDialect dialect, Path stateDir, String source, List<CapturedTable> tables,
                               boolean initial, Set<String> readAgain, Set<String> toSweep) throws IOException {
         StateFile file = new StateFile(stateDir, source + ".trigger-snapshot.json");
         TriggerSnapshot s = new TriggerSnapshot(dialect, file, file.load());
         boolean forgot = false;
-        for (TableShape t : tables) {
+        for (CapturedTable t : tables) {
             String name = t.id().qualifiedName();
             if (readAgain.contains(name)) {
                 forgot |= s.state.remove(name) != null;
@@ -86,12 +86,12 @@ final class TriggerSnapshot {
 
     /** The tables still to read, for the start-up log. */
     List<TableId> pendingTables() {
-        return pending.stream().map(TableShape::id).toList();
+        return pending.stream().map(CapturedTable::id).toList();
     }
 
     /** Reads the next chunk of the first pending table: its rows as snapshot reads (none when it is read through). */
     List<OutgoingChange> readChunk(Connection c, TableEnvelopes envelopes, int size) throws SQLException {
-        TableShape table = pending.getFirst();
+        CapturedTable table = pending.getFirst();
         List<Column> key = table.keyColumns();
         Optional<List<String>> after = savedKey(table);
         List<OutgoingChange> rows = new ArrayList<>();
@@ -133,7 +133,7 @@ final class TriggerSnapshot {
         file.save(state);
     }
 
-    private Optional<List<String>> savedKey(TableShape table) {
+    private Optional<List<String>> savedKey(CapturedTable table) {
         JsonNode saved = state.path(table.id().qualifiedName()).get("after");
         if (saved == null) {
             return Optional.empty();
@@ -144,7 +144,7 @@ final class TriggerSnapshot {
     }
 
     /** {@code SELECT <image>, <key columns as text> FROM t [WHERE (key) > (?)] ORDER BY key LIMIT ?}. */
-    String query(TableShape table, boolean afterKey) {
+    String query(CapturedTable table, boolean afterKey) {
         StringJoiner cols = new StringJoiner(", ");
         StringJoiner keyRow = new StringJoiner(", ", "(", ")");
         StringJoiner params = new StringJoiner(", ", "(", ")");
@@ -159,6 +159,6 @@ final class TriggerSnapshot {
     }
 
     /** A chunk read and not yet recorded: its table, its last key (null when empty), and whether it ended the table. */
-    private record Chunk(TableShape table, List<String> last, boolean done) {
+    private record Chunk(CapturedTable table, List<String> last, boolean done) {
     }
 }

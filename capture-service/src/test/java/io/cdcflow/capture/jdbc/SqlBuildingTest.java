@@ -12,12 +12,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Identifiers are validated and quoted; values never enter SQL text; column types map as Debezium's do. */
 class SqlBuildingTest {
 
-    static final TableShape ITEMS = new TableShape(new TableId("shop", "items"), List.of(
-            new Column("id", ColumnType.INT64, "bigint", false, 0),
-            new Column("name", ColumnType.STRING, "text", false, 0),
-            new Column("seen", ColumnType.TIMESTAMPTZ, "timestamp", true, 0),
-            new Column("raw", ColumnType.BYTES, "varbinary", true, 0),
-            new Column("updated_at", ColumnType.TIMESTAMP, "timestamp", false, 0)), List.of("id"));
+    static final CapturedTable ITEMS = new CapturedTable(new TableId("shop", "items"), List.of(
+            new Column("id", ConnectColumnType.INT64, "bigint", false, 0),
+            new Column("name", ConnectColumnType.STRING, "text", false, 0),
+            new Column("seen", ConnectColumnType.TIMESTAMPTZ, "timestamp", true, 0),
+            new Column("raw", ConnectColumnType.BYTES, "varbinary", true, 0),
+            new Column("updated_at", ConnectColumnType.TIMESTAMP, "timestamp", false, 0)), List.of("id"));
 
     @Test
     void identifiersAreValidatedBeforeTheyAreQuoted() {
@@ -51,27 +51,27 @@ class SqlBuildingTest {
     @Test
     void snapshotKeysAreBoundAsTextAndCastToTheColumnType() {
         PostgresDialect pg = new PostgresDialect();
-        assertThat(pg.textParameter(new Column("id", ColumnType.INT64, "bigserial", false, 0))).isEqualTo("CAST(? AS bigint)");
-        assertThat(pg.textParameter(new Column("id", ColumnType.INT32, "serial", false, 0))).isEqualTo("CAST(? AS integer)");
-        assertThat(pg.textParameter(new Column("id", ColumnType.STRING, "uuid", false, 0))).isEqualTo("CAST(? AS uuid)");
-        assertThatThrownBy(() -> pg.textParameter(new Column("id", ColumnType.STRING, "int); DROP TABLE x; --", false, 0)))
+        assertThat(pg.textParameter(new Column("id", ConnectColumnType.INT64, "bigserial", false, 0))).isEqualTo("CAST(? AS bigint)");
+        assertThat(pg.textParameter(new Column("id", ConnectColumnType.INT32, "serial", false, 0))).isEqualTo("CAST(? AS integer)");
+        assertThat(pg.textParameter(new Column("id", ConnectColumnType.STRING, "uuid", false, 0))).isEqualTo("CAST(? AS uuid)");
+        assertThatThrownBy(() -> pg.textParameter(new Column("id", ConnectColumnType.STRING, "int); DROP TABLE x; --", false, 0)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(new MariaDbDialect(true).textParameter(ITEMS.columns().getFirst())).isEqualTo("?");
     }
 
     @Test
     void columnTypesFollowDebezium() {
-        assertThat(ColumnType.of(Types.BIT, "bool", 1, 0)).isEqualTo(ColumnType.BOOLEAN);
-        assertThat(ColumnType.of(Types.TIMESTAMP, "timestamptz", 35, 6)).isEqualTo(ColumnType.TIMESTAMPTZ);
-        assertThat(ColumnType.of(Types.TIMESTAMP, "timestamp", 29, 6)).isEqualTo(ColumnType.TIMESTAMP);
-        assertThat(new MariaDbDialect(true).typeOf(Types.TIMESTAMP, "timestamp", 26, 6)).isEqualTo(ColumnType.TIMESTAMPTZ);
-        assertThat(new MariaDbDialect(true).typeOf(Types.TIMESTAMP, "datetime", 26, 6)).isEqualTo(ColumnType.TIMESTAMP);
-        assertThat(ColumnType.of(Types.NUMERIC, "numeric", 10, 2)).isEqualTo(ColumnType.DECIMAL);
-        assertThat(ColumnType.of(Types.NUMERIC, "numeric", 131089, 0)).isEqualTo(ColumnType.NUMERIC_TEXT);
-        assertThat(ColumnType.of(Types.ARRAY, "_text", 0, 0)).isEqualTo(ColumnType.STRING_ARRAY);
-        assertThat(ColumnType.of(Types.OTHER, "jsonb", 0, 0)).isEqualTo(ColumnType.JSON);
-        assertThat(ColumnType.of(Types.OTHER, "uuid", 0, 0)).isEqualTo(ColumnType.UUID);
-        assertThat(ColumnType.of(Types.BINARY, "bytea", 0, 0)).isEqualTo(ColumnType.BYTES);
-        assertThat(ColumnType.of(Types.OTHER, "interval", 0, 0)).isEqualTo(ColumnType.STRING);
+        assertThat(ConnectColumnType.of(Types.BIT, "bool", 1, 0)).isEqualTo(ConnectColumnType.BOOLEAN);
+        assertThat(ConnectColumnType.of(Types.TIMESTAMP, "timestamptz", 35, 6)).isEqualTo(ConnectColumnType.TIMESTAMPTZ);
+        assertThat(ConnectColumnType.of(Types.TIMESTAMP, "timestamp", 29, 6)).isEqualTo(ConnectColumnType.TIMESTAMP);
+        assertThat(new MariaDbDialect(true).typeOf(Types.TIMESTAMP, "timestamp", 26, 6)).isEqualTo(ConnectColumnType.TIMESTAMPTZ);
+        assertThat(new MariaDbDialect(true).typeOf(Types.TIMESTAMP, "datetime", 26, 6)).isEqualTo(ConnectColumnType.TIMESTAMP);
+        assertThat(ConnectColumnType.of(Types.NUMERIC, "numeric", 10, 2)).isEqualTo(ConnectColumnType.DECIMAL);
+        assertThat(ConnectColumnType.of(Types.NUMERIC, "numeric", 131089, 0)).isEqualTo(ConnectColumnType.NUMERIC_TEXT);
+        assertThat(ConnectColumnType.of(Types.ARRAY, "_text", 0, 0)).isEqualTo(ConnectColumnType.STRING_ARRAY);
+        assertThat(ConnectColumnType.of(Types.OTHER, "jsonb", 0, 0)).isEqualTo(ConnectColumnType.JSON);
+        assertThat(ConnectColumnType.of(Types.OTHER, "uuid", 0, 0)).isEqualTo(ConnectColumnType.UUID);
+        assertThat(ConnectColumnType.of(Types.BINARY, "bytea", 0, 0)).isEqualTo(ConnectColumnType.BYTES);
+        assertThat(ConnectColumnType.of(Types.OTHER, "interval", 0, 0)).isEqualTo(ConnectColumnType.STRING);
     }
 }

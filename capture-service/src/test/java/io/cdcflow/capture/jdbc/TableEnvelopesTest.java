@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Records carry the contract: key columns, envelope with Connect schema, position field by connector. */
 class TableEnvelopesTest {
 
-    static final TableShape ITEMS = new TableShape(new TableId("shop", "items"), List.of(
-            new Column("id", ColumnType.INT64, "bigint", false, 0),
-            new Column("price", ColumnType.DECIMAL, "numeric", true, 2)), List.of("id"));
+    static final CapturedTable ITEMS = new CapturedTable(new TableId("shop", "items"), List.of(
+            new Column("id", ConnectColumnType.INT64, "bigint", false, 0),
+            new Column("price", ConnectColumnType.DECIMAL, "numeric", true, 2)), List.of("id"));
 
     @Test
     void triggerRecordsCarryTheSequenceAndTheSchema() throws Exception {
@@ -98,9 +98,9 @@ class TableEnvelopesTest {
 
     @Test
     void aColumnMissingFromAnImageIsNullAndAVanishedOneIsLeftOut() throws Exception {
-        TableShape strict = new TableShape(new TableId("shop", "items"), List.of(
-                new Column("id", ColumnType.INT64, "bigint", false, 0),
-                new Column("price", ColumnType.DECIMAL, "numeric", false, 2)), List.of("id"));
+        CapturedTable strict = new CapturedTable(new TableId("shop", "items"), List.of(
+                new Column("id", ConnectColumnType.INT64, "bigint", false, 0),
+                new Column("price", ConnectColumnType.DECIMAL, "numeric", false, 2)), List.of("id"));
         TableEnvelopes t = new TableEnvelopes("src", "trigger", "db", 0, new PostgresDialect(), strict)
                 .ignoring(java.util.Set.of("name"));
         ChangeEvent ev = ChangeEventSerde.readValue(t.change(Op.UPDATE, null,

@@ -1,11 +1,11 @@
 package io.cdcflow.capture.trigger;
 
 import io.cdcflow.capture.jdbc.Column;
-import io.cdcflow.capture.jdbc.ColumnType;
+import io.cdcflow.capture.jdbc.ConnectColumnType;
 import io.cdcflow.capture.jdbc.MariaDbDialect;
 import io.cdcflow.capture.jdbc.PostgresDialect;
 import io.cdcflow.capture.jdbc.TableId;
-import io.cdcflow.capture.jdbc.TableShape;
+import io.cdcflow.capture.jdbc.CapturedTable;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -16,9 +16,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The change-log DDL and queries: quoted identifiers, bound values, no-op updates skipped. */
 class ChangeLogStatementsTest {
 
-    static final TableShape ITEMS = new TableShape(new TableId("shop", "items"), List.of(
-            new Column("id", ColumnType.INT64, "bigint", false, 0),
-            new Column("name", ColumnType.STRING, "varchar", false, 0)), List.of("id"));
+    static final CapturedTable ITEMS = new CapturedTable(new TableId("shop", "items"), List.of(
+            new Column("id", ConnectColumnType.INT64, "bigint", false, 0),
+            new Column("name", ConnectColumnType.STRING, "varchar", false, 0)), List.of("id"));
 
     @Test
     void postgresTriggersAndQueries() {

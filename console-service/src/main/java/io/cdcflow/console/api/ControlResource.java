@@ -1,5 +1,6 @@
 package io.cdcflow.console.api;
 
+import io.cdcflow.auth.BasicCredentials;
 import io.cdcflow.console.config.ConsoleConfig;
 import io.cdcflow.console.pipeline.PipelineScraper;
 import io.cdcflow.model.Json;
@@ -41,12 +42,12 @@ public class ControlResource {
     private static final Logger LOG = Logger.getLogger(ControlResource.class);
 
     private final ConsoleConfig config;
-    private final ApiCredentials credentials;
+    private final BasicCredentials credentials;
     private final MeterRegistry meters;
     private final PipelineScraper scraper;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    ControlResource(ConsoleConfig config, ApiCredentials credentials, MeterRegistry meters, PipelineScraper scraper) {
+    ControlResource(ConsoleConfig config, BasicCredentials credentials, MeterRegistry meters, PipelineScraper scraper) {
         this.config = config;
         this.credentials = credentials;
         this.meters = meters;

@@ -1,5 +1,6 @@
 package io.cdcflow.console.api;
 
+import io.cdcflow.auth.BasicCredentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,11 +58,11 @@ public class DlqResource {
     private final DeadLetterReader reader;
     private final DlqDecisions decisions;
     private final Redriver redriver;
-    private final ApiCredentials credentials;
+    private final BasicCredentials credentials;
     private final MeterRegistry meters;
 
     DlqResource(ConsoleConfig config, DeadLetterReader reader, DlqDecisions decisions, Redriver redriver,
-                ApiCredentials credentials, MeterRegistry meters) {
+                BasicCredentials credentials, MeterRegistry meters) {
         this.config = config;
         this.reader = reader;
         this.decisions = decisions;

@@ -1,5 +1,6 @@
 package io.cdcflow.router.api;
 
+import io.cdcflow.auth.BasicCredentials;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.Json;
@@ -40,9 +41,9 @@ public class TablesResource {
 
     private final SchemaRegistrar registrar;
     private final PausedTables paused;
-    private final ApiCredentials credentials;
+    private final BasicCredentials credentials;
 
-    TablesResource(SchemaRegistrar registrar, PausedTables paused, ApiCredentials credentials) {
+    TablesResource(SchemaRegistrar registrar, PausedTables paused, BasicCredentials credentials) {
         this.registrar = registrar;
         this.paused = paused;
         this.credentials = credentials;

@@ -2,7 +2,7 @@ package io.cdcflow.registry.api;
 
 import io.cdcflow.registry.schema.SchemaTypes;
 import io.cdcflow.registry.store.SchemaStore;
-import io.cdcflow.registry.store.SubjectVersion;
+import io.cdcflow.registry.store.StoredVersion;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -38,9 +38,9 @@ public class SchemaResource {
                                     @QueryParam("latestOnly") boolean latestOnly,
                                     @QueryParam("offset") @DefaultValue("0") int offset,
                                     @QueryParam("limit") @DefaultValue("-1") int limit) {
-        List<SubjectVersion> all = store.allVersions(prefix, deleted);
+        List<StoredVersion> all = store.allVersions(prefix, deleted);
         // Rows come ordered by subject then version: the latest of a subject is the last before the next subject.
-        List<SubjectVersion> versions = !latestOnly ? all : java.util.stream.IntStream.range(0, all.size())
+        List<StoredVersion> versions = !latestOnly ? all : java.util.stream.IntStream.range(0, all.size())
                 .filter(i -> i == all.size() - 1 || !all.get(i + 1).subject().equals(all.get(i).subject()))
                 .mapToObj(all::get).toList();
         return versions.stream().skip(Math.max(0, offset)).limit(limit < 0 ? Long.MAX_VALUE : limit)
@@ -64,7 +64,7 @@ public class SchemaResource {
     @Path("ids/{id}/subjects")
     public List<String> subjectsOf(@PathParam("id") int id, @QueryParam("deleted") boolean deleted,
                                    @QueryParam("subject") String subject) {
-        return store.versionsOfSchema(id, deleted).stream().map(SubjectVersion::subject)
+        return store.versionsOfSchema(id, deleted).stream().map(StoredVersion::subject)
                 .filter(s -> subject == null || s.equals(subject)).distinct().toList();
     }
 

@@ -5,7 +5,7 @@ import io.cdcflow.registry.auth.WriteOperation;
 import io.cdcflow.registry.store.ReferenceStore;
 import io.cdcflow.registry.store.SchemaStore;
 import io.cdcflow.registry.store.SubjectDeletions;
-import io.cdcflow.registry.store.SubjectVersion;
+import io.cdcflow.registry.store.StoredVersion;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -46,8 +46,8 @@ public class SubjectResource {
     @Path("{subject}/versions")
     public List<Integer> versions(@PathParam("subject") String subject, @QueryParam("deleted") boolean deleted,
                                   @QueryParam("deletedOnly") boolean deletedOnly) {
-        List<SubjectVersion> versions = store.versions(Requests.subject(subject), deleted || deletedOnly);
-        return versions.stream().filter(v -> !deletedOnly || v.deleted()).map(SubjectVersion::version).toList();
+        List<StoredVersion> versions = store.versions(Requests.subject(subject), deleted || deletedOnly);
+        return versions.stream().filter(v -> !deletedOnly || v.deleted()).map(StoredVersion::version).toList();
     }
 
     @POST

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cdcflow.registry.store.SchemaReference;
 import io.cdcflow.registry.store.StoredSchema;
-import io.cdcflow.registry.store.SubjectVersion;
+import io.cdcflow.registry.store.StoredVersion;
 
 import java.util.List;
 
@@ -38,7 +38,7 @@ public final class Views {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Version(String subject, int version, int id, String schemaType, List<SchemaReference> references,
                           String schema, Boolean deleted) {
-        static Version of(SubjectVersion v, boolean showDeleted) {
+        static Version of(StoredVersion v, boolean showDeleted) {
             return new Version(v.subject(), v.version(), v.schema().id(), typeOrNull(v.schema().type()),
                     refsOrNull(v.schema().references()), v.schema().text(), showDeleted && v.deleted() ? true : null);
         }

@@ -80,7 +80,7 @@ public class ReferenceStore {
     /** Ids of the schemas, live in some subject, that reference a version; 40401/40402 when it does not exist. */
     public List<Integer> referencedBy(String subject, Integer version) {
         return jdbc.inTransaction(c -> {
-            SubjectVersion target = Rows.version(c, subject, version, false);
+            StoredVersion target = Rows.version(c, subject, version, false);
             List<Integer> ids = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     select distinct r.schema_id from registry_reference r

@@ -50,8 +50,8 @@ final class Rows {
         }
     }
 
-    static List<SubjectVersion> versionRows(Connection c, String subject, boolean includeDeleted) throws SQLException {
-        List<SubjectVersion> versions = new ArrayList<>();
+    static List<StoredVersion> versionRows(Connection c, String subject, boolean includeDeleted) throws SQLException {
+        List<StoredVersion> versions = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("select v.version, v.deleted, " + SCHEMA_COLUMNS + """
                  from registry_subject_version v join registry_schema s on s.id = v.schema_id
                 where v.subject = ? and (? or not v.deleted) order by v.version""")) {
@@ -59,7 +59,7 @@ final class Rows {
             ps.setBoolean(2, includeDeleted);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    versions.add(new SubjectVersion(subject, rs.getInt(1), rs.getBoolean(2), schema(rs, 3)));
+                    versions.add(new StoredVersion(subject, rs.getInt(1), rs.getBoolean(2), schema(rs, 3)));
                 }
             }
         }
@@ -67,9 +67,9 @@ final class Rows {
     }
 
     /** One version ({@code null}: the latest) of a subject: 40401 without the subject, 40402 without the version. */
-    static SubjectVersion version(Connection c, String subject, Integer version, boolean includeDeleted)
+    static StoredVersion version(Connection c, String subject, Integer version, boolean includeDeleted)
             throws SQLException {
-        List<SubjectVersion> versions = versionRows(c, subject, includeDeleted);
+        List<StoredVersion> versions = versionRows(c, subject, includeDeleted);
         if (versions.isEmpty()) {
             throw RegistryException.subjectNotFound(subject);
         }

@@ -227,10 +227,10 @@ public class SchemaStore {
     private List<String> checkCompatibility(Connection c, String subject, ParsedSchema candidate, Integer version,
                                             boolean allVersions) throws SQLException {
         CompatibilityLevel level = settings.effectiveLevel(c, subject);
-        List<SubjectVersion> live = Rows.versionRows(c, subject, false);
+        List<StoredVersion> live = Rows.versionRows(c, subject, false);
         List<CompatibilityChecker.Previous> previous = new ArrayList<>();
         if (allVersions) {
-            for (SubjectVersion v : live) {
+            for (StoredVersion v : live) {
                 previous.add(new CompatibilityChecker.Previous(v.version(), parsed(c, v.schema())));
             }
             return CompatibilityChecker.check(level, candidate, previous);
@@ -238,7 +238,7 @@ public class SchemaStore {
         if (live.isEmpty()) {
             throw RegistryException.subjectNotFound(subject);
         }
-        SubjectVersion target = version == null ? live.get(live.size() - 1) : live.stream()
+        StoredVersion target = version == null ? live.get(live.size() - 1) : live.stream()
                 .filter(v -> v.version() == version).findFirst()
                 .orElseThrow(() -> RegistryException.versionNotFound(subject, String.valueOf(version)));
         // Against one given version the direction of the level applies, never its transitivity.
@@ -263,9 +263,9 @@ public class SchemaStore {
     }
 
     /** Finds the version of the subject that holds this schema, or empty; 40401 when the subject has no version. */
-    public Optional<SubjectVersion> lookup(String subject, Candidate candidate, boolean includeDeleted) {
+    public Optional<StoredVersion> lookup(String subject, Candidate candidate, boolean includeDeleted) {
         return jdbc.inTransaction(c -> {
-            List<SubjectVersion> versions = Rows.versionRows(c, subject, includeDeleted);
+            List<StoredVersion> versions = Rows.versionRows(c, subject, includeDeleted);
             if (versions.isEmpty()) {
                 throw RegistryException.subjectNotFound(subject);
             }
@@ -299,8 +299,8 @@ public class SchemaStore {
     }
 
     /** The versions of a subject, oldest first; 40401 when there is none. */
-    public List<SubjectVersion> versions(String subject, boolean includeDeleted) {
-        List<SubjectVersion> versions = jdbc.inTransaction(c -> Rows.versionRows(c, subject, includeDeleted));
+    public List<StoredVersion> versions(String subject, boolean includeDeleted) {
+        List<StoredVersion> versions = jdbc.inTransaction(c -> Rows.versionRows(c, subject, includeDeleted));
         if (versions.isEmpty()) {
             throw RegistryException.subjectNotFound(subject);
         }
@@ -308,7 +308,7 @@ public class SchemaStore {
     }
 
     /** One version ({@code null}: the latest) of a subject: 40401 without the subject, 40402 without the version. */
-    public SubjectVersion version(String subject, Integer version, boolean includeDeleted) {
+    public StoredVersion version(String subject, Integer version, boolean includeDeleted) {
         return jdbc.inTransaction(c -> Rows.version(c, subject, version, includeDeleted));
     }
 
@@ -338,10 +338,10 @@ public class SchemaStore {
     }
 
     /** The subject versions that hold a schema; 40403 when none does. */
-    public List<SubjectVersion> versionsOfSchema(int id, boolean includeDeleted) {
+    public List<StoredVersion> versionsOfSchema(int id, boolean includeDeleted) {
         StoredSchema schema = schema(id);
-        List<SubjectVersion> versions = jdbc.inTransaction(c -> {
-            List<SubjectVersion> found = new ArrayList<>();
+        List<StoredVersion> versions = jdbc.inTransaction(c -> {
+            List<StoredVersion> found = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     select subject, version, deleted from registry_subject_version
                     where schema_id = ? and (? or not deleted) order by subject, version""")) {
@@ -349,7 +349,7 @@ public class SchemaStore {
                 ps.setBoolean(2, includeDeleted);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        found.add(new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getBoolean(3), schema));
+                        found.add(new StoredVersion(rs.getString(1), rs.getInt(2), rs.getBoolean(3), schema));
                     }
                 }
             }
@@ -377,9 +377,9 @@ public class SchemaStore {
     }
 
     /** Every subject version whose subject starts with {@code prefix}, by subject and version. */
-    public List<SubjectVersion> allVersions(String prefix, boolean includeDeleted) {
+    public List<StoredVersion> allVersions(String prefix, boolean includeDeleted) {
         return jdbc.inTransaction(c -> {
-            List<SubjectVersion> versions = new ArrayList<>();
+            List<StoredVersion> versions = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("select v.subject, v.version, v.deleted, " + Rows.SCHEMA_COLUMNS
                     + """
                      from registry_subject_version v join registry_schema s on s.id = v.schema_id
@@ -388,7 +388,7 @@ public class SchemaStore {
                 ps.setBoolean(2, includeDeleted);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        versions.add(new SubjectVersion(rs.getString(1), rs.getInt(2), rs.getBoolean(3), Rows.schema(rs, 4)));
+                        versions.add(new StoredVersion(rs.getString(1), rs.getInt(2), rs.getBoolean(3), Rows.schema(rs, 4)));
                     }
                 }
             }

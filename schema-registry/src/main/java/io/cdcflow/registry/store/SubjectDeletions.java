@@ -41,12 +41,12 @@ public class SubjectDeletions {
         List<Integer> deleted = jdbc.inTransaction(c -> {
             Rows.lockSubject(c, subject);
             requireWritable(c, subject);
-            List<SubjectVersion> all = Rows.versionRows(c, subject, true);
+            List<StoredVersion> all = Rows.versionRows(c, subject, true);
             if (all.isEmpty()) {
                 throw RegistryException.subjectNotFound(subject);
             }
             boolean anyLive = all.stream().anyMatch(v -> !v.deleted());
-            for (SubjectVersion v : all) {
+            for (StoredVersion v : all) {
                 ReferenceStore.requireUnreferenced(c, subject, v.version(), permanent);
             }
             if (!permanent) {
@@ -58,7 +58,7 @@ public class SubjectDeletions {
                     ps.setString(1, subject);
                     ps.executeUpdate();
                 }
-                return all.stream().filter(v -> !v.deleted()).map(SubjectVersion::version).toList();
+                return all.stream().filter(v -> !v.deleted()).map(StoredVersion::version).toList();
             }
             if (anyLive) {
                 throw RegistryException.subjectNotSoftDeleted(subject);
@@ -70,7 +70,7 @@ public class SubjectDeletions {
                     ps.executeUpdate();
                 }
             }
-            return all.stream().map(SubjectVersion::version).toList();
+            return all.stream().map(StoredVersion::version).toList();
         });
         if (permanent) {
             forgetUnreferenced();
@@ -87,11 +87,11 @@ public class SubjectDeletions {
         int deleted = jdbc.inTransaction(c -> {
             Rows.lockSubject(c, subject);
             requireWritable(c, subject);
-            List<SubjectVersion> all = Rows.versionRows(c, subject, true);
-            if (all.isEmpty() || (!permanent && all.stream().allMatch(SubjectVersion::deleted))) {
+            List<StoredVersion> all = Rows.versionRows(c, subject, true);
+            if (all.isEmpty() || (!permanent && all.stream().allMatch(StoredVersion::deleted))) {
                 throw RegistryException.subjectNotFound(subject);
             }
-            SubjectVersion target;
+            StoredVersion target;
             if (version == null) {
                 target = all.stream().filter(v -> permanent || !v.deleted()).reduce((a, b) -> b).orElseThrow();
             } else {

@@ -18,9 +18,9 @@ import java.util.TreeMap;
  * @param columns    its columns in ordinal order
  * @param primaryKey its primary-key column names in key order, never empty
  */
-public record TableShape(TableId id, List<Column> columns, List<String> primaryKey) {
+public record CapturedTable(TableId id, List<Column> columns, List<String> primaryKey) {
 
-    public TableShape {
+    public CapturedTable {
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
     }
@@ -31,7 +31,7 @@ public record TableShape(TableId id, List<Column> columns, List<String> primaryK
      * @throws InvalidTableException when the table does not exist, has no primary key, or has a column whose
      *                               name is not a plain identifier
      */
-    public static TableShape read(Connection c, SqlDialect dialect, TableId id) throws SQLException {
+    public static CapturedTable read(Connection c, SqlDialect dialect, TableId id) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         String catalog = dialect.catalogOf(id);
         String schema = dialect.schemaOf(id);
@@ -48,7 +48,7 @@ public record TableShape(TableId id, List<Column> columns, List<String> primaryK
                     throw new InvalidTableException("table " + id + ": column " + e.getMessage());
                 }
                 String typeName = rs.getString("TYPE_NAME").toLowerCase(Locale.ROOT);
-                ColumnType type = dialect.typeOf(rs.getInt("DATA_TYPE"), typeName, rs.getInt("COLUMN_SIZE"),
+                ConnectColumnType type = dialect.typeOf(rs.getInt("DATA_TYPE"), typeName, rs.getInt("COLUMN_SIZE"),
                         rs.getInt("DECIMAL_DIGITS"));
                 columns.add(new Column(name, type, typeName,
                         rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, rs.getInt("DECIMAL_DIGITS")));
@@ -66,7 +66,7 @@ public record TableShape(TableId id, List<Column> columns, List<String> primaryK
         if (key.isEmpty()) {
             throw new InvalidTableException("table " + id + " has no primary key: events are keyed by it");
         }
-        return new TableShape(id, columns, new ArrayList<>(key.values()));
+        return new CapturedTable(id, columns, new ArrayList<>(key.values()));
     }
 
     /** The column of that name, if the table has it. */

@@ -8,7 +8,7 @@ import java.util.Locale;
  * connectors choose (decimals exact, dates as days, timestamps as epoch microseconds, zoned timestamps as ISO
  * strings); anything without a closer match is published as a string.
  */
-public enum ColumnType {
+public enum ConnectColumnType {
     INT16, INT32, INT64, FLOAT32, FLOAT64, BOOLEAN,
     /** {@code org.apache.kafka.connect.data.Decimal} with the column's scale, written as a JSON number. */
     DECIMAL,
@@ -34,7 +34,7 @@ public enum ColumnType {
      * The type of a column from {@code DatabaseMetaData.getColumns}: its {@code DATA_TYPE}, {@code TYPE_NAME},
      * {@code COLUMN_SIZE} and {@code DECIMAL_DIGITS}.
      */
-    public static ColumnType of(int jdbcType, String typeName, int size, int digits) {
+    public static ConnectColumnType of(int jdbcType, String typeName, int size, int digits) {
         String name = typeName == null ? "" : typeName.toLowerCase(Locale.ROOT);
         switch (name) {
             case "bool", "boolean" -> { return BOOLEAN; }

@@ -1,5 +1,5 @@
 package io.cdcflow.registry.store;
 
 /** One version of a subject and the schema it points to. */
-public record SubjectVersion(String subject, int version, boolean deleted, StoredSchema schema) {
+public record StoredVersion(String subject, int version, boolean deleted, StoredSchema schema) {
 }
