@@ -1,13 +1,11 @@
 package io.cdcflow.sink.internal;
 
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.WireFormat;
 import io.cdcflow.sink.SinkChange;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -17,22 +15,41 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Property-based fuzzing of the sink's parsing entry point: any key and value bytes become a change or a
- * {@link MalformedEventException} (a dead letter with its reason), never another exception that would stop the
- * consumer. Tries per property: {@code src/test/resources/junit-platform.properties}; longer runs with
- * {@code -Djqwik.tries.default=100000}.
+ * Coverage-guided fuzzing (Jazzer) of the sink's parsing entry point: any key and value bytes, bare or in a
+ * Confluent frame, become a change or a {@link MalformedEventException} (a dead letter with its reason), never
+ * another exception that would stop the consumer. {@code mvn test} replays the regression corpus in
+ * {@code src/test/resources/io/cdcflow/sink/internal/ChangeParserFuzzTestInputs/}; the README's "Bad input" section
+ * gives the command that fuzzes it for a while.
  */
 class ChangeParserFuzzTest {
 
     private static final String VALID = "{\"before\":null,\"after\":{\"id\":1,\"name\":\"a\"},\"op\":\"c\",\"ts_ms\":1,"
             + "\"source\":{\"connector\":\"postgresql\",\"name\":\"src\",\"db\":\"inventory\",\"schema\":\"public\","
             + "\"table\":\"customers\",\"ts_ms\":1,\"snapshot\":\"false\",\"lsn\":42},\"transaction\":null}";
+    private static final String[] KEYS = {"{\"id\":1}", "{\"id\":\"x:y\"}", "{}", "[]", "null", "{\"id\":1e99999}", ""};
+    private static final String[] VALUES = {VALID, VALID.replace("\"op\":\"c\"", "\"op\":\"t\""), VALID.replace("42", "-1")};
 
-    @Property
-    void anyRecordIsAChangeOrADeadLetter(@ForAll("keys") byte[] key, @ForAll("values") byte[] value) {
+    @FuzzTest
+    void anyRecordIsAChangeOrADeadLetter(FuzzedDataProvider data) {
+        byte[] key = switch (data.consumeInt(0, 2)) {
+            case 0 -> data.pickValue(KEYS).getBytes(StandardCharsets.UTF_8);
+            case 1 -> data.consumeBytes(20);
+            default -> null;
+        };
+        byte[] value = switch (data.consumeInt(0, 3)) {
+            case 0 -> mutated(data);
+            case 1 -> data.consumeBytes(64);
+            case 2 -> data.pickValue(VALUES).getBytes(StandardCharsets.UTF_8);
+            default -> null;
+        };
+        if (value != null && data.consumeBoolean()) {
+            value = WireFormat.frame(data.consumeInt(), value);
+        }
+        byte[] k = key;
+        byte[] v = value;
         assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
             try {
-                SinkChange change = ChangeParser.parse(new ConsumerRecord<>("validated.src.public.customers", 0, 1L, key, value));
+                SinkChange change = ChangeParser.parse(new ConsumerRecord<>("validated.src.public.customers", 0, 1L, k, v));
                 assertThat(change.event().table().table()).isNotEmpty();
                 assertThat(change.position()).isNotNull();
                 assertThat(change.key() != null || change.event().op() == Op.TRUNCATE).isTrue();
@@ -42,26 +59,14 @@ class ChangeParserFuzzTest {
         });
     }
 
-    @Provide
-    Arbitrary<byte[]> keys() {
-        return Arbitraries.oneOf(Arbitraries.of("{\"id\":1}", "{\"id\":\"x:y\"}", "{}", "[]", "null", "{\"id\":1e99999}", "")
-                .map(s -> s.getBytes(StandardCharsets.UTF_8)), Arbitraries.bytes().array(byte[].class).ofMaxSize(20),
-                Arbitraries.just(null));
-    }
-
-    @Provide
-    Arbitrary<byte[]> values() {
-        Arbitrary<byte[]> mutated = Arbitraries.integers().between(0, VALID.length() - 1).list().ofMinSize(1).ofMaxSize(4)
-                .flatMap(cuts -> Arbitraries.strings().ofMaxLength(3).list().ofSize(cuts.size()).map(inserts -> {
-                    StringBuilder out = new StringBuilder(VALID);
-                    for (int i = 0; i < cuts.size(); i++) {
-                        int at = Math.min(cuts.get(i), out.length());
-                        out.replace(at, Math.min(out.length(), at + 1), inserts.get(i));
-                    }
-                    return out.toString().getBytes(StandardCharsets.UTF_8);
-                }));
-        return Arbitraries.oneOf(mutated, Arbitraries.bytes().array(byte[].class).ofMaxSize(64),
-                Arbitraries.of(VALID, VALID.replace("\"op\":\"c\"", "\"op\":\"t\""), VALID.replace("42", "-1"))
-                        .map(s -> s.getBytes(StandardCharsets.UTF_8)), Arbitraries.just(null));
+    /** {@link #VALID} with up to four characters replaced by up to three others each. */
+    private static byte[] mutated(FuzzedDataProvider data) {
+        StringBuilder out = new StringBuilder(VALID);
+        int edits = data.consumeInt(1, 4);
+        for (int i = 0; i < edits; i++) {
+            int at = data.consumeInt(0, out.length() - 1);
+            out.replace(at, Math.min(out.length(), at + 1), data.consumeString(3));
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 }
