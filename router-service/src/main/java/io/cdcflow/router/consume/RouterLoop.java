@@ -177,7 +177,8 @@ public class RouterLoop {
                     holdAt(tp, r.offset());
                     break;
                 }
-                Decision d = router.route(r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                Decision d = router.route(r.topic(), r.partition(), r.offset(), r.key(), r.value(),
+                        r.headers().lastHeader("cdc.redrive.count") != null);
                 if (d instanceof Decision.Pause p) {
                     paused.pause(new TablePause(p.topic(), p.reason(), java.time.Instant.now(), "router-service",
                             p.subject(), p.pendingSchema()));

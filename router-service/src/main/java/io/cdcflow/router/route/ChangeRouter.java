@@ -70,6 +70,17 @@ public class ChangeRouter {
 
     /** Routes one record read from {@code topic}. */
     public Decision route(String topic, int partition, long offset, byte[] key, byte[] value) {
+        return route(topic, partition, offset, key, value, false);
+    }
+
+    /**
+     * Routes one record read from {@code topic}; a {@code redriven} one (sent back from the dead-letter topic by an
+     * operator) asks the registry again about a schema it refused before.
+     */
+    public Decision route(String topic, int partition, long offset, byte[] key, byte[] value, boolean redriven) {
+        if (redriven) {
+            registrar.forgetRejections(topic);
+        }
         if (value == null) {
             // A Kafka tombstone: Debezium writes one after each delete (tombstones.on.delete) for log compaction. The
             // delete event before it carries the change; the tombstone itself is nothing to route or to dead-letter.

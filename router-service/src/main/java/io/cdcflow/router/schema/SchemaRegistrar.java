@@ -108,7 +108,20 @@ public class SchemaRegistrar {
 
     /** Registers a refused schema as the next version of its subject (an operator accepted it). */
     public int accept(String subject, String schema) {
-        return client.registerIgnoringCompatibility(subject, AVRO, schema, baseline(subject));
+        int id = client.registerIgnoringCompatibility(subject, AVRO, schema, baseline(subject));
+        rejected.keySet().removeIf(k -> k.startsWith(subject + '\u0000'));
+        return id;
+    }
+
+    /**
+     * Forgets the refusals remembered for a topic's subjects, so that its next event asks the registry again: a
+     * record an operator sent back from the dead-letter topic comes after a fix (a schema registered, a level
+     * changed), which the remembered refusal ({@code rejection-ttl}) would otherwise hide for a while.
+     */
+    public void forgetRejections(String topic) {
+        if (!rejected.isEmpty()) {
+            rejected.keySet().removeIf(k -> k.startsWith(topic + "-value\u0000") || k.startsWith(topic + "-key\u0000"));
+        }
     }
 
     private AcceptedSchema registerValue(String topic, org.apache.avro.Schema avro) {

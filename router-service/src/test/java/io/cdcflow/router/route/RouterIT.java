@@ -211,6 +211,26 @@ class RouterIT {
         List<ConsumerRecord<byte[], byte[]>> valid = read("validated." + topic, r -> true, 2);
         assertThat(valid).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrder("{\"id\":1}", "{\"id\":7}");
+
+        // The operator lets the change through at the registry, then redrives the dead letter (as the console does:
+        // the original bytes back to their topic, with cdc.redrive.count): it flows at once, not after the
+        // rejection-ttl (60 s) for which the router remembers the refusal.
+        registryPut("/config/" + topic + "-value", "{\"compatibility\":\"NONE\"}");
+        ProducerRecord<byte[], byte[]> redrive = new ProducerRecord<>(topic, 0, incompatible.key(), incompatible.value());
+        redrive.headers().add("cdc.redrive.count", "1".getBytes(StandardCharsets.UTF_8));
+        producer.send(redrive).get();
+        assertThat(read("validated." + topic, r -> new String(r.key(), StandardCharsets.UTF_8).equals("{\"id\":6}"), 1,
+                Duration.ofSeconds(20))).as("the redriven change, routed").hasSize(1);
+    }
+
+    /** A write to the registry as its operator. */
+    private static void registryPut(String path, String json) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(Services.url("schema-registry") + path))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        ("cdc:" + Services.registryPassword()).getBytes(StandardCharsets.UTF_8)))
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     @Test
