@@ -282,7 +282,7 @@ public class OpenSearchIndices {
 
     /** One HTTP exchange; connection failures, 429 and 5xx raise {@link StoreUnavailableException}. */
     Answer call(String method, String endpoint, JsonNode body) {
-        Requests.JsonBodyBuilder request = Requests.builder().method(method).endpoint(endpoint);
+        Requests.JsonBodyBuilder request = Requests.builder().method(method).endpoint(encodePath(endpoint));
         try {
             if (body != null) {
                 request.json(MAPPER.writeValueAsString(body));
@@ -301,6 +301,27 @@ public class OpenSearchIndices {
         } catch (IOException e) {
             throw new StoreUnavailableException("OpenSearch unreachable (" + method + " " + endpoint + "): " + e, e);
         }
+    }
+
+    /**
+     * The endpoint with each path segment percent-encoded (UTF-8) but for the characters that need none: an index
+     * name may hold any character OpenSearch allows in one (letters of any script, quotes, back-ticks), which a
+     * request line cannot carry as they are. The query string, built here from fixed parameters, stays as it is.
+     */
+    public static String encodePath(String endpoint) {
+        int q = endpoint.indexOf('?');
+        String path = q < 0 ? endpoint : endpoint.substring(0, q);
+        StringBuilder out = new StringBuilder(endpoint.length() + 16);
+        for (byte b : path.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            if (c == '/' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return q < 0 ? out.toString() : out.append(endpoint, q, endpoint.length()).toString();
     }
 
     /** A status and a JSON body. */

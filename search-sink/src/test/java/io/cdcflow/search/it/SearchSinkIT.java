@@ -223,6 +223,24 @@ class SearchSinkIT {
     }
 
     @Test
+    void aTableNameOfAnyCharactersGetsItsIndexAndTheSinkGoesOn() {
+        // Characters an index name may hold but a request line may not carry as they are: the sink once stopped here.
+        Table t = table("oddnames");
+        String odd = "Mixed_Case_ünïcødé_`t`_'q'";
+        send(t, event(t.source(), odd, Op.CREATE, 100, row("id", 1, "name", "Ada")), null);
+        Table after = table("after_odd");
+        send(after, Op.CREATE, 100, row("id", 7, "name", "next"));
+        awaitConsumed(t);
+        awaitConsumed(after);
+
+        String index = new io.cdcflow.search.index.IndexNames(SearchSinkStackResource.PREFIX, Map.of(), "-live")
+                .indexFor(new io.cdcflow.model.TableRef(t.source(), "public", odd));
+        JsonNode doc = http("GET", "/" + io.cdcflow.search.write.OpenSearchIndices.encodePath(index) + "/_doc/1", null);
+        assertThat(doc.path("_source").path("name").asText()).as(doc.toString()).isEqualTo("Ada");
+        assertThat(doc(after, "7").path("_source").path("name").asText()).isEqualTo("next");
+    }
+
+    @Test
     void aMalformedRecordIsDeadLetteredWithItsReasonAndLaterEventsStillFlow() {
         Table t = table("payments");
         Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
