@@ -45,16 +45,14 @@ public record BenchEnv(Path repo, Path work, String pgHost, int pgPort, String p
         return javaHome.resolve("bin/java");
     }
 
-    /** The HTTP port of a service of bin/services (same offsets as bin/services). */
+    /** The HTTP port of a service of bin/services: the port base plus its offset in bin/lib/services.tsv. */
     public int servicePort(String service) {
-        return servicesPortBase + switch (service) {
-            case "capture-service" -> 0;
-            case "schema-registry" -> 1;
-            case "router-service" -> 2;
-            case "warehouse-sink" -> 3;
-            case "cache-sink" -> 4;
-            case "search-sink" -> 5;
-            default -> throw new IllegalArgumentException("unknown service " + service);
-        };
+        try (var lines = java.nio.file.Files.lines(repo.resolve("bin/lib/services.tsv"))) {
+            return servicesPortBase + lines.filter(l -> l.startsWith(service + "\t")).findFirst()
+                    .map(l -> Integer.parseInt(l.split("\t")[1].strip()))
+                    .orElseThrow(() -> new IllegalArgumentException("unknown service " + service));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

@@ -54,22 +54,11 @@ public final class Services {
 
     /**
      * The HTTP port of a service started by {@code bin/services}: {@code CDC_SERVICES_PORT_BASE} (default 18080)
-     * plus the service's offset, as that script computes it.
+     * plus the service's offset in {@code bin/lib/services.tsv}, which that script reads too.
      */
     public static int port(String name) {
-        int offset = switch (name) {
-            case "capture-service" -> 0;
-            case "schema-registry" -> 1;
-            case "router-service" -> 2;
-            case "warehouse-sink" -> 3;
-            case "cache-sink" -> 4;
-            case "search-sink" -> 5;
-            case "order-service" -> 6;
-            case "console-service" -> 7;
-            default -> throw new IllegalArgumentException("unknown service " + name);
-        };
         String base = System.getenv().getOrDefault("CDC_SERVICES_PORT_BASE", "18080");
-        return Integer.parseInt(base) + offset;
+        return Integer.parseInt(base) + ServiceMap.read(Stack.home()).offset(name);
     }
 
     /** The base URL of a service started by {@code bin/services}, e.g. {@code http://127.0.0.1:18081}. */
