@@ -26,10 +26,12 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One transaction of many narrow rows streams through capture-service with a small heap: the packaged service
- * ({@code target/quarkus-app}) runs in its own JVM with {@code -Xmx128m} and captures a log-based PostgreSQL source;
- * one {@code INSERT ... SELECT generate_series} commits the rows at once; every row must reach Kafka (the topic's end
- * offsets add up to the row count, the first and last keys are there). Prints the time and the service's peak RSS.
+ * One transaction of many narrow rows streams through capture-service with a small heap, and survives a crash in
+ * its middle: the packaged service ({@code target/quarkus-app}) runs in its own JVM with {@code -Xmx128m} and
+ * captures a log-based PostgreSQL source; one {@code INSERT ... SELECT generate_series} commits the rows at once;
+ * when a third of them are in Kafka the service is killed ({@code kill -9}) and started again on the same offsets;
+ * every row must then be in Kafka (each id at least once, no other). Prints the times, the re-deliveries and the
+ * service's peak RSS over both runs.
  * 100,000 rows by default; {@code -Dcdc.it.large-tx-rows=1000000} for the million-row run.
  */
 class LargeTransactionIT {
@@ -79,24 +81,44 @@ class LargeTransactionIT {
             }
             long committed = System.nanoTime();
             long peakRss = 0;
-            long published = 0;
-            long end = System.nanoTime() + Duration.ofSeconds(120 + rows / 2_000).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(120 + rows / 2_000).toNanos();
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-                while (published < rows && System.nanoTime() < end && service.isAlive()) {
+                // kill -9 once a third of the transaction is in Kafka, then a restart on the same offsets.
+                long beforeKill = 0;
+                while (beforeKill < rows / 3 && System.nanoTime() < deadline && service.isAlive()) {
                     peakRss = Math.max(peakRss, service.rssHighWaterKb());
-                    published = endOffsets(consumer).values().stream().mapToLong(Long::longValue).sum();
-                    Thread.sleep(500);
+                    beforeKill = published(consumer);
+                    Thread.sleep(100);
+                }
+                assertThat(beforeKill).as("the kill lands in the middle of the transaction's publication; see " + log)
+                        .isBetween((long) rows / 3, (long) rows - 1);
+                peakRss = Math.max(peakRss, service.rssHighWaterKb());
+                service.kill();
+                long killed = System.nanoTime();
+                service = PackagedCapture.start("h1big", state, source, "-Xmx128m", "-XX:+UseSerialGC");
+
+                // Every row's change is in Kafka at least once, none of another row.
+                java.util.BitSet seen = new java.util.BitSet(rows + 1);
+                long read = 0;
+                consumer.subscribe(List.of(TOPIC));
+                while (seen.cardinality() < rows && System.nanoTime() < deadline && service.isAlive()) {
+                    peakRss = Math.max(peakRss, service.rssHighWaterKb());
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        long id = idOf(r.key());
+                        assertThat(id).as("a row of the transaction").isBetween(1L, (long) rows);
+                        seen.set((int) id);
+                        read++;
+                    }
                 }
                 peakRss = Math.max(peakRss, service.rssHighWaterKb());
                 assertThat(service.isAlive()).as("the service is still running (no OutOfMemoryError); see " + log).isTrue();
-                assertThat(published).as("events in Kafka").isEqualTo(rows);
-                long[] firstAndLast = firstAndLastIds(consumer);
-                assertThat(firstAndLast).containsExactly(1L, rows);
+                assertThat(seen.cardinality()).as("rows of the transaction in Kafka after the restart").isEqualTo(rows);
+                System.out.printf("large transaction: %d rows committed in %.1f s; capture killed (-9) with %d in Kafka, "
+                                + "restarted; all rows in Kafka %.1f s after the commit (%.1f s after the kill), %d events "
+                                + "read (%d re-delivered); capture-service -Xmx128m peak RSS %d MB%n", rows,
+                        (committed - started) / 1e9, beforeKill, (System.nanoTime() - committed) / 1e9,
+                        (System.nanoTime() - killed) / 1e9, read, read - rows, peakRss / 1024);
             }
-            System.out.printf("large transaction: %d rows committed in %.1f s, all in Kafka %.1f s after the commit "
-                            + "(%.0f events/s), capture-service -Xmx128m peak RSS %d MB%n", rows,
-                    (committed - started) / 1e9, (System.nanoTime() - committed) / 1e9,
-                    rows / ((System.nanoTime() - committed) / 1e9), peakRss / 1024);
         } finally {
             service.close();
             dropSlot();
@@ -110,8 +132,13 @@ class LargeTransactionIT {
 
     private static KafkaConsumer<byte[], byte[]> consumer() {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "h1-big-" + UUID.randomUUID(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                ConsumerConfig.GROUP_ID_CONFIG, "h1-big-" + UUID.randomUUID(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static long published(KafkaConsumer<byte[], byte[]> consumer) {
+        return endOffsets(consumer).values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static Map<TopicPartition, Long> endOffsets(KafkaConsumer<byte[], byte[]> consumer) {
@@ -120,37 +147,6 @@ class LargeTransactionIT {
             return Map.of();
         }
         return consumer.endOffsets(partitions.stream().map(i -> new TopicPartition(TOPIC, i.partition())).toList());
-    }
-
-    /**
-     * The smallest id among each partition's first record and the largest among their last records: rows are
-     * emitted in insert order, so these are the transaction's first and last rows.
-     */
-    private static long[] firstAndLastIds(KafkaConsumer<byte[], byte[]> consumer) {
-        Map<TopicPartition, Long> ends = endOffsets(consumer);
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
-        for (var e : ends.entrySet()) {
-            if (e.getValue() == 0) {
-                continue;
-            }
-            consumer.assign(List.of(e.getKey()));
-            for (long offset : new long[]{0, e.getValue() - 1}) {
-                consumer.seek(e.getKey(), offset);
-                long id = -1;
-                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (id < 0 && System.nanoTime() < until) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        if (r.offset() == offset) {
-                            id = idOf(r.key());
-                        }
-                    }
-                }
-                first = Math.min(first, id);
-                last = Math.max(last, id);
-            }
-        }
-        return new long[]{first, last};
     }
 
     private static long idOf(byte[] key) {
