@@ -69,7 +69,7 @@ pg_start() {
   [ "$server" = pg-source ] && wal=logical
   spawn "$server" "$(pg_superuser)" "$bindir/postgres" -D "$(pg_data "$server")" \
     -c listen_addresses=127.0.0.1 -c port="$(pg_port "$server")" -c unix_socket_directories="$(pg_socket_dir "$server")" \
-    -c wal_level="$wal" -c max_replication_slots=10 -c max_wal_senders=10 -c max_connections=200 \
+    -c wal_level="$wal" -c max_replication_slots=20 -c max_wal_senders=20 -c max_connections=200 \
     -c shared_buffers=128MB -c logging_collector=off -c log_destination=stderr -c 'log_line_prefix=%m [%p] %q%u@%d '
 }
 

@@ -53,17 +53,18 @@ import static org.awaitility.Awaitility.await;
  *   {@code binary.handling.mode=base64}, {@code interval.handling.mode=string}.</li>
  *   <li>{@code dbzdbl}: {@code decimal.handling.mode=double}, {@code time.precision.mode=connect},
  *   {@code binary.handling.mode=hex}.</li>
+ *   <li>{@code dbzstr}: {@code decimal.handling.mode=string} with schemas, {@code binary.handling.mode=base64}.</li>
  *   <li>{@code dbzflat}: the {@code ExtractNewRecordState} ("unwrap") transform with
  *   {@code delete.tombstone.handling.mode=rewrite} and {@code add.fields=op,source.ts_ms}, schemas off, decimals as
- *   strings; rows carry no position, so the router orders them by Kafka offset, which this topic is allowed
+ *   strings, bytes as hex; rows carry no position, so the router orders them by Kafka offset, which this topic is allowed
  *   ({@code cdc.router.offset-position-topics}).</li>
  *   <li>{@code dbzb64}, over a table of its own: schemas off with base64 decimals of unknown scale, which nothing can
  *   decode: every change is dead-lettered with the fix in its message, and no sink gets a row. (A {@code numeric(p,s)}
  *   column in that setting is base64 text that nothing tells from a text column: not recognised, so not tested.)</li>
  * </ul>
  * After inserts, updates and deletes every sink holds, for each connector, exactly the table's rows as the
- * connector's settings define their values, compared row by row, and nothing else was dead-lettered. Five connectors,
- * five replication slots: the stack's PostgreSQL has ten ({@code max_replication_slots}), which capture and other
+ * connector's settings define their values, compared row by row, and nothing else was dead-lettered. Six connectors,
+ * six replication slots: the stack's PostgreSQL has twenty ({@code max_replication_slots}), which capture and other
  * tests share, so settings are combined rather than given a connector each.
  */
 class DebeziumConnectIT {
@@ -88,7 +89,9 @@ class DebeziumConnectIT {
                     BinaryMode.BASE64, IntervalMode.STRING, true), Map.of()),
             new Setup("dbzdbl", new DebeziumEncoding(DecimalMode.DOUBLE, false, TimeMode.CONNECT, BinaryMode.HEX,
                     IntervalMode.NUMERIC, true), Map.of()),
-            new Setup("dbzflat", new DebeziumEncoding(DecimalMode.STRING, false, TimeMode.ADAPTIVE, BinaryMode.BYTES,
+            new Setup("dbzstr", new DebeziumEncoding(DecimalMode.STRING, false, TimeMode.ADAPTIVE, BinaryMode.BASE64,
+                    IntervalMode.NUMERIC, true), Map.of()),
+            new Setup("dbzflat", new DebeziumEncoding(DecimalMode.STRING, false, TimeMode.ADAPTIVE, BinaryMode.HEX,
                     IntervalMode.NUMERIC, false), Map.of(
                     "transforms", "unwrap",
                     "transforms.unwrap.type", "io.debezium.transforms.ExtractNewRecordState",
