@@ -65,4 +65,10 @@ public sealed interface ChangeLog permits PostgresChangeLog, MariaDbChangeLog {
      * when the sequence had to be raised.
      */
     boolean raiseSequenceAbove(Connection c, long highestPublished) throws SQLException;
+
+    /**
+     * Whether the change log would number its next change at or below {@code highestPublished}: its sequence went
+     * back (the table or the database was restored, or the table re-created), which a running log never does.
+     */
+    boolean numbersBelow(Connection c, long highestPublished) throws SQLException;
 }

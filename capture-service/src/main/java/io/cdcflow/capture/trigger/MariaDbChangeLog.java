@@ -155,6 +155,18 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
 
     @Override
     public boolean raiseSequenceAbove(Connection c, long highestPublished) throws SQLException {
+        if (!numbersBelow(c, highestPublished)) {
+            return false;
+        }
+        try (Statement s = c.createStatement()) {
+            // InnoDB takes the larger of this and MAX(seq) + 1.
+            s.execute("ALTER TABLE " + log() + " AUTO_INCREMENT = " + (highestPublished + 1));
+        }
+        return true;
+    }
+
+    @Override
+    public boolean numbersBelow(Connection c, long highestPublished) throws SQLException {
         long next;
         try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(seq), 0) + 1 FROM " + log())) {
             try (ResultSet rs = ps.executeQuery()) {
@@ -172,14 +184,7 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
                 }
             }
         }
-        if (next > highestPublished) {
-            return false;
-        }
-        try (Statement s = c.createStatement()) {
-            // InnoDB takes the larger of this and MAX(seq) + 1.
-            s.execute("ALTER TABLE " + log() + " AUTO_INCREMENT = " + (highestPublished + 1));
-        }
-        return true;
+        return next <= highestPublished;
     }
 
     @Override

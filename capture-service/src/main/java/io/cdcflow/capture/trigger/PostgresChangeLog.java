@@ -156,6 +156,30 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
 
     @Override
     public boolean raiseSequenceAbove(Connection c, long highestPublished) throws SQLException {
+        if (!numbersBelow(c, highestPublished)) {
+            return false;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT setval(?, ?, true)")) {
+            ps.setString(1, sequence(c));
+            ps.setLong(2, highestPublished);
+            ps.execute();
+        }
+        return true;
+    }
+
+    @Override
+    public boolean numbersBelow(Connection c, long highestPublished) throws SQLException {
+        long last;
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM "
+                     + sequence(c))) {
+            rs.next();
+            last = rs.getLong(1);
+        }
+        return last < highestPublished;
+    }
+
+    private String sequence(Connection c) throws SQLException {
         String sequence;
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, 'seq')")) {
             ps.setString(1, log());
@@ -164,22 +188,7 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
                 sequence = rs.getString(1);
             }
         }
-        long last;
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM "
-                     + sequence)) {
-            rs.next();
-            last = rs.getLong(1);
-        }
-        if (last >= highestPublished) {
-            return false;
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT setval(?, ?, true)")) {
-            ps.setString(1, sequence);
-            ps.setLong(2, highestPublished);
-            ps.execute();
-        }
-        return true;
+        return sequence;
     }
 
     @Override

@@ -42,8 +42,10 @@ import java.util.Set;
  *
  * <p><b>Delivery.</b> Rows are deleted only after the publish returned and the highest {@code seq} published was
  * saved ({@link PublishedSequence}); a crash in between publishes them again with the same {@code seq} (an exact
- * re-delivery, which sinks ignore). A change log that numbers below that saved {@code seq} (re-created, restored)
- * has its sequence raised above it at start-up.
+ * re-delivery, which sinks ignore). A change log that numbers below that saved {@code seq} (restored with the
+ * database), seen at start-up or by a check every {@value #SEQUENCE_CHECK_SECONDS} seconds, stops the source with an
+ * error naming the repair; one this start installed anew (its triggers were gone), or in a new generation (the
+ * repair, a strategy switch), has its sequence raised above it instead.
  *
  * <p><b>Retention.</b> Published rows are deleted in the same step; once a minute, rows older than
  * {@code maxAge} are deleted even though unpublished (capture stopped for that long), logged as a loss.
@@ -60,6 +62,8 @@ public final class TriggerChangeSource implements ChangeSource {
 
     private static final Logger LOG = Logger.getLogger(TriggerChangeSource.class);
     private static final Duration EXPIRY_EVERY = Duration.ofMinutes(1);
+    private static final int SEQUENCE_CHECK_SECONDS = 5;
+    private static final Duration SEQUENCE_CHECK_EVERY = Duration.ofSeconds(SEQUENCE_CHECK_SECONDS);
     /** ER_BAD_FIELD_ERROR. */
     private static final int UNKNOWN_COLUMN = 1054;
 
@@ -119,6 +123,7 @@ public final class TriggerChangeSource implements ChangeSource {
                 columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
                 shapes.add(CapturedTable.read(c, source.dialect(), id));
             }
+            boolean installedBefore = changeLog.installed(c, source.tables());
             if (install) {
                 changeLog.install(c, shapes);
             } else if (!changeLog.installed(c, source.tables())) {
@@ -126,16 +131,23 @@ public final class TriggerChangeSource implements ChangeSource {
                         + "on every table of " + source.tables() + " and trigger-install is off");
             }
             published = new PublishedSequence(stateDir, source.name());
-            if (changeLog.raiseSequenceAbove(c, published.highest())) {
-                LOG.warnf("source %s: the change log numbered its changes below %d, the highest already published (it "
-                        + "was re-created or restored); raised its sequence above it, so positions keep growing",
-                        source.name(), published.highest());
-            }
             generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.trigger,
                     source.tables().stream().map(TableId::qualifiedName).toList());
+            if (changeLog.numbersBelow(c, published.highest())) {
+                if (installedBefore && generation.sweepPending().isEmpty()) {
+                    throw restored();
+                }
+                // Installed anew by this start (nothing in it predates it), or a new generation, which reads its
+                // tables again and orders above everything published before it: numbering goes on above.
+                changeLog.raiseSequenceAbove(c, published.highest());
+                LOG.warnf("source %s: the change log numbered its changes below %d, the highest already published (it "
+                        + "was installed anew, or generation %d begins); raised its sequence above it", source.name(),
+                        published.highest(), generation.generation());
+            }
             begin(c, shapes);
             capturing = true;
             long nextExpiry = 0;
+            long nextSequenceCheck = System.nanoTime() + SEQUENCE_CHECK_EVERY.toNanos();
             while (!closed) {
                 if (System.nanoTime() - nextExpiry >= 0) {
                     int expired = changeLog.expire(c, maxAge);
@@ -144,6 +156,12 @@ public final class TriggerChangeSource implements ChangeSource {
                                 + "that long); those changes are lost downstream, re-snapshot the tables", source.name(), expired, maxAge);
                     }
                     nextExpiry = System.nanoTime() + EXPIRY_EVERY.toNanos();
+                }
+                if (System.nanoTime() - nextSequenceCheck >= 0) {
+                    if (changeLog.numbersBelow(c, published.highest())) {
+                        throw restored();
+                    }
+                    nextSequenceCheck = System.nanoTime() + SEQUENCE_CHECK_EVERY.toNanos();
                 }
                 int read = pollOnce(c);
                 if (generation.generation() != begunIn) {
@@ -157,6 +175,19 @@ public final class TriggerChangeSource implements ChangeSource {
         } finally {
             capturing = false;
         }
+    }
+
+    /**
+     * The change log's sequence went back below what this source published: the database (or the change log) was
+     * restored or re-created. Its changes would reach the sinks at positions below the ones they hold, and rows the
+     * restore took back to an older state would not be corrected at all: only reading the tables again helps.
+     */
+    private IllegalStateException restored() {
+        return new IllegalStateException("source " + source.name() + ": the change log numbers its changes at or below "
+                + published.highest() + ", which this source already published: the database or the change log was "
+                + "restored or re-created. Run `bin/cdcflow repair " + source.name() + "`: it reads every table again "
+                + "in a new generation, which the sinks order above everything they hold, and sweeps the rows gone "
+                + "meanwhile");
     }
 
     /**
