@@ -109,7 +109,7 @@ class MariaDbBinlogHistoryIT {
                 sql(replica, "UPDATE " + TABLE + " SET name = 'new history' WHERE id = 3");
                 sql(replica, "DELETE FROM " + TABLE + " WHERE id = 4");
                 sql(replica, "INSERT INTO " + TABLE + " VALUES (8, 'item-8')");
-                String health = awaitNotReady(capture);
+                String health = capture.awaitNotReady("no longer on the database server", DEADLINE);
                 assertThat(health).contains("no longer on the database server").contains("bin/cdcflow repair " + SOURCE);
                 assertThat(KafkaTestSupport.applyAsSinks(reader.awaitNoSettle(r -> true, Duration.ofSeconds(5)), "name"))
                         .as("nothing of the new history was published at positions the sinks would refuse")
@@ -146,20 +146,6 @@ class MariaDbBinlogHistoryIT {
         } catch (AssertionError e) {
             throw new AssertionError(step + ": the sinks would not equal the table " + expected, e);
         }
-    }
-
-    /** Waits until readiness is down, naming the source's error; its body. */
-    private static String awaitNotReady(PackagedCapture capture) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < end) {
-            var r = capture.get("/q/health/ready");
-            if (r.statusCode() == 503 && r.body().contains("no longer on the database server")) {
-                return r.body();
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("capture's readiness did not name the lost position after RESET MASTER: "
-                + capture.get("/q/health/ready").body() + "; see " + capture.log());
     }
 
     private static Map<Long, String> rows(Connection c) throws SQLException {

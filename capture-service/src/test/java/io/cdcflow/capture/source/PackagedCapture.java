@@ -83,6 +83,20 @@ public final class PackagedCapture implements AutoCloseable {
         throw new AssertionError("capture-service was not ready within " + timeout + "; see " + log);
     }
 
+    /** Waits until readiness answers 503 with a body containing {@code text} (a source's error); that body. */
+    public String awaitNotReady(String text, Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            HttpResponse<String> r = get("/q/health/ready");
+            if (r.statusCode() == 503 && r.body().contains(text)) {
+                return r.body();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("capture's readiness did not report \"" + text + "\" within " + timeout + ": "
+                + get("/q/health/ready").body() + "; see " + log);
+    }
+
     /** {@code GET path}: the status and the body. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

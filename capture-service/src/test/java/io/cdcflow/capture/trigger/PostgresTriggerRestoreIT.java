@@ -60,7 +60,7 @@ class PostgresTriggerRestoreIT {
                 sql(c, "SELECT setval(pg_get_serial_sequence('" + namespace + ".cdc_changelog', 'seq'), 1, false)");
                 sql(c, "UPDATE " + table + " SET name = 'two after the restore' WHERE id = 2");
 
-                String health = awaitNotReady(capture);
+                String health = capture.awaitNotReady("bin/cdcflow repair", DEADLINE);
                 assertThat(health).contains("was restored or re-created").contains("bin/cdcflow repair " + source);
 
                 assertThat(capture.post("/sources/" + source + "/repair", "{}").statusCode()).isEqualTo(202);
@@ -106,19 +106,6 @@ class PostgresTriggerRestoreIT {
         } catch (AssertionError e) {
             throw new AssertionError(step + ": the sinks would not equal the table " + expected, e);
         }
-    }
-
-    private static String awaitNotReady(PackagedCapture capture) throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (System.nanoTime() < end) {
-            var r = capture.get("/q/health/ready");
-            if (r.statusCode() == 503 && r.body().contains("bin/cdcflow repair")) {
-                return r.body();
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("capture's readiness did not name the repair after the restore: "
-                + capture.get("/q/health/ready").body() + "; see " + capture.log());
     }
 
     private static Connection connect(StackEndpoints stack) throws SQLException {
