@@ -68,11 +68,6 @@ public class ChangeRouter {
         }
     }
 
-    /** Routes one record read from {@code topic}. */
-    public Decision route(String topic, int partition, long offset, byte[] key, byte[] value) {
-        return route(topic, partition, offset, key, value, false);
-    }
-
     /**
      * Routes one record read from {@code topic}; a {@code redriven} one (sent back from the dead-letter topic by an
      * operator) asks the registry again about a schema it refused before.
