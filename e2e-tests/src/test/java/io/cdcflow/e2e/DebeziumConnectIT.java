@@ -1,7 +1,5 @@
 package io.cdcflow.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.cdcflow.e2e.DebeziumEncoding.BinaryMode;
 import io.cdcflow.e2e.DebeziumEncoding.DecimalMode;
 import io.cdcflow.e2e.DebeziumEncoding.IntervalMode;
@@ -34,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,13 +55,16 @@ import static org.awaitility.Awaitility.await;
  *   {@code delete.tombstone.handling.mode=rewrite} and {@code add.fields=op,source.ts_ms}, schemas off, decimals as
  *   strings, bytes as hex; rows carry no position, so the router orders them by Kafka offset, which this topic is allowed
  *   ({@code cdc.router.offset-position-topics}).</li>
+ *   <li>{@code dbzlsn}: the same transform with {@code add.fields=op,table,lsn,source.ts_ms}, schemas off, bytes as
+ *   base64, intervals as ISO text ({@code interval.handling.mode=string}): the router orders these flat rows by their
+ *   {@code __lsn} (the topic is not one that may fall back to Kafka offsets).</li>
  *   <li>{@code dbzb64}, over a table of its own: schemas off with base64 decimals of unknown scale, which nothing can
  *   decode: every change is dead-lettered with the fix in its message, and no sink gets a row. (A {@code numeric(p,s)}
  *   column in that setting is base64 text that nothing tells from a text column: not recognised, so not tested.)</li>
  * </ul>
  * After inserts, updates and deletes every sink holds, for each connector, exactly the table's rows as the
- * connector's settings define their values, compared row by row, and nothing else was dead-lettered. Six connectors,
- * six replication slots: the stack's PostgreSQL has twenty ({@code max_replication_slots}), which capture and other
+ * connector's settings define their values, compared row by row, and nothing else was dead-lettered. Seven connectors,
+ * seven replication slots: the stack's PostgreSQL has twenty ({@code max_replication_slots}), which capture and other
  * tests share, so settings are combined rather than given a connector each.
  */
 class DebeziumConnectIT {
@@ -96,7 +96,13 @@ class DebeziumConnectIT {
                     "transforms", "unwrap",
                     "transforms.unwrap.type", "io.debezium.transforms.ExtractNewRecordState",
                     "transforms.unwrap.delete.tombstone.handling.mode", "rewrite",
-                    "transforms.unwrap.add.fields", "op,source.ts_ms")));
+                    "transforms.unwrap.add.fields", "op,source.ts_ms")),
+            new Setup("dbzlsn", new DebeziumEncoding(DecimalMode.STRING, false, TimeMode.ADAPTIVE, BinaryMode.BASE64,
+                    IntervalMode.STRING, false), Map.of(
+                    "transforms", "unwrap",
+                    "transforms.unwrap.type", "io.debezium.transforms.ExtractNewRecordState",
+                    "transforms.unwrap.delete.tombstone.handling.mode", "rewrite",
+                    "transforms.unwrap.add.fields", "op,table,lsn,source.ts_ms")));
     private static final Setup B64 = new Setup("dbzb64", new DebeziumEncoding(DecimalMode.PRECISE, false,
             TimeMode.ADAPTIVE, BinaryMode.BYTES, IntervalMode.NUMERIC, false), Map.of());
 
@@ -300,48 +306,9 @@ class DebeziumConnectIT {
         Map<String, Object> out = new TreeMap<>();
         for (Setup s : SETUPS) {
             DebeziumEncoding e = s.encoding();
-            Map<String, Map<String, String>> expected = rows.source(TABLE, e::expected);
-            Set<String> columns = TableRows.columns(expected);
-            Map<String, JsonNode> schema = rows.registeredColumns(s.topic());
-            TableRows.ValueDecoder decoder = (column, value) -> DebeziumEncoding.decoded(
-                    schema.getOrDefault(column, JsonNodeFactory.instance.objectNode()), value);
-            Map<String, Callable<Map<String, Map<String, String>>>> sinks = new LinkedHashMap<>();
-            sinks.put("warehouse", () -> rows.warehouse(s.prefix() + "_public", TABLE, columns, e::stored));
-            sinks.put("redis", () -> rows.redis("cdc:" + s.topic() + ":", columns, decoder));
-            sinks.put("opensearch", () -> rows.openSearch("cdc-" + s.topic(), columns, decoder));
-            for (var sink : sinks.entrySet()) {
-                String where = s.prefix() + " " + sink.getKey() + " " + e;
-                try {
-                    Map<String, String> d = columnDifferences(expected, sink.getValue().call());
-                    if (!d.isEmpty()) {
-                        out.put(where, d);
-                    }
-                } catch (Exception x) {
-                    out.put(where, "not read: " + x);
-                }
-            }
+            rows.connectorDifferences(rows.source(TABLE, e::expected), e, s.topic(), s.prefix() + "_public", TABLE)
+                    .forEach((sink, d) -> out.put(s.prefix() + " " + sink + " " + e, d));
         }
-        return out;
-    }
-
-    /** Per row key that differs: a missing or extra row, or the columns whose values differ (source / sink). */
-    private static Map<String, String> columnDifferences(Map<String, Map<String, String>> expected,
-                                                         Map<String, Map<String, String>> actual) {
-        Map<String, String> out = TableRows.differences(expected, actual);
-        out.replaceAll((key, whole) -> {
-            Map<String, String> want = expected.get(key);
-            Map<String, String> got = actual.get(key);
-            if (want == null || got == null) {
-                return whole;
-            }
-            Map<String, String> columns = new TreeMap<>();
-            want.forEach((column, value) -> {
-                if (!value.equals(got.get(column))) {
-                    columns.put(column, value + " / " + got.get(column));
-                }
-            });
-            return columns.toString();
-        });
         return out;
     }
 

@@ -34,7 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The value-encoding settings of a Debezium PostgreSQL connector and its JSON converter, and what they make of each
+ * The value-encoding settings of a Debezium PostgreSQL or MariaDB connector and its JSON converter, and what they make of each
  * column value, as the connector's documentation ("Data type mappings") and Kafka Connect's logical types define it.
  * Values are compared as canonical text in the domain the encoding preserves, so each comparison is exact for what
  * the setting promises and no looser:
@@ -53,7 +53,12 @@ import java.util.regex.Pattern;
  * </ul>
  */
 record DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode time, BinaryMode binary,
-                        IntervalMode interval, boolean schemas) {
+                        IntervalMode interval, boolean schemas, boolean preciseUnsignedBigint) {
+
+    DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode time, BinaryMode binary,
+                     IntervalMode interval, boolean schemas) {
+        this(decimal, decimalAsNumber, time, binary, interval, schemas, false);
+    }
 
     /** {@code decimal.handling.mode}. */
     enum DecimalMode { PRECISE, DOUBLE, STRING }
@@ -96,6 +101,9 @@ record DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode t
         if (interval != IntervalMode.NUMERIC) {
             s.put("interval.handling.mode", interval.name().toLowerCase());
         }
+        if (preciseUnsignedBigint) {
+            s.put("bigint.unsigned.handling.mode", "precise");
+        }
         if (!schemas) {
             s.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
             s.put("value.converter.schemas.enable", "false");
@@ -113,12 +121,35 @@ record DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode t
 
     // ---- the source: what the connector is defined to deliver for a source value --------------------------------
 
-    /** The canonical form of what the connector delivers for column {@code i} (PostgreSQL type {@code type}). */
-    String expected(String type, ResultSet rs, int i) throws SQLException {
+    /**
+     * The canonical form of what the connector delivers for column {@code i} of type {@code jdbcType} (as the
+     * PostgreSQL or MariaDB driver names it).
+     */
+    String expected(String jdbcType, ResultSet rs, int i) throws SQLException {
         if (rs.getObject(i) == null) {
             return "null";
         }
+        String type = MariaDbTypes.postgresEquivalent(jdbcType, rs.getMetaData().getPrecision(i));
         return switch (type) {
+            case "mariadb_int" -> number(rs.getBigDecimal(i));
+            // BIGINT UNSIGNED: a Decimal in precise mode; an int64 by default, whose values above 2^63 - 1 wrap
+            case "mariadb_uint8" -> preciseUnsignedBigint ? number(rs.getBigDecimal(i))
+                    : Long.toString(rs.getBigDecimal(i).toBigIntegerExact().longValue());
+            // BIT(n), n > 1: io.debezium.data.Bits, the bits as bytes in little-endian order, one per 8 bits
+            case "mariadb_bits" -> {
+                byte[] big = rs.getBytes(i);
+                byte[] little = new byte[(rs.getMetaData().getPrecision(i) + 7) / 8];
+                for (int b = 0; b < big.length && b < little.length; b++) {
+                    little[b] = big[big.length - 1 - b];
+                }
+                yield schemas ? hex(little) : Base64.getEncoder().encodeToString(little);
+            }
+            // TIMESTAMP: an instant, read in the session's UTC
+            case "mariadb_timestamp" -> {
+                LocalDateTime v = rs.getObject(i, LocalDateTime.class);
+                yield schemas ? v.toInstant(ZoneOffset.UTC).toString() : zonedText(v.atOffset(ZoneOffset.UTC),
+                        rs.getMetaData().getScale(i));
+            }
             case "numeric" -> {
                 BigDecimal v = rs.getBigDecimal(i);
                 yield switch (decimal) {
@@ -139,24 +170,17 @@ record DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode t
             case "interval" -> {
                 PGInterval v = (PGInterval) rs.getObject(i);
                 if (interval == IntervalMode.STRING) {
-                    if (!schemas) {
-                        throw new UnsupportedOperationException("interval.handling.mode=string without schemas");
-                    }
-                    yield interval(v);
+                    // with schemas, the months, days and microseconds the ISO text denotes; without, the text itself:
+                    // the fields as PostgreSQL gave them, the seconds' digits without trailing zeros
+                    yield schemas ? interval(v) : "P" + v.getYears() + "Y" + v.getMonths() + "M" + v.getDays() + "DT"
+                            + v.getHours() + "H" + v.getMinutes() + "M"
+                            + BigDecimal.valueOf(v.getSeconds()).stripTrailingZeros().toPlainString() + "S";
                 }
                 yield Long.toString(debeziumMicros(v));
             }
             case "timestamptz" -> {
                 OffsetDateTime v = rs.getObject(i, OffsetDateTime.class);
-                // ZonedTimestamp's text: UTC, the fraction padded to the column's precision
-                int width = rs.getMetaData().getScale(i);
-                DateTimeFormatterBuilder text = new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE)
-                        .appendPattern("'T'HH:mm:ss");
-                if (width > 0) {
-                    text.appendFraction(ChronoField.NANO_OF_SECOND, width, width, true);
-                }
-                yield schemas ? v.toInstant().toString()
-                        : v.withOffsetSameInstant(ZoneOffset.UTC).format(text.appendOffsetId().toFormatter());
+                yield schemas ? v.toInstant().toString() : zonedText(v, rs.getMetaData().getScale(i));
             }
             case "timestamp" -> {
                 LocalDateTime v = rs.getObject(i, LocalDateTime.class);
@@ -183,6 +207,16 @@ record DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode t
             }
             default -> plain(type, rs, i);
         };
+    }
+
+    /** ZonedTimestamp's text: UTC, the fraction padded to the column's precision. */
+    private static String zonedText(OffsetDateTime v, int width) {
+        DateTimeFormatterBuilder text = new DateTimeFormatterBuilder().append(DateTimeFormatter.ISO_LOCAL_DATE)
+                .appendPattern("'T'HH:mm:ss");
+        if (width > 0) {
+            text.appendFraction(ChronoField.NANO_OF_SECOND, width, width, true);
+        }
+        return v.withOffsetSameInstant(ZoneOffset.UTC).format(text.appendOffsetId().toFormatter());
     }
 
     /**

@@ -21,10 +21,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +74,64 @@ final class TableRows implements AutoCloseable {
     /** Every row of a source table (any database), all its columns; {@code table} as SQL names it, unquoted. */
     Map<String, Map<String, String>> source(Connection database, String table) throws SQLException {
         return rows(database, "SELECT * FROM " + table, TableRows::normalised);
+    }
+
+    /** Every row of a source table (any database), all its columns, each read by {@code reader}. */
+    Map<String, Map<String, String>> source(Connection database, String table, ColumnReader reader) throws SQLException {
+        return rows(database, "SELECT * FROM " + table, reader);
+    }
+
+    /**
+     * Per sink, the rows it holds for a Debezium connector's topic otherwise than {@code expected} (missing, extra,
+     * or the columns whose values differ, "source / sink"), or why it could not be read; empty when every sink equals
+     * it. The warehouse is read by its columns' types, Redis and OpenSearch by the columns' registered schema, each
+     * as {@code encoding} defines the values.
+     *
+     * @param warehouseSchema the warehouse schema of the topic's tables ({@code <prefix>_<schema>})
+     */
+    Map<String, Object> connectorDifferences(Map<String, Map<String, String>> expected, DebeziumEncoding encoding,
+                                             String topic, String warehouseSchema, String table) throws Exception {
+        Set<String> columns = columns(expected);
+        Map<String, JsonNode> schema = registeredColumns(topic);
+        ValueDecoder decoder = (column, value) -> DebeziumEncoding.decoded(
+                schema.getOrDefault(column, JSON.createObjectNode()), value);
+        Map<String, java.util.concurrent.Callable<Map<String, Map<String, String>>>> sinks = new java.util.LinkedHashMap<>();
+        sinks.put("warehouse", () -> warehouse(warehouseSchema, table, columns, encoding::stored));
+        sinks.put("redis", () -> redis("cdc:" + topic + ":", columns, decoder));
+        sinks.put("opensearch", () -> openSearch("cdc-" + topic, columns, decoder));
+        Map<String, Object> out = new TreeMap<>();
+        for (var sink : sinks.entrySet()) {
+            try {
+                Map<String, String> d = columnDifferences(expected, sink.getValue().call());
+                if (!d.isEmpty()) {
+                    out.put(sink.getKey(), d);
+                }
+            } catch (Exception x) {
+                out.put(sink.getKey(), "not read: " + x);
+            }
+        }
+        return out;
+    }
+
+    /** Per row key that differs: a missing or extra row, or the columns whose values differ (source / sink). */
+    static Map<String, String> columnDifferences(Map<String, Map<String, String>> expected,
+                                                 Map<String, Map<String, String>> actual) {
+        Map<String, String> out = differences(expected, actual);
+        out.replaceAll((key, whole) -> {
+            Map<String, String> want = expected.get(key);
+            Map<String, String> got = actual.get(key);
+            if (want == null || got == null) {
+                return whole;
+            }
+            Map<String, String> columns = new TreeMap<>();
+            want.forEach((column, value) -> {
+                if (!value.equals(got.get(column))) {
+                    columns.put(column, value + " / " + got.get(column));
+                }
+            });
+            return columns.toString();
+        });
+        return out;
     }
 
     /** The live rows of the warehouse's current-state table {@code <schema>.<table>}, on {@code columns}. */
@@ -239,7 +297,8 @@ final class TableRows implements AutoCloseable {
     private static Map<String, Map<String, String>> rows(Connection c, String sql, ColumnReader reader)
             throws SQLException {
         Map<String, Map<String, String>> out = new TreeMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        // prepared: MariaDB's binary protocol gives a FLOAT's own bits, where its text protocol rounds to 6 digits
+        try (PreparedStatement s = c.prepareStatement(sql); ResultSet rs = s.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 Map<String, String> row = new TreeMap<>();
