@@ -49,7 +49,7 @@ public class SchemaRegistrar {
     private final Map<String, Optional<String>> baselines = new ConcurrentHashMap<>();
     private final Map<String, SubjectVersion> current = new ConcurrentHashMap<>();
 
-    SchemaRegistrar(SchemaRegistryClient client, RouterConfig config, MeterRegistry meters) {
+    public SchemaRegistrar(SchemaRegistryClient client, RouterConfig config, MeterRegistry meters) {
         this.client = client;
         this.config = config;
         this.meters = meters;

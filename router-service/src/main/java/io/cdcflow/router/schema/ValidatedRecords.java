@@ -39,7 +39,7 @@ public class ValidatedRecords {
     private final boolean framedKeys;
     private final Map<Target, Integer> ids = new ConcurrentHashMap<>();
 
-    ValidatedRecords(SchemaRegistryClient client, RouterConfig config) {
+    public ValidatedRecords(SchemaRegistryClient client, RouterConfig config) {
         this.client = client;
         this.format = config.valueFormat();
         this.framedKeys = config.keyFormat() == KeyFormat.FRAMED;
