@@ -183,63 +183,71 @@ public final class TimestampChangeSource implements ChangeSource {
         String name = t.shape().id().qualifiedName();
         PublishedWindow window = state.computeIfAbsent(name, n -> new PublishedWindow());
         long fromUs = Math.max(0, window.watermarkUs() - overlapUs);
-        Object[] cursor = null;
+        PollCursor cursor = null;
         int fresh = 0;
-        int keys = t.shape().primaryKey().size();
         while (!closed) {
-            List<OutgoingChange> batch = new ArrayList<>();
-            List<Object[]> ids = new ArrayList<>();
-            int rows = 0;
-            try (PreparedStatement ps = c.prepareStatement(cursor == null ? t.query().first() : t.query().next())) {
-                int i = 1;
-                if (cursor == null) {
-                    ps.setLong(i++, fromUs);
-                } else {
-                    for (Object v : cursor) {
-                        if (i == 1) {
-                            ps.setLong(i++, (Long) v);
-                        } else {
-                            ps.setObject(i++, v);
-                        }
-                    }
-                }
-                ps.setInt(i, source.batchSize());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows++;
-                        long tsUs = rs.getLong(1);
-                        String text = rs.getString(2);
-                        JsonNode image = Json.mapper().readTree(text);
-                        cursor = new Object[keys + 1];
-                        cursor[0] = tsUs;
-                        for (int k = 0; k < keys; k++) {
-                            cursor[k + 1] = rs.getObject(3 + k);
-                        }
-                        String key = new String(t.envelopes().key(image), StandardCharsets.UTF_8);
-                        String digest = digest(text);
-                        if (window.contains(tsUs, key, digest)) {
-                            continue;
-                        }
-                        batch.add(change(t, image, tsUs, sequence.next()));
-                        ids.add(new Object[]{tsUs, key, digest});
-                    }
-                }
-            }
-            if (!batch.isEmpty()) {
-                publisher.publish(batch);
-                ids.forEach(id -> window.add((Long) id[0], (String) id[1], (String) id[2]));
+            Page page = page(c, t, window, fromUs, cursor);
+            if (!page.changes().isEmpty()) {
+                publisher.publish(page.changes());
+                page.published().forEach(row -> window.add(row.timestampUs(), row.key(), row.digest()));
                 window.dropOutside(overlapUs);
-                fresh += batch.size();
+                fresh += page.changes().size();
                 saveAtMostEverySecond(state, false);
             }
-            if (rows < source.batchSize()) {
+            if (page.rows() < source.batchSize()) {
                 break;
             }
+            cursor = page.last();
         }
         if (fresh > 0) {
             saveAtMostEverySecond(state, true);
         }
         return fresh;
+    }
+
+    /** A row of a page that was not published before: its identity in the overlap window. */
+    private record Published(long timestampUs, String key, String digest) {
+    }
+
+    /**
+     * One page of a poll: how many rows it read, the changes among them not published before (with their identities),
+     * and the cursor after its last row.
+     */
+    private record Page(int rows, List<OutgoingChange> changes, List<Published> published, PollCursor last) {
+    }
+
+    /** Reads the page after {@code cursor} (the first page, from {@code fromUs}, when null). */
+    private Page page(Connection c, Polled t, PublishedWindow window, long fromUs, PollCursor cursor) throws Exception {
+        List<OutgoingChange> changes = new ArrayList<>();
+        List<Published> published = new ArrayList<>();
+        PollCursor last = cursor;
+        int rows = 0;
+        try (PreparedStatement ps = c.prepareStatement(cursor == null ? t.query().first() : t.query().next())) {
+            int next;
+            if (cursor == null) {
+                ps.setLong(1, fromUs);
+                next = 2;
+            } else {
+                next = cursor.bind(ps);
+            }
+            ps.setInt(next, source.batchSize());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    last = PollCursor.read(rs, t.shape().primaryKey().size());
+                    String text = rs.getString(2);
+                    JsonNode image = Json.mapper().readTree(text);
+                    String key = new String(t.envelopes().key(image), StandardCharsets.UTF_8);
+                    String digest = digest(text);
+                    if (window.contains(last.timestampUs(), key, digest)) {
+                        continue;
+                    }
+                    changes.add(change(t, image, last.timestampUs(), sequence.next()));
+                    published.add(new Published(last.timestampUs(), key, digest));
+                }
+            }
+        }
+        return new Page(rows, changes, published, last);
     }
 
     /**
