@@ -1,5 +1,7 @@
 package io.cdcflow.search.it;
 
+import io.cdcflow.testkit.TcpProxy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.ChangeEvent;

@@ -1,5 +1,7 @@
 package io.cdcflow.search.it;
 
+import io.cdcflow.testkit.TcpProxy;
+
 import io.cdcflow.model.Json;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;

@@ -1,5 +1,7 @@
 package io.cdcflow.warehouse.it;
 
+import io.cdcflow.testkit.TcpProxy;
+
 import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
@@ -20,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.cdcflow.warehouse.TestEvents.event;
 import static io.cdcflow.warehouse.TestEvents.key;
@@ -32,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The warehouse going away and coming back, without touching the shared server: the sink reaches PostgreSQL
- * through a {@link TcpProxy} whose link the test cuts. While it is cut the sink reports not ready, counts errors,
+ * through a {@link TcpProxy} the test cuts. While it is cut the sink reports not ready, counts errors,
  * dead-letters nothing and commits no offset; once the link is back every change is in the warehouse.
  */
 @QuarkusTest
@@ -51,8 +52,8 @@ class WarehouseOutageIT {
     @TestHTTPResource("/q/health/ready")
     URI readiness;
 
-    /** The network link between the sink and the warehouse (injected by the resource). */
-    AtomicBoolean warehouseLink;
+    /** The relay between the sink and the warehouse, which the test cuts (injected by the resource). */
+    TcpProxy warehouseLink;
 
     @Test
     void theWarehouseGoingAwayForAWhileLosesNothing() throws Exception {
@@ -72,7 +73,7 @@ class WarehouseOutageIT {
                     assertThat(warehouse.strings("SELECT count(*)::text FROM " + current)).containsExactly("5"));
             assertThat(readinessStatus()).isEqualTo(200);
 
-            warehouseLink.set(false);
+            warehouseLink.down();
             double errorsBefore = errors();
             for (int id = 1; id <= 10; id++) {
                 send(kafka, topic, table, id, "v2", lsn++);
@@ -83,7 +84,7 @@ class WarehouseOutageIT {
             });
             assertThat(ourDeadLetters(kafka, topic)).isEmpty();
 
-            warehouseLink.set(true);
+            warehouseLink.up();
             List<String> expected = new ArrayList<>();
             for (int id = 1; id <= 10; id++) {
                 expected.add(id + "|v2");

@@ -1,5 +1,7 @@
 package io.cdcflow.warehouse.it;
 
+import io.cdcflow.testkit.TcpProxy;
+
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
@@ -24,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Points the sink at the real stack (store PostgreSQL database {@code warehouse}, Kafka) with a consumer group and
@@ -53,17 +54,18 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
     private String run;
     private boolean proxied;
     private TcpProxy proxy;
-    private final AtomicBoolean warehouseLink = new AtomicBoolean(true);
 
     @Override
     public void init(Map<String, String> initArgs) {
         proxied = Boolean.parseBoolean(initArgs.getOrDefault(PROXY, "false"));
     }
 
-    /** Gives a test the switch of the network link to the warehouse (a field of type AtomicBoolean). */
+    /** Gives a test the relay to the warehouse, which it can cut and restore (a field of type TcpProxy). */
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(warehouseLink, new TestInjector.MatchesType(AtomicBoolean.class));
+        if (proxy != null) {
+            testInjector.injectIntoFields(proxy, new TestInjector.MatchesType(TcpProxy.class));
+        }
     }
 
     @Override
@@ -88,8 +90,7 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         String jdbcUrl = stack.storePgJdbcUrl("warehouse");
         if (proxied) {
             try {
-                proxy = new TcpProxy(stack.get("CDC_STORE_PG_HOST"), Integer.parseInt(stack.get("CDC_STORE_PG_PORT")),
-                        warehouseLink);
+                proxy = new TcpProxy(stack.get("CDC_STORE_PG_HOST"), Integer.parseInt(stack.get("CDC_STORE_PG_PORT")));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -159,7 +160,11 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
     @Override
     public void stop() {
         if (proxy != null) {
-            proxy.close();
+            try {
+                proxy.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         if (run == null) {
             return;

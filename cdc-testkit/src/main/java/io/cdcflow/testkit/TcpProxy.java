@@ -1,4 +1,4 @@
-package io.cdcflow.search.it;
+package io.cdcflow.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * reset open ones) and restore ({@link #up()}: listen again on the same port). It lets a test take a store away from
  * the sink and bring it back without stopping the shared server.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
@@ -22,7 +22,7 @@ final class TcpProxy implements AutoCloseable {
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
-    TcpProxy(String targetHost, int targetPort) throws IOException {
+    public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         ServerSocket s = bind(0);
@@ -30,12 +30,12 @@ final class TcpProxy implements AutoCloseable {
         start(s);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Stops listening and resets every open connection. */
-    synchronized void down() throws IOException {
+    public synchronized void down() throws IOException {
         server.close();
         for (Socket s : open) {
             s.close();
@@ -44,7 +44,7 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Listens again on the same port. */
-    synchronized void up() throws IOException {
+    public synchronized void up() throws IOException {
         start(bind(port));
     }
 
