@@ -10,16 +10,16 @@ import java.sql.Statement;
 import java.util.Map;
 
 /**
- * A log-based PostgreSQL source {@code h1snap} whose tables already hold rows when capture starts with
+ * A log-based PostgreSQL source {@code incrsnap} whose tables already hold rows when capture starts with
  * {@code snapshot-mode=no_data}, so every {@code r} event a test sees comes from an on-demand incremental snapshot:
- * {@code h1_snap.items} (4,000 rows) and {@code h1_snap.big} (10,000 rows), chunks of 50 rows, and the signal table
+ * {@code incr_snapshot.items} (4,000 rows) and {@code incr_snapshot.big} (10,000 rows), chunks of 50 rows, and the signal table
  * in the test's own schema.
  */
 public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String SOURCE = "h1snap";
-    static final String ITEMS = "h1_snap.items";
-    static final String BIG = "h1_snap.big";
+    static final String SOURCE = "incrsnap";
+    static final String ITEMS = "incr_snapshot.items";
+    static final String BIG = "incr_snapshot.big";
     static final int ITEM_ROWS = 4_000;
     static final int BIG_ROWS = 10_000;
     static final int CHUNK = 50;
@@ -28,11 +28,11 @@ public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycle
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1snap' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1snap'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1snap");
-            s.execute("DROP SCHEMA IF EXISTS h1_snap CASCADE");
-            s.execute("CREATE SCHEMA h1_snap");
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_incrsnap' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_incrsnap'");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_incrsnap");
+            s.execute("DROP SCHEMA IF EXISTS incr_snapshot CASCADE");
+            s.execute("CREATE SCHEMA incr_snapshot");
             for (String table : new String[]{ITEMS, BIG}) {
                 s.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text NOT NULL, version int NOT NULL)");
                 s.execute("ALTER TABLE " + table + " REPLICA IDENTITY FULL");
@@ -43,11 +43,11 @@ public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycle
             throw new IllegalStateException("cannot prepare the source database", e);
         }
         PostgresSourceResource.deleteTopics(stack, topic(ITEMS), topic(BIG), SOURCE + ".transaction",
-                SOURCE + ".h1_snap.cdcflow_signal");
+                SOURCE + ".incr_snapshot.cdcflow_signal");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, ITEMS + "," + BIG);
         config.put(prefix + "snapshot-mode", "no_data");
-        config.put(prefix + "signal-table", "h1_snap.cdcflow_signal");
+        config.put(prefix + "signal-table", "incr_snapshot.cdcflow_signal");
         config.put(prefix + "incremental-snapshot-chunk-size", Integer.toString(CHUNK));
         // Offsets, and with them the snapshot's progress, committed every 0.1 s rather than every second, so that
         // the restart test can stop the source after some progress was committed and well before the snapshot ends.

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -44,39 +43,39 @@ class LargeTransactionIT {
         }
     }
 
-    private static final String SOURCE = "h1big";
-    private static final String TOPIC = SOURCE + ".h1_big.rows";
+    private static final String SOURCE = "largetx";
+    private static final String TOPIC = SOURCE + ".large_tx.rows";
 
     @Test
     void oneHugeTransactionReachesKafkaWithBoundedMemory() throws Exception {
         int rows = Integer.getInteger("cdc.it.large-tx-rows", 100_000);
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1big' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1big'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1big");
-            s.execute("DROP SCHEMA IF EXISTS h1_big CASCADE");
-            s.execute("CREATE SCHEMA h1_big");
-            s.execute("CREATE TABLE h1_big.rows (id bigint PRIMARY KEY, v int NOT NULL)");
-            s.execute("ALTER TABLE h1_big.rows REPLICA IDENTITY FULL");
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_largetx' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_largetx'");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_largetx");
+            s.execute("DROP SCHEMA IF EXISTS large_tx CASCADE");
+            s.execute("CREATE SCHEMA large_tx");
+            s.execute("CREATE TABLE large_tx.rows (id bigint PRIMARY KEY, v int NOT NULL)");
+            s.execute("ALTER TABLE large_tx.rows REPLICA IDENTITY FULL");
         }
         PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
 
-        Path state = Files.createTempDirectory("capture-h1big");
+        Path state = Files.createTempDirectory("capture-largetx");
         String p = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> source = Map.of(
                 p + "kind", "postgresql", p + "host", stack.get("CDC_SOURCE_PG_HOST"), p + "port", stack.get("CDC_SOURCE_PG_PORT"),
                 p + "database", stack.get("CDC_SOURCE_PG_DB"), p + "user", stack.get("CDC_SOURCE_PG_USER"),
-                p + "password", stack.get("CDC_SOURCE_PG_PASSWORD"), p + "tables", "h1_big.rows",
-                p + "signal-table", "h1_big.cdcflow_signal", p + "snapshot-mode", "no_data");
-        PackagedCapture service = PackagedCapture.start("h1big", state, source, "-Xmx128m", "-XX:+UseSerialGC");
+                p + "password", stack.get("CDC_SOURCE_PG_PASSWORD"), p + "tables", "large_tx.rows",
+                p + "signal-table", "large_tx.cdcflow_signal", p + "snapshot-mode", "no_data");
+        PackagedCapture service = PackagedCapture.start("largetx", state, source, "-Xmx128m", "-XX:+UseSerialGC");
         Path log = service.log();
         try {
-            awaitActiveSlot();
+            PostgresSourceResource.awaitActiveSlot("cdcflow_largetx", Duration.ofSeconds(90));
             long started = System.nanoTime();
             try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
                 c.setAutoCommit(false);
-                s.execute("INSERT INTO h1_big.rows SELECT g, g FROM generate_series(1, " + rows + ") g");
+                s.execute("INSERT INTO large_tx.rows SELECT g, g FROM generate_series(1, " + rows + ") g");
                 c.commit();
             }
             long committed = System.nanoTime();
@@ -95,7 +94,7 @@ class LargeTransactionIT {
                 peakRss = Math.max(peakRss, service.rssHighWaterKb());
                 service.kill();
                 long killed = System.nanoTime();
-                service = PackagedCapture.start("h1big", state, source, "-Xmx128m", "-XX:+UseSerialGC");
+                service = PackagedCapture.start("largetx", state, source, "-Xmx128m", "-XX:+UseSerialGC");
 
                 // Every row's change is in Kafka at least once, none of another row.
                 java.util.BitSet seen = new java.util.BitSet(rows + 1);
@@ -124,7 +123,7 @@ class LargeTransactionIT {
             dropSlot();
             // The rows and their events are large: leave nothing behind on the shared servers.
             try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-                s.execute("DROP SCHEMA IF EXISTS h1_big CASCADE");
+                s.execute("DROP SCHEMA IF EXISTS large_tx CASCADE");
             }
             PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
         }
@@ -132,7 +131,7 @@ class LargeTransactionIT {
 
     private static KafkaConsumer<byte[], byte[]> consumer() {
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "h1-big-" + UUID.randomUUID(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.GROUP_ID_CONFIG, "large-tx-" + UUID.randomUUID(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -155,27 +154,12 @@ class LargeTransactionIT {
         return Long.parseLong(m.group(1));
     }
 
-    private static void awaitActiveSlot() throws Exception {
-        try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
-            long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (System.nanoTime() < end) {
-                try (ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1big'")) {
-                    if (rs.next() && rs.getBoolean(1)) {
-                        return;
-                    }
-                }
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("the replication slot cdcflow_h1big did not become active in 90 s");
-    }
-
     /** An inactive slot keeps WAL on the shared server forever: drop it (and its publication) once capture stopped. */
     private static void dropSlot() throws Exception {
         try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1big' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1big' AND NOT active");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1big");
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_largetx' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_largetx' AND NOT active");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_largetx");
         }
     }
 }

@@ -10,13 +10,13 @@ import java.sql.Statement;
 import java.util.Map;
 
 /**
- * A log-based PostgreSQL source {@code h2rep} over {@code h2_rep.items} ({@value #ROWS} rows before capture starts,
+ * A log-based PostgreSQL source {@code logrepair} over {@code log_repair.items} ({@value #ROWS} rows before capture starts,
  * read by the initial snapshot), with its signal table in the test's own schema: the source a repair is tried on.
  */
 public class LogRepairResource implements QuarkusTestResourceLifecycleManager {
 
-    static final String SOURCE = "h2rep";
-    static final String ITEMS = "h2_rep.items";
+    static final String SOURCE = "logrepair";
+    static final String ITEMS = "log_repair.items";
     static final String SLOT = "cdcflow_" + SOURCE;
     static final int ROWS = 200;
 
@@ -27,19 +27,19 @@ public class LogRepairResource implements QuarkusTestResourceLifecycleManager {
             s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active");
             s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
             s.execute("DROP PUBLICATION IF EXISTS " + SLOT);
-            s.execute("DROP SCHEMA IF EXISTS h2_rep CASCADE");
-            s.execute("CREATE SCHEMA h2_rep");
+            s.execute("DROP SCHEMA IF EXISTS log_repair CASCADE");
+            s.execute("CREATE SCHEMA log_repair");
             s.execute("CREATE TABLE " + ITEMS + " (id bigint PRIMARY KEY, name text NOT NULL)");
             s.execute("ALTER TABLE " + ITEMS + " REPLICA IDENTITY FULL");
             s.execute("INSERT INTO " + ITEMS + " SELECT g, 'item-' || g FROM generate_series(1, " + ROWS + ") g");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the source database", e);
         }
-        PostgresSourceResource.deleteTopics(stack, topic(ITEMS), SOURCE + ".transaction", SOURCE + ".h2_rep.cdcflow_signal");
+        PostgresSourceResource.deleteTopics(stack, topic(ITEMS), SOURCE + ".transaction", SOURCE + ".log_repair.cdcflow_signal");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, ITEMS);
         config.put(prefix + "snapshot-mode", "initial");
-        config.put(prefix + "signal-table", "h2_rep.cdcflow_signal");
+        config.put(prefix + "signal-table", "log_repair.cdcflow_signal");
         return config;
     }
 

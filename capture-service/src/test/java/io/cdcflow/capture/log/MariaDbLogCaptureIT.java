@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Log-based capture from the real MariaDB (row binlog) through Debezium's MariaDB connector into the real Kafka:
@@ -31,11 +32,8 @@ class MariaDbLogCaptureIT {
 
     @Test
     void binlogChangesArriveOnceInCommitOrder() throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (runner.states().get(MariaDbSourceResource.SOURCE) != io.cdcflow.capture.source.CaptureRunner.SourceState.RUNNING
-                && System.nanoTime() < end) {
-            Thread.sleep(200);
-        }
+        await("the source running").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() ->
+                runner.states().get(MariaDbSourceResource.SOURCE) == io.cdcflow.capture.source.CaptureRunner.SourceState.RUNNING);
         Thread.sleep(3000); // the snapshot of the (empty) table ends before the binlog is read
         try (Connection c = MariaDbSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
             c.setAutoCommit(false);

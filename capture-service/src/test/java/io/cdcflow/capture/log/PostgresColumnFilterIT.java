@@ -11,7 +11,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,10 +34,10 @@ class PostgresColumnFilterIT {
     @Test
     void eventsLackExcludedColumnsAndCarryMaskedValues() throws Exception {
         try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
-            awaitActiveSlot(s);
-            s.execute("INSERT INTO h1_cols.people VALUES (1, 'Ann', 'ann@example.org', '123-45-6789', 'secret note', 41),"
+            PostgresSourceResource.awaitActiveSlot("cdcflow_colfilters", Duration.ofSeconds(60));
+            s.execute("INSERT INTO column_filters.people VALUES (1, 'Ann', 'ann@example.org', '123-45-6789', 'secret note', 41),"
                     + " (2, 'Bob', 'ann@example.org', '987-65-4321', 'other note', 52), (3, 'Cid', 'cid@example.org', null, null, 23)");
-            s.execute("UPDATE h1_cols.people SET notes = 'changed', age = 42 WHERE id = 1");
+            s.execute("UPDATE column_filters.people SET notes = 'changed', age = 42 WHERE id = 1");
         }
         List<ConsumerRecord<byte[], byte[]>> records;
         try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(ColumnFilterSourceResource.TOPIC)) {
@@ -72,36 +71,23 @@ class PostgresColumnFilterIT {
 
     @Test
     void aWrongColumnListFailsNamingTheProperty() throws Exception {
-        String prefix = "cdc.capture.sources.h1cols.";
-        List<String> tables = List.of("h1_cols.people");
+        String prefix = "cdc.capture.sources.colfilters.";
+        List<String> tables = List.of("column_filters.people");
         try (Connection c = PostgresSourceResource.connect(Stack.up())) {
             assertThatThrownBy(() -> new ColumnFilters(prefix, tables,
-                    Map.of(ColumnFilters.EXCLUDE, List.of("h1_cols.people.nosuch")), null, 8).check(c))
-                    .hasMessage(prefix + "column-exclude-list: column h1_cols.people.nosuch does not exist");
+                    Map.of(ColumnFilters.EXCLUDE, List.of("column_filters.people.nosuch")), null, 8).check(c))
+                    .hasMessage(prefix + "column-exclude-list: column column_filters.people.nosuch does not exist");
             assertThatThrownBy(() -> new ColumnFilters(prefix, tables,
-                    Map.of(ColumnFilters.CHARS, List.of("h1_cols.people.age")), null, 8).check(c))
-                    .hasMessageContaining(prefix + "column-mask-chars: column h1_cols.people.age is of type integer");
+                    Map.of(ColumnFilters.CHARS, List.of("column_filters.people.age")), null, 8).check(c))
+                    .hasMessageContaining(prefix + "column-mask-chars: column column_filters.people.age is of type integer");
             assertThatThrownBy(() -> new ColumnFilters(prefix, tables,
-                    Map.of(ColumnFilters.EXCLUDE, List.of("h1_cols.people.id")), null, 8).check(c))
+                    Map.of(ColumnFilters.EXCLUDE, List.of("column_filters.people.id")), null, 8).check(c))
                     .hasMessageContaining("part of the primary key");
             assertThatThrownBy(() -> new ColumnFilters(prefix, tables,
-                    Map.of(ColumnFilters.INCLUDE, List.of("h1_cols.people.name")), null, 8).check(c))
-                    .hasMessageContaining(prefix + "column-include-list: primary-key column h1_cols.people.id must be included");
-            new ColumnFilters(prefix, tables, Map.of(ColumnFilters.INCLUDE, List.of("h1_cols.people.id", "h1_cols.people.name")),
+                    Map.of(ColumnFilters.INCLUDE, List.of("column_filters.people.name")), null, 8).check(c))
+                    .hasMessageContaining(prefix + "column-include-list: primary-key column column_filters.people.id must be included");
+            new ColumnFilters(prefix, tables, Map.of(ColumnFilters.INCLUDE, List.of("column_filters.people.id", "column_filters.people.name")),
                     null, 8).check(c);
         }
-    }
-
-    private static void awaitActiveSlot(Statement s) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            try (ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1cols'")) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the replication slot cdcflow_h1cols did not become active in 60 s");
     }
 }

@@ -44,13 +44,13 @@ class PostgresIncrementalSnapshotIT {
 
     @Test
     void requestsForUnknownSourcesOrTablesAreRefused() throws Exception {
-        given().contentType(ContentType.JSON).body("{\"tables\":[\"h1_snap.items\"]}")
+        given().contentType(ContentType.JSON).body("{\"tables\":[\"incr_snapshot.items\"]}")
                 .post("/sources/nosuch/snapshots").then().statusCode(404).body("error", containsString("nosuch"));
-        given().contentType(ContentType.JSON).body("{\"tables\":[\"h1_snap.other\"]}")
-                .post("/sources/h1snap/snapshots").then().statusCode(400).body("error", containsString("h1_snap.other"));
+        given().contentType(ContentType.JSON).body("{\"tables\":[\"incr_snapshot.other\"]}")
+                .post("/sources/incrsnap/snapshots").then().statusCode(400).body("error", containsString("incr_snapshot.other"));
         given().contentType(ContentType.JSON).body("{\"tables\":[]}")
-                .post("/sources/h1snap/snapshots").then().statusCode(400);
-        assertThat(cdcflow("snapshot", "h1snap", "h1_snap.nosuch")).startsWith("1:refused (HTTP 400)").contains("h1_snap.nosuch");
+                .post("/sources/incrsnap/snapshots").then().statusCode(400);
+        assertThat(cdcflow("snapshot", "incrsnap", "incr_snapshot.nosuch")).startsWith("1:refused (HTTP 400)").contains("incr_snapshot.nosuch");
     }
 
     @io.quarkus.test.common.http.TestHTTPResource("/")
@@ -63,15 +63,15 @@ class PostgresIncrementalSnapshotIT {
 
     @Test
     void aResnapshotDeliversEveryRowWhileChangesKeepStreaming() throws Exception {
-        awaitActiveSlot();
+        PostgresSourceResource.awaitActiveSlot("cdcflow_incrsnap", Duration.ofSeconds(60));
         Set<Long> touched = java.util.concurrent.ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> writerFailure = new AtomicReference<>();
         // Updates and deletes of random rows, one transaction each, all through the snapshot.
-        Thread writer = Thread.ofPlatform().name("h1-writer").start(() -> {
+        Thread writer = Thread.ofPlatform().name("snapshot-writer").start(() -> {
             try (Connection c = PostgresSourceResource.connect(Stack.up());
-                 PreparedStatement update = c.prepareStatement("UPDATE h1_snap.items SET name = ?, version = version + 1 WHERE id = ?");
-                 PreparedStatement delete = c.prepareStatement("DELETE FROM h1_snap.items WHERE id = ?")) {
+                 PreparedStatement update = c.prepareStatement("UPDATE incr_snapshot.items SET name = ?, version = version + 1 WHERE id = ?");
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM incr_snapshot.items WHERE id = ?")) {
                 for (int n = 0; !stop.get(); n++) {
                     long id = ThreadLocalRandom.current().nextLong(1, IncrementalSnapshotResource.ITEM_ROWS + 1);
                     touched.add(id);
@@ -92,14 +92,14 @@ class PostgresIncrementalSnapshotIT {
         List<ConsumerRecord<byte[], byte[]>> records;
         try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(IncrementalSnapshotResource.topic(IncrementalSnapshotResource.ITEMS))) {
             Thread.sleep(500);
-            given().contentType(ContentType.JSON).body("{\"tables\":[\"h1_snap.items\"]}")
-                    .post("/sources/h1snap/snapshots").then().statusCode(202).body("id", notNullValue());
+            given().contentType(ContentType.JSON).body("{\"tables\":[\"incr_snapshot.items\"]}")
+                    .post("/sources/incrsnap/snapshots").then().statusCode(202).body("id", notNullValue());
             // Keep writing until most rows were read by the snapshot, then let the stream settle.
             reader.await(r -> snapshotKeys(r).size() >= IncrementalSnapshotResource.ITEM_ROWS * 8 / 10, Duration.ofSeconds(120));
             stop.set(true);
             writer.join(Duration.ofSeconds(10));
             assertThat(writerFailure.get()).isNull();
-            Map<Long, String> expected = tableState("h1_snap.items");
+            Map<Long, String> expected = tableState("incr_snapshot.items");
             Set<Long> untouched = new HashSet<>(expected.keySet());
             untouched.removeAll(touched);
             // Done when every untouched row was read by the snapshot and a sink applying by position equals the table.
@@ -125,18 +125,18 @@ class PostgresIncrementalSnapshotIT {
 
     @Test
     void aRestartInTheMiddleOfAnIncrementalSnapshotResumesIt() throws Exception {
-        awaitActiveSlot();
+        PostgresSourceResource.awaitActiveSlot("cdcflow_incrsnap", Duration.ofSeconds(60));
         int total = IncrementalSnapshotResource.BIG_ROWS;
         List<ConsumerRecord<byte[], byte[]>> records;
         int readBeforeRestart;
         try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(IncrementalSnapshotResource.topic(IncrementalSnapshotResource.BIG))) {
             // Through the command line, as a user would.
-            assertThat(cdcflow("snapshot", "h1snap", "h1_snap.big")).startsWith("0:snapshot requested: ");
+            assertThat(cdcflow("snapshot", "incrsnap", "incr_snapshot.big")).startsWith("0:snapshot requested: ");
             List<ConsumerRecord<byte[], byte[]>> early = reader.awaitNoSettle(r -> r.size() >= total / 5 && progressCommitted(),
                     Duration.ofSeconds(120));
             // Drop capture's replication connection: the engine fails and restarts from its committed offsets.
             try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
-                s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1snap' AND active");
+                s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_incrsnap' AND active");
             }
             readBeforeRestart = early.size();
             assertThat(readBeforeRestart).as("the restart happened in the middle of the snapshot").isLessThan(total);
@@ -228,20 +228,5 @@ class PostgresIncrementalSnapshotIT {
             }
         }
         return state;
-    }
-
-    private static void awaitActiveSlot() throws Exception {
-        try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < end) {
-                try (ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1snap'")) {
-                    if (rs.next() && rs.getBoolean(1)) {
-                        return;
-                    }
-                }
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("the replication slot cdcflow_h1snap did not become active in 60 s");
     }
 }

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code offset-store=kafka} for a log-based PostgreSQL source, against the real database and Kafka: capture,
@@ -50,30 +51,30 @@ class PostgresKafkaOffsetStoreIT {
         }
     }
 
-    private static final String SOURCE = "h1off";
-    private static final String TOPIC = SOURCE + ".h1_off.items";
+    private static final String SOURCE = "kafkaoffs";
+    private static final String TOPIC = SOURCE + ".kafka_offsets.items";
 
     @Test
     void capturedStopRestartedFromKafkaOffsetsWithoutLossOrSnapshot() throws Exception {
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1off' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1off'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1off");
-            s.execute("DROP SCHEMA IF EXISTS h1_off CASCADE");
-            s.execute("CREATE SCHEMA h1_off");
-            s.execute("CREATE TABLE h1_off.items (id bigint PRIMARY KEY, v int NOT NULL)");
-            s.execute("ALTER TABLE h1_off.items REPLICA IDENTITY FULL");
-            s.execute("INSERT INTO h1_off.items SELECT g, 0 FROM generate_series(1, 100) g");
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_kafkaoffs' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_kafkaoffs'");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_kafkaoffs");
+            s.execute("DROP SCHEMA IF EXISTS kafka_offsets CASCADE");
+            s.execute("CREATE SCHEMA kafka_offsets");
+            s.execute("CREATE TABLE kafka_offsets.items (id bigint PRIMARY KEY, v int NOT NULL)");
+            s.execute("ALTER TABLE kafka_offsets.items REPLICA IDENTITY FULL");
+            s.execute("INSERT INTO kafka_offsets.items SELECT g, 0 FROM generate_series(1, 100) g");
         }
-        String offsetTopic = "h1-capture-offsets-" + UUID.randomUUID();
+        String offsetTopic = "capture-offsets-" + UUID.randomUUID();
         KafkaTestSupport.deleteTopics(TOPIC, SOURCE + ".transaction");
 
         // First run: the snapshot (100 reads) and 50 inserts, then a batch Kafka "refuses" (the publisher throws
         // after sending it, before the engine may commit), which stops the source.
         AtomicInteger refuseAfter = new AtomicInteger(Integer.MAX_VALUE);
         Set<Long> refused = new HashSet<>();
-        Path firstState = Files.createTempDirectory("capture-h1off");
+        Path firstState = Files.createTempDirectory("capture-kafkaoffs");
         CaptureConfig config = config(stack, firstState, offsetTopic);
         KafkaChangePublisher kafka = new KafkaChangePublisher(config);
         KafkaChangePublisher refusing = new KafkaChangePublisher(config) {
@@ -88,29 +89,26 @@ class PostgresKafkaOffsetStoreIT {
         try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(TOPIC)) {
             SourceThread first = new SourceThread(source(config, refusing)).awaitCapturing();
             reader.await(r -> r.size() >= 100, Duration.ofSeconds(90));
-            write("INSERT INTO h1_off.items SELECT g, 0 FROM generate_series(101, 150) g");
+            write("INSERT INTO kafka_offsets.items SELECT g, 0 FROM generate_series(101, 150) g");
             reader.await(r -> r.size() >= 150, Duration.ofSeconds(60));
             refuseAfter.set(0);
-            write("UPDATE h1_off.items SET v = 1 WHERE id <= 10");
+            write("UPDATE kafka_offsets.items SET v = 1 WHERE id <= 10");
             // The refused batch (the first one with some of these updates; Debezium may split the transaction into
             // several) made the engine stop with the error; the source thread ends.
-            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (first.failure() == null && System.nanoTime() < end) {
-                Thread.sleep(100);
-            }
-            assertThat(first.failure()).as("the source stopped on the refused batch").isNotNull();
+            await("the source stopped on the refused batch").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> first.failure() != null);
             KafkaTestSupport.events(reader.await(r -> r.size() > 150, Duration.ofSeconds(30))).stream()
                     .filter(e -> e.op() == Op.UPDATE).forEach(e -> refused.add(e.after().get("id").asLong()));
         }
         assertThat(refused).as("the refused batch was sent before it was refused").isNotEmpty();
 
         // While capture is down: more inserts and updates.
-        write("INSERT INTO h1_off.items SELECT g, 0 FROM generate_series(151, 200) g");
-        write("UPDATE h1_off.items SET v = 2 WHERE id BETWEEN 141 AND 160");
+        write("INSERT INTO kafka_offsets.items SELECT g, 0 FROM generate_series(151, 200) g");
+        write("UPDATE kafka_offsets.items SET v = 2 WHERE id BETWEEN 141 AND 160");
         assertThat(firstState.resolve(SOURCE + ".offsets")).as("no offsets file with the kafka store").doesNotExist();
 
         // Second run from a fresh, empty state folder: everything comes from the Kafka offset topic.
-        CaptureConfig restarted = config(stack, Files.createTempDirectory("capture-h1off-2"), offsetTopic);
+        CaptureConfig restarted = config(stack, Files.createTempDirectory("capture-kafkaoffs-2"), offsetTopic);
         List<ConsumerRecord<byte[], byte[]>> records;
         try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(TOPIC);
              SourceThread second = new SourceThread(source(restarted, new KafkaChangePublisher(restarted))).awaitCapturing()) {
@@ -170,13 +168,13 @@ class PostgresKafkaOffsetStoreIT {
         p.put(prefix + "database", stack.get("CDC_SOURCE_PG_DB"));
         p.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
         p.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
-        p.put(prefix + "tables", "h1_off.items");
-        p.put(prefix + "signal-table", "h1_off.cdcflow_signal");
+        p.put(prefix + "tables", "kafka_offsets.items");
+        p.put(prefix + "signal-table", "kafka_offsets.cdcflow_signal");
         p.put(prefix + "offset-store", "kafka");
         p.put(prefix + "offset-topic", offsetTopic);
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CaptureConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(p, "h1off-test", 500)).build();
+                .withSources(new PropertiesConfigSource(p, "kafkaoffs-test", 500)).build();
         return config.getConfigMapping(CaptureConfig.class);
     }
 
@@ -189,9 +187,9 @@ class PostgresKafkaOffsetStoreIT {
     /** An inactive slot keeps WAL on the shared server forever: drop it (and its publication) once capture stopped. */
     private static void dropSlot() throws Exception {
         try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1off' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_h1off' AND NOT active");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_h1off");
+            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_kafkaoffs' AND active");
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_kafkaoffs' AND NOT active");
+            s.execute("DROP PUBLICATION IF EXISTS cdcflow_kafkaoffs");
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Log-based capture from the real source PostgreSQL through the Debezium embedded engine into the real Kafka:
@@ -39,7 +40,7 @@ class PostgresLogCaptureIT {
     @Test
     void everyCommittedChangeArrivesOnceInCommitOrder() throws Exception {
         try (Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
-            awaitActiveSlot(s);
+            PostgresSourceResource.awaitActiveSlot("cdcflow_itpg", Duration.ofSeconds(60));
             c.setAutoCommit(false);
             s.execute("INSERT INTO capture_it.items VALUES (1, 'one', 1.10, '2024-01-02', '{a,b}'), (2, 'two', 2.00, null, null), (3, 'three', 3.30, null, null)");
             c.commit();
@@ -82,32 +83,15 @@ class PostgresLogCaptureIT {
         assertThat(delete.table().qualifiedName()).isEqualTo("itpg.capture_it.items");
 
         // The slot's WAL lag is measured against the real server: a reading (>= 0) within its 15 s period.
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double lag = -1;
-        while (lag < 0 && System.nanoTime() < end) {
+        await("a slot lag reading").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             var gauge = meters.find("cdc.capture.slot.lag.bytes").tag("source", PostgresSourceResource.SOURCE).gauge();
-            lag = gauge == null ? -1 : gauge.value();
-            Thread.sleep(500);
-        }
-        assertThat(lag).isGreaterThanOrEqualTo(0);
+            assertThat(gauge).isNotNull();
+            assertThat(gauge.value()).isGreaterThanOrEqualTo(0);
+        });
 
         Envelope withSchema = ChangeEventSerde.readValue(records.get(0).value());
         JsonNode schema = withSchema.connectSchema();
         assertThat(schema.get("name").asText()).isEqualTo("itpg.capture_it.items.Envelope");
-    }
-
-    /** Changes committed once the slot streams are captured as changes, not as snapshot reads. */
-    static void awaitActiveSlot(Statement s) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            try (var rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'cdcflow_itpg'")) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the replication slot cdcflow_itpg did not become active in 60 s");
     }
 
     static List<ConsumerRecord<byte[], byte[]>> read(String topic, int atLeast, Duration deadline) {

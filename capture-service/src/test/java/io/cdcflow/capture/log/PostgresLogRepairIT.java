@@ -35,14 +35,14 @@ class PostgresLogRepairIT {
 
     @Test
     void aRepairMakesWhatTheSinksHoldEqualTheTableAgain() throws Exception {
-        given().contentType(ContentType.JSON).body("{\"tables\":[\"h2_rep.other\"]}")
-                .post("/sources/h2rep/repair").then().statusCode(400).body("error", containsString("h2_rep.other"));
+        given().contentType(ContentType.JSON).body("{\"tables\":[\"log_repair.other\"]}")
+                .post("/sources/logrepair/repair").then().statusCode(400).body("error", containsString("log_repair.other"));
         given().contentType(ContentType.JSON).body("{}").post("/sources/nosuch/repair").then().statusCode(404);
 
         try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(LogRepairResource.topic(LogRepairResource.ITEMS));
              Connection c = PostgresSourceResource.connect(Stack.up()); Statement s = c.createStatement()) {
             reader.await(r -> r.size() >= LogRepairResource.ROWS, Duration.ofSeconds(60)); // the initial snapshot
-            awaitActiveSlot(s);
+            PostgresSourceResource.awaitActiveSlot(LogRepairResource.SLOT, Duration.ofSeconds(60));
             s.execute("UPDATE " + LogRepairResource.ITEMS + " SET name = 'streamed' WHERE id = 1");
             // Changes the stream never carries: the table is out of the publication while they are made.
             s.execute("ALTER PUBLICATION " + LogRepairResource.SLOT + " DROP TABLE " + LogRepairResource.ITEMS);
@@ -56,7 +56,7 @@ class PostgresLogRepairIT {
                     .containsEntry(7L, "item-7");
 
             // Through the command line, as a user would.
-            assertThat(cdcflow("repair", "h2rep", "h2_rep.items")).startsWith("0:repair requested: ");
+            assertThat(cdcflow("repair", "logrepair", "log_repair.items")).startsWith("0:repair requested: ");
 
             Map<Long, String> expected = tableState(s);
             List<ConsumerRecord<byte[], byte[]>> records = reader.await(r -> KafkaTestSupport.applyAsSinks(r, "name")
@@ -90,19 +90,5 @@ class PostgresLogRepairIT {
             }
         }
         return out;
-    }
-
-    private static void awaitActiveSlot(Statement s) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < end) {
-            try (ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '"
-                    + LogRepairResource.SLOT + "'")) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the replication slot " + LogRepairResource.SLOT + " did not become active in 60 s");
     }
 }

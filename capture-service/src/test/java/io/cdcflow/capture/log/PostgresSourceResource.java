@@ -88,6 +88,23 @@ public class PostgresSourceResource implements QuarkusTestResourceLifecycleManag
         }
     }
 
+    /**
+     * Waits until the replication slot {@code slot} of the stack's source PostgreSQL is active (capture streams from
+     * it), so that changes committed from then on are captured as changes, not as snapshot reads.
+     */
+    static void awaitActiveSlot(String slot, java.time.Duration within) throws SQLException {
+        try (Connection c = connect(Stack.up());
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slot);
+            org.awaitility.Awaitility.await("the replication slot " + slot + " active").atMost(within)
+                    .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                        try (java.sql.ResultSet rs = s.executeQuery()) {
+                            return rs.next() && rs.getBoolean(1);
+                        }
+                    });
+        }
+    }
+
     static Connection connect(StackEndpoints stack) throws SQLException {
         return DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"),
                 stack.get("CDC_SOURCE_PG_PASSWORD"));

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The trigger strategy inside capture-service: configured through {@code cdc.capture.sources.*}, started by
@@ -35,11 +36,8 @@ class TriggerCaptureServiceIT {
 
     @Test
     void aConfiguredTriggerSourceCapturesThroughTheService() throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (runner.states().get(TriggerSourceResource.SOURCE) != CaptureRunner.SourceState.RUNNING && System.nanoTime() < end) {
-            Thread.sleep(100);
-        }
-        assertThat(runner.states()).containsEntry(TriggerSourceResource.SOURCE, CaptureRunner.SourceState.RUNNING);
+        await("the source running").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(runner.states()).containsEntry(TriggerSourceResource.SOURCE, CaptureRunner.SourceState.RUNNING));
         var stack = Stack.up();
         try (Connection c = DriverManager.getConnection(stack.sourcePgJdbcUrl(), stack.get("CDC_SOURCE_PG_USER"),
                 stack.get("CDC_SOURCE_PG_PASSWORD")); Statement s = c.createStatement();
