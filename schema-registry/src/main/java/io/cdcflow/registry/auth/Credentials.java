@@ -1,9 +1,5 @@
 package io.cdcflow.registry.auth;
 
-import io.cdcflow.registry.config.RegistryConfig;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,10 +11,10 @@ import java.util.Optional;
 
 /**
  * The credentials the registry accepts, parsed once from {@code cdc.registry.auth.users} and
- * {@code cdc.registry.auth.tokens}. Only SHA-256 digests are kept, compared in constant time; no method of this
- * class puts a password or token in a message.
+ * {@code cdc.registry.auth.tokens} (the bean is produced from the configuration in the {@code config} package).
+ * Only SHA-256 digests are kept, compared in constant time; no method of this class puts a password or token in a
+ * message.
  */
-@ApplicationScoped
 public class Credentials {
 
     static final String USERS_PROPERTY = "cdc.registry.auth.users";
@@ -27,11 +23,6 @@ public class Credentials {
     private final Map<String, byte[]> passwordDigests;
     private final List<byte[]> tokenDigests;
     private final boolean protectReads;
-
-    @Inject
-    Credentials(RegistryConfig config) {
-        this(config.auth().users(), config.auth().tokens(), config.auth().protectReads());
-    }
 
     /** Builds the credential set from the raw property values. */
     public Credentials(Optional<String> users, Optional<String> tokens, boolean protectReads) {

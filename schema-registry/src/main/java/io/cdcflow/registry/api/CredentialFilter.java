@@ -1,7 +1,7 @@
-package io.cdcflow.registry.auth;
+package io.cdcflow.registry.api;
 
-import io.cdcflow.registry.api.ErrorBody;
-import io.cdcflow.registry.api.RegistryMediaTypes;
+import io.cdcflow.registry.auth.Credentials;
+import io.cdcflow.registry.auth.WriteOperation;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
