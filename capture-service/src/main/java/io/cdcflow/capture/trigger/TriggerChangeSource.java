@@ -1,7 +1,7 @@
 package io.cdcflow.capture.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cdcflow.capture.jdbc.BatchPublisher;
+import io.cdcflow.capture.publish.BatchPublisher;
 import io.cdcflow.capture.jdbc.Column;
 import io.cdcflow.capture.jdbc.ColumnWatch;
 import io.cdcflow.capture.jdbc.JdbcSource;

@@ -1,5 +1,6 @@
 package io.cdcflow.capture.jdbc;
 
+import io.cdcflow.capture.publish.BatchPublisher;
 import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;

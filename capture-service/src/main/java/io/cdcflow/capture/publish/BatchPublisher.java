@@ -1,6 +1,4 @@
-package io.cdcflow.capture.jdbc;
-
-import io.cdcflow.capture.publish.OutgoingChange;
+package io.cdcflow.capture.publish;
 
 import java.util.List;
 
