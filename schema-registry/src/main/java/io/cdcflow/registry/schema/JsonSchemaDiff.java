@@ -81,9 +81,18 @@ public final class JsonSchemaDiff {
         }
         JsonNode o = ctx.original(originalNode);
         JsonNode u = ctx.update(updateNode);
-        if (!ctx.firstVisit(o, u)) {
+        if (!ctx.firstVisit(o, u) || !ctx.enter(o, u)) {
             return;
         }
+        try {
+            compareResolved(ctx, path, o, u, depth);
+        } finally {
+            ctx.exit(o, u);
+        }
+    }
+
+    /** Compares a pair of subschemas with their {@code $ref}s resolved. */
+    private static void compareResolved(JsonSchemaDiffContext ctx, String path, JsonNode o, JsonNode u, int depth) {
         if (acceptsAll(u) || isFalse(o)) {
             return;
         }

@@ -251,4 +251,17 @@ class JsonSchemaDiffTest {
         incompatible(v1, "{'type':'object','properties':{'id':{'type':'integer'}},'required':['id'],"
                 + "'additionalProperties':false}", Type.PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL, "#/properties/name");
     }
+
+    @Test
+    void recursiveSchemasUnderCombinationsAreComparedInBoundedTime() {
+        // a tree of strings: every level offers the same branches again through "$ref": "#"
+        String tree = "{'anyOf':[{'type':'string'},{'type':'array','items':{'$ref':'#'}},"
+                + "{'type':'object','additionalProperties':{'$ref':'#'}}]}";
+        String widerTree = "{'anyOf':[{'type':'string'},{'type':'array','items':{'$ref':'#'}},"
+                + "{'type':'object','additionalProperties':{'$ref':'#'}},{'type':'null'}]}";
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            compatible(tree, widerTree);
+            assertThat(diff(widerTree, tree)).isNotEmpty();
+        });
+    }
 }

@@ -97,4 +97,10 @@ class SchemaTypesTest {
         assertThatThrownBy(() -> TYPES.parse("XML", "<a/>")).hasMessageContaining("Unknown schema type");
         assertThat(TYPES.names()).containsExactly("AVRO", "JSON");
     }
+
+    @Test
+    void aJsonSchemaWithAZeroMultipleOfIsRefusedAsInvalid() {
+        assertThatThrownBy(() -> parse("JSON", "{'type':'number','multipleOf':0}"))
+                .isInstanceOf(InvalidSchemaException.class).hasMessageContaining("multipleOf");
+    }
 }
