@@ -26,6 +26,13 @@ public interface SinkConfig {
     @WithDefault("cdc.dlq")
     String deadLetterTopic();
 
+    /**
+     * The compacted topic of operators' pauses of one sink for one table ({@link io.cdcflow.model.SinkPause}), which
+     * every instance follows; the console writes it.
+     */
+    @WithDefault("cdc.sink.control")
+    String controlTopic();
+
     /** Retries while the store (or Kafka, for dead letters, or the registry) is unavailable. */
     Retry retry();
 

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sink's meters, named as every sink names them: {@code cdc.sink.applied}, {@code cdc.sink.skipped.stale}
- * {sink, table}, {@code cdc.sink.dead.lettered} {sink, reason}, {@code cdc.sink.errors} {sink} and the timer
+ * {sink, table}, {@code cdc.sink.set.aside} {sink, topic}, {@code cdc.sink.dead.lettered} {sink, reason},
+ * {@code cdc.sink.errors} {sink} and the timer
  * {@code cdc.sink.lag} {sink, table}, from the source commit time to the moment the change was applied.
  */
 @ApplicationScoped
@@ -50,6 +51,14 @@ public class SinkMetrics {
         if (count > 0) {
             counter("cdc.sink.skipped.stale", "table", table.qualifiedName()).increment(count);
         }
+    }
+
+    /**
+     * {@code count} records of a validated topic set aside, not applied: its table is paused for this sink (or they
+     * were copies fetched before its partition was held); they are read again when it is resumed.
+     */
+    public void setAside(String topic, long count) {
+        counter("cdc.sink.set.aside", "topic", topic).increment(count);
     }
 
     public void deadLettered(String reason) {

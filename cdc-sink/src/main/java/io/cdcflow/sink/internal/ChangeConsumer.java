@@ -13,21 +13,25 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The sink's Kafka side, the same for every sink. Created at start-up with the {@code changes} channel (validated
  * topics, the sink's consumer group); SmallRye calls {@link #consume} with one batch at a time, in order, on a worker
- * thread. For each batch it parses the records, hands the changes to the {@link ChangeWriter}, gives back what the
- * store could not take after an exponential backoff (for as long as it takes: the method does not return, so the
- * consumer takes no new records and no offset moves), dead-letters what can never be applied and waits for Kafka's
- * acknowledgement of those. Only when it returns is the batch acknowledged, and its offsets committed: after the
- * writes are in the store and the dead letters in Kafka.
+ * thread. For each batch it sets aside the records of tables an operator paused for this sink ({@link HeldPartitions}:
+ * their partitions are held at the first record not applied), parses the others, hands the changes to the
+ * {@link ChangeWriter}, gives back what the store could not take after an exponential backoff (for as long as it
+ * takes: the method does not return, so the consumer takes no new records and no offset moves), dead-letters what can
+ * never be applied and waits for Kafka's acknowledgement of those. Only then does it commit, per partition, the offset
+ * after the last record applied: after the writes are in the store and the dead letters in Kafka, and never past a
+ * held record.
  */
 @ApplicationScoped
 public class ChangeConsumer {
@@ -40,24 +44,34 @@ public class ChangeConsumer {
     private final SinkStatus status;
     private final SinkConfig config;
     private final FramedValues values;
+    private final SinkTablePauses pauses;
+    private final HeldPartitions held;
+    private final ChangesConsumerControl kafka;
     private long outageStart = -1;
 
     ChangeConsumer(ChangeWriter writer, DeadLetterPublisher deadLetters, SinkMetrics metrics, SinkStatus status,
-                   SinkConfig config, FramedValues values) {
+                   SinkConfig config, FramedValues values, SinkTablePauses pauses, ChangeConsumerHolds holds,
+                   ChangesConsumerControl kafka) {
         this.writer = writer;
         this.values = values;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.status = status;
         this.config = config;
+        this.pauses = pauses;
+        this.held = holds.partitions();
+        this.kafka = kafka;
+        pauses.onResume(this::release);
     }
 
     @Incoming("changes")
     @Blocking(ordered = true)
     public void consume(ConsumerRecords<byte[], byte[]> batch) {
-        List<SinkChange> changes = new ArrayList<>(batch.count());
+        pauses.awaitLoaded();
+        HeldPartitions.Sorted sorted = held.sort(batch, pauses::isPaused);
+        List<SinkChange> changes = new ArrayList<>(sorted.accepted().size());
         List<DeadLetter> dead = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : batch) {
+        for (ConsumerRecord<byte[], byte[]> record : sorted.accepted()) {
             try {
                 changes.add(ChangeParser.parse(record, values::envelope, values::key));
             } catch (MalformedEventException e) {
@@ -66,6 +80,23 @@ public class ChangeConsumer {
         }
         dead.addAll(writeUntilDone(changes));
         deadLetters.publish(dead);
+        sorted.setAside().forEach(metrics::setAside);
+        if (!sorted.toHold().isEmpty()) {
+            kafka.hold(sorted.toHold());
+            // A resume that came while this batch was sorted found no hold to release: release it now.
+            sorted.toHold().keySet().stream().map(TopicPartition::topic).distinct()
+                    .filter(topic -> !pauses.isPaused(topic)).forEach(this::release);
+        }
+        kafka.commit(sorted.commits());
+    }
+
+    /** Reads a resumed table's held partitions again from their held offsets (on the control topic's thread). */
+    private void release(String topic) {
+        Map<TopicPartition, Long> from = kafka.release(held.release(topic));
+        from.forEach(held::moveTo);
+        if (!from.isEmpty()) {
+            LOG.infof("%s resumed: reading %s again from %s", topic, from.keySet(), from.values());
+        }
     }
 
     /** Writes, backing off and writing again what the store could not take; returns the dead letters. */

@@ -25,6 +25,10 @@ public interface ConsoleConfig {
     @WithDefault("cdc.dlq.decisions")
     String decisionsTopic();
 
+    /** The compacted topic of the sinks' table pauses ({@link io.cdcflow.model.SinkPause}), which the sinks follow. */
+    @WithDefault("cdc.sink.control")
+    String sinkControlTopic();
+
     /**
      * How often one record may be redriven: a dead letter whose {@code cdc.redrive.count} reached this is refused,
      * so a record that keeps failing cannot loop.

@@ -3,10 +3,13 @@ package io.cdcflow.console.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.console.pipeline.PipelineView;
 import io.cdcflow.console.pipeline.Scrape;
+import io.cdcflow.model.SinkPause;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -20,7 +23,7 @@ final class ConsolePage {
     private ConsolePage() {
     }
 
-    static String render(PipelineView view, JsonNode deadLetters) {
+    static String render(PipelineView view, JsonNode deadLetters, List<SinkPause> sinkPauses) {
         StringBuilder h = new StringBuilder(16_384);
         h.append("""
                 <!DOCTYPE html>
@@ -47,7 +50,8 @@ final class ConsolePage {
                 <button type="submit">use</button> <span id="credstate" class="muted"></span></form>
                 """);
         sources(h, view.latest());
-        tables(h, view);
+        tables(h, view, sinkPauses);
+        sinkPauses(h, sinkPauses);
         consumerLag(h, view.latest());
         deadLetters(h, deadLetters);
         h.append("""
@@ -66,6 +70,7 @@ final class ConsolePage {
                 }
                 function redrive(id){act('/dlq/redrive',{ids:[id]});}
                 function tableAction(topic, what){act('/tables/'+encodeURIComponent(topic)+'/'+what,{});}
+                function sinkAction(sink, topic, what){act('/sinks/'+encodeURIComponent(sink)+'/tables/'+encodeURIComponent(topic)+'/'+what,{});}
                 function snapshot(topic){const i=topic.indexOf('.');act('/sources/'+encodeURIComponent(topic.substring(0,i))+'/snapshots',{tables:[topic.substring(i+1)]});}
                 function skip(id){const why=prompt('Why is '+id+' dropped?');if(why){act('/dlq/skip',{ids:[id],why:why});}}
                 showCredential();
@@ -94,7 +99,9 @@ final class ConsolePage {
         h.append("</table>\n");
     }
 
-    private static void tables(StringBuilder h, PipelineView view) {
+    private static void tables(StringBuilder h, PipelineView view, List<SinkPause> sinkPauses) {
+        Set<String> pausedInSink = new HashSet<>();
+        sinkPauses.forEach(p -> pausedInSink.add(p.sink() + "|" + p.topic().replaceFirst("^validated\\.", "")));
         TreeSet<String> sinks = new TreeSet<>();
         view.tables().forEach(t -> {
             sinks.addAll(t.appliedPerSecond().keySet());
@@ -116,7 +123,9 @@ final class ConsolePage {
             for (String sink : sinks) {
                 h.append("<td class=\"n\">").append(rate(t.appliedPerSecond().getOrDefault(sink, Double.NaN)))
                         .append("</td><td class=\"n\">").append(ms(t.p99Ms().getOrDefault(sink, Double.NaN))).append(' ')
-                        .append(spark(t.p99History().getOrDefault(sink, List.of()))).append("</td>");
+                        .append(spark(t.p99History().getOrDefault(sink, List.of())))
+                        .append(pausedInSink.contains(sink + "|" + t.table()) ? " <span class=\"down\">paused</span>" : "")
+                        .append("</td>");
             }
             Scrape.TableState st = t.state();
             h.append("<td>").append(st == null ? "-" : "v" + esc(st.version()) + " (id " + esc(st.schemaId()) + ")")
@@ -126,7 +135,32 @@ final class ConsolePage {
                             ? "<button class=\"resume\" onclick=\"tableAction('" + esc(t.table()) + "','resume')\">resume</button>"
                             : "<button class=\"pause\" onclick=\"tableAction('" + esc(t.table()) + "','pause')\">pause</button>")
                     .append(" <button class=\"snapshot\" onclick=\"snapshot('").append(esc(t.table()))
-                    .append("')\">snapshot</button></td></tr>\n");
+                    .append("')\">snapshot</button>");
+            for (String sink : sinks) {
+                String what = pausedInSink.contains(sink + "|" + t.table()) ? "resume" : "pause";
+                h.append(" <button class=\"").append(what).append("-sink\" data-sink=\"").append(esc(sink))
+                        .append("\" onclick=\"sinkAction('").append(esc(sink)).append("','").append(esc(t.table()))
+                        .append("','").append(what).append("')\">").append(what).append(" in ").append(esc(sink))
+                        .append("</button>");
+            }
+            h.append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    /** The tables a sink does not apply now, each with its resume. */
+    private static void sinkPauses(StringBuilder h, List<SinkPause> pauses) {
+        h.append("<h2>Sink pauses</h2>\n<table id=\"sink-pauses\"><tr><th>sink</th><th>topic</th><th>since</th><th>by</th>"
+                + "<th>reason</th><th></th></tr>\n");
+        if (pauses.isEmpty()) {
+            h.append("<tr><td colspan=\"6\" class=\"muted\">every sink applies every table</td></tr>\n");
+        }
+        for (SinkPause p : pauses) {
+            h.append("<tr><td>").append(esc(p.sink())).append("</td><td>").append(esc(p.topic())).append("</td><td>")
+                    .append(esc(p.since().toString())).append("</td><td>").append(esc(p.by())).append("</td><td>")
+                    .append(esc(p.reason())).append("</td><td><button class=\"resume-sink\" onclick=\"sinkAction('")
+                    .append(esc(p.sink())).append("','").append(esc(p.topic())).append("','resume')\">resume</button>")
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n");
     }

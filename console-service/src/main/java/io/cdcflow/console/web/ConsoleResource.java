@@ -3,9 +3,11 @@ package io.cdcflow.console.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.console.api.DlqResource;
 import io.cdcflow.console.config.ConsoleConfig;
+import io.cdcflow.console.control.SinkPauses;
 import io.cdcflow.console.pipeline.PipelineScraper;
 import io.cdcflow.console.pipeline.PipelineView;
 import io.cdcflow.console.pipeline.Scrape;
+import io.cdcflow.model.SinkPause;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,11 +27,13 @@ public class ConsoleResource {
     private final PipelineScraper scraper;
     private final DlqResource dlq;
     private final ConsoleConfig config;
+    private final SinkPauses sinkPauses;
 
-    ConsoleResource(PipelineScraper scraper, DlqResource dlq, ConsoleConfig config) {
+    ConsoleResource(PipelineScraper scraper, DlqResource dlq, ConsoleConfig config, SinkPauses sinkPauses) {
         this.scraper = scraper;
         this.dlq = dlq;
         this.config = config;
+        this.sinkPauses = sinkPauses;
     }
 
     @GET
@@ -48,6 +52,12 @@ public class ConsoleResource {
         } catch (RuntimeException e) {
             LOG.warnf("the dead-letter topic could not be read for the page: %s", e.toString());
         }
-        return ConsolePage.render(PipelineView.of(rounds), letters);
+        List<SinkPause> pauses = List.of();
+        try {
+            pauses = sinkPauses.all();
+        } catch (RuntimeException e) {
+            LOG.warnf("the sink control topic could not be read for the page: %s", e.toString());
+        }
+        return ConsolePage.render(PipelineView.of(rounds), letters, pauses);
     }
 }

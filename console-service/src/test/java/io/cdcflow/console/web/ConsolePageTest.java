@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.console.pipeline.PipelineView;
 import io.cdcflow.console.pipeline.Scrape;
 import io.cdcflow.model.Json;
+import io.cdcflow.model.SinkPause;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -39,7 +40,8 @@ class ConsolePageTest {
                 .put("service", "warehouse-sink").put("topic", "validated.src.public.items").put("partition", 0)
                 .put("offset", 3).put("redrive_count", 0).put("message", "<script>alert(1)</script>").putNull("decision");
 
-        String html = ConsolePage.render(view, dlq);
+        String html = ConsolePage.render(view, dlq, List.of(new SinkPause("warehouse-sink", "validated.src.public.items",
+                "<b>load</b>", "ops", t0)));
 
         assertThat(html).contains("<tr data-table=\"src.public.items\"><td>src.public.items</td><td class=\"n\">10.0</td>")
                 .contains("500 ms").contains("<svg").contains("v3 (id 12)").contains("routing, new-version")
@@ -47,6 +49,11 @@ class ConsolePageTest {
                 .contains("warehouse-sink</td><td class=\"n\">42")
                 .contains("data-id=\"0-7\"").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
                 .doesNotContain("<script>alert(1)");
+        // A sink's pause: marked in its column, listed with its resume, the other sinks offered a pause.
+        assertThat(html).contains("<span class=\"down\">paused</span></td>")
+                .contains("sinkAction('warehouse-sink','validated.src.public.items','resume')")
+                .contains("sinkAction('warehouse-sink','src.public.items','resume')")
+                .contains("&lt;b&gt;load&lt;/b&gt;");
         // No action through GET: the actions are POSTs from the script.
         assertThat(html).doesNotContain("href=\"/dlq/redrive").contains("method:'POST'");
     }
