@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.postgresql.util.PGInterval;
 
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -143,6 +146,26 @@ record DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode t
                     little[b] = big[big.length - 1 - b];
                 }
                 yield schemas ? hex(little) : Base64.getEncoder().encodeToString(little);
+            }
+            // POINT and the other spatial types: io.debezium.data.geometry.Point {x, y, wkb, srid} and Geometry
+            // {wkb, srid}, a struct kept as its JSON (MariaDB gives the SRID, little-endian, then the WKB; SRID 0 is null)
+            case "mariadb_point", "mariadb_geometry" -> {
+                ByteBuffer stored = ByteBuffer.wrap(rs.getBytes(i)).order(ByteOrder.LITTLE_ENDIAN);
+                int srid = stored.getInt();
+                byte[] wkb = new byte[stored.remaining()];
+                stored.get(wkb);
+                ObjectNode g = JSON.createObjectNode();
+                if (srid == 0) {
+                    g.putNull("srid");
+                } else {
+                    g.put("srid", srid);
+                }
+                g.put("wkb", Base64.getEncoder().encodeToString(wkb));
+                if (type.equals("mariadb_point")) {
+                    ByteBuffer point = ByteBuffer.wrap(wkb).order(wkb[0] == 1 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+                    g.put("x", point.getDouble(5)).put("y", point.getDouble(13));
+                }
+                yield json(g);
             }
             // TIMESTAMP: an instant, read in the session's UTC
             case "mariadb_timestamp" -> {
@@ -410,12 +433,32 @@ record DebeziumEncoding(DecimalMode decimal, boolean decimalAsNumber, TimeMode t
         }
     }
 
-    /** A JSON value with its object keys sorted (jsonb does not keep their order), numbers as written. */
+    /**
+     * A JSON value with its object keys sorted (jsonb does not keep their order) and its numbers as the numbers they
+     * denote (7, 7.0 and 7E+0 are one number; a store may write any of them).
+     */
     static String json(JsonNode v) {
         try {
-            return JSON.writeValueAsString(JSON.treeToValue(v, Object.class));
+            return JSON.writeValueAsString(JSON.treeToValue(numbersCanonical(v), Object.class));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static JsonNode numbersCanonical(JsonNode v) {
+        if (v.isNumber()) {
+            return JsonNodeFactory.instance.textNode("number " + number(v.decimalValue()));
+        }
+        if (v.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            v.forEach(e -> out.add(numbersCanonical(e)));
+            return out;
+        }
+        if (v.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            v.fields().forEachRemaining(e -> out.set(e.getKey(), numbersCanonical(e.getValue())));
+            return out;
+        }
+        return v;
     }
 }

@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
  * MariaDB with a column of each common type (integers of every width, signed and unsigned, {@code BOOLEAN},
  * {@code DECIMAL(10,2)} and {@code (38,10)}, {@code FLOAT}, {@code DOUBLE}, {@code VARBINARY}, {@code BLOB},
  * {@code JSON}, {@code ENUM}, {@code SET}, {@code BIT(1)} and {@code BIT(10)}, {@code YEAR}, {@code DATE},
- * {@code TIME} and {@code DATETIME} of precision 0, 3 and 6, {@code TIMESTAMP(6)}, {@code TEXT}, {@code CHAR}) with
- * values at their edges. The connectors' settings ({@link DebeziumEncoding}):
+ * {@code TIME} and {@code DATETIME} of precision 0, 3 and 6, {@code TIMESTAMP(6)}, {@code TEXT}, {@code CHAR},
+ * {@code GEOMETRY} and {@code POINT}, with and without an SRID) with values at their edges. The connectors' settings ({@link DebeziumEncoding}):
  * <ul>
  *   <li>{@code mdbz}: Debezium's and Connect's defaults: the JSON converter with schemas, base64 decimals
  *   ({@code decimal.handling.mode=precise}), unsigned {@code BIGINT} as {@code int64} (values above 2^63 - 1 wrap, as
@@ -58,7 +58,7 @@ class MariaDbConnectIT {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String COLUMNS = "id, name, price, big, qty, small, tiny, flag, medium, uint, ubig, ratio, "
             + "score, payload, blobby, doc, kind, opts, bit1, bits, yr, day, clock, clock0, at_local, at_ms, at_s, at_ts, "
-            + "note, code";
+            + "note, code, shape, spot";
 
     /** A connector's topic prefix, its encoding and its other settings. */
     private record Setup(String prefix, DebeziumEncoding encoding, Map<String, String> extra) {
@@ -102,11 +102,12 @@ class MariaDbConnectIT {
                 + "uint INT UNSIGNED, ubig BIGINT UNSIGNED, ratio DOUBLE, score FLOAT, payload VARBINARY(16), "
                 + "blobby BLOB, doc JSON, kind ENUM('a','b','c d'), opts SET('x','y','z'), bit1 BIT(1), bits BIT(10), "
                 + "yr YEAR, day DATE, clock TIME(6), clock0 TIME, at_local DATETIME(6), at_ms DATETIME(3), "
-                + "at_s DATETIME, at_ts TIMESTAMP(6) NULL, note TEXT, code CHAR(3))");
+                + "at_s DATETIME, at_ts TIMESTAMP(6) NULL, note TEXT, code CHAR(3), shape GEOMETRY, spot POINT)");
         sql("INSERT INTO " + TABLE + " (" + COLUMNS + ") VALUES (1, 'before the connector', 12.50, 0, 1, 1, 1, TRUE, "
                 + "1, 1, 1, 0.5, 0.1, X'0001ff', X'', '{\"b\": [1, 2.50], \"a\": null, \"é\": \"ü\"}', 'a', 'x,z', "
                 + "b'1', b'1010000001', 2024, '2024-02-29', '12:34:56.123456', '12:34:56', '2024-02-29 12:34:56.123456', "
-                + "'2024-02-29 12:34:56.123', '2024-02-29 12:34:56', '2024-02-29 12:34:56.123456', 'text é', 'abc')");
+                + "'2024-02-29 12:34:56.123', '2024-02-29 12:34:56', '2024-02-29 12:34:56.123456', 'text é', 'abc', "
+                + "ST_GeomFromText('LINESTRING(0 0, 1 1, 2.5 -3)'), ST_GeomFromText('POINT(1.5 -2.25)'))");
         Path dir = Files.createTempDirectory("connect-" + TABLE);
         Map<String, Map<String, String>> connectors = new LinkedHashMap<>();
         int serverId = 5601;
@@ -163,16 +164,19 @@ class MariaDbConnectIT {
                 + "-8388608, 4294967295, 18446744073709551615, -1.7976931348623157e308, -3.4028234e38, X'', X'deadbeef', "
                 + "'[]', 'c d', '', b'0', b'1111111111', 1901, '1000-01-01', '23:59:59.999999', '00:00:00', "
                 + "'1000-01-01 00:00:00.000001', '9999-12-31 23:59:59.999', '1969-12-31 23:59:59', "
-                + "'1970-01-01 00:00:01.000001', '', 'x'), "
+                + "'1970-01-01 00:00:01.000001', '', 'x', ST_GeomFromText('POLYGON((0 0, 4 0, 4 4, 0 0))', 4326), "
+                + "ST_GeomFromText('POINT(10 20)', 4326)), "
                 + "(3, 'three', -0.01, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-                + "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), "
+                + "NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), "
                 + "(4, 'four', NULL, -1234567890123456789012345678.0123456789, 4, 32767, 127, TRUE, 8388607, 0, "
                 + "9223372036854775808, 1.75, 1.17549435e-38, X'deadbeef', X'00', "
                 + "'{\"n\": -0.5, \"s\": \"x y\", \"o\": {\"z\": 1, \"a\": [true, null]}}', 'b', 'x,y,z', b'1', "
                 + "b'0000000001', 2155, '9999-12-31', '00:00:00.000001', '23:59:59', '1969-07-20 20:17:40.5', "
-                + "'1950-01-01 00:00:00.001', '2000-02-29 00:00:00', '2038-01-19 03:14:07.999999', 'ü', '')");
+                + "'1950-01-01 00:00:00.001', '2000-02-29 00:00:00', '2038-01-19 03:14:07.999999', 'ü', '', "
+                + "ST_GeomFromText('GEOMETRYCOLLECTION(POINT(1 2), LINESTRING(0 0, 1 1))'), ST_GeomFromText('POINT(0 0)'))");
         sql("UPDATE " + TABLE + " SET price = 99.95, name = 'one, changed', doc = '{}', clock = '00:00:00.5', "
-                + "opts = 'y', bits = b'0', at_ts = '2001-09-09 01:46:40' WHERE id = 1");
+                + "opts = 'y', bits = b'0', at_ts = '2001-09-09 01:46:40', spot = ST_GeomFromText('POINT(-0.5 7)') "
+                + "WHERE id = 1");
         sql("UPDATE " + TABLE + " SET qty = qty + 10 WHERE id IN (2, 3)");
         sql("DELETE FROM " + TABLE + " WHERE id = 3");
         sql("INSERT INTO " + TABLE + " (id, name, price, qty, ratio) VALUES (5, 'five', 5.00, 5, 5.5)");

@@ -35,6 +35,9 @@ final class MariaDbTypes {
             case "TIME" -> "time";
             case "DATETIME" -> "timestamp";
             case "TIMESTAMP" -> "mariadb_timestamp";
+            case "POINT" -> "mariadb_point";
+            case "GEOMETRY", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON",
+                 "GEOMETRYCOLLECTION" -> "mariadb_geometry";
             default -> jdbcType; // text of every kind (CHAR, VARCHAR, TEXT, ENUM, SET, JSON): the text itself
         };
     }
