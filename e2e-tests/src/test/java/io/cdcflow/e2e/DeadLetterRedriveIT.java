@@ -215,16 +215,8 @@ class DeadLetterRedriveIT {
         });
     }
 
-    /** Runs {@code bin/cdcflow} against the services, as an operator would; "exit code:output". */
     private static String cdcflow(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", Stack.home().resolve("bin/cdcflow").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("CDCFLOW_CREDENTIAL", "ops:" + Services.registryPassword());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return p.exitValue() + ":" + out;
+        return Cdcflow.run(args);
     }
 
     private static void sql(String statement) throws SQLException {

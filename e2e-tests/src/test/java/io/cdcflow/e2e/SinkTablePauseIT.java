@@ -11,18 +11,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -173,16 +170,8 @@ class SinkTablePauseIT {
                 .as("%s: opensearch", step).isEmpty();
     }
 
-    /** Runs {@code bin/cdcflow} against the services, as an operator would; "exit code:output". */
     private static String cdcflow(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", Stack.home().resolve("bin/cdcflow").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("CDCFLOW_CREDENTIAL", "ops:" + Services.registryPassword());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return p.exitValue() + ":" + out;
+        return Cdcflow.run(args);
     }
 
     private static void sql(String statement) throws SQLException {

@@ -67,7 +67,11 @@ public class ChangeConsumer {
     @Incoming("changes")
     @Blocking(ordered = true)
     public void consume(ConsumerRecords<byte[], byte[]> batch) {
-        pauses.awaitLoaded();
+        if (!pauses.loaded()) {
+            status.down("reading the sink control topic " + config.controlTopic() + " before applying changes");
+            pauses.awaitLoaded();
+            status.up();
+        }
         HeldPartitions.Sorted sorted = held.sort(batch, pauses::isPaused);
         List<SinkChange> changes = new ArrayList<>(sorted.accepted().size());
         List<DeadLetter> dead = new ArrayList<>();

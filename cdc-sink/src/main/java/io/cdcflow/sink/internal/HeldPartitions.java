@@ -1,6 +1,7 @@
 package io.cdcflow.sink.internal;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
@@ -41,32 +42,45 @@ final class HeldPartitions {
 
     private final Map<TopicPartition, Hold> holds = new ConcurrentHashMap<>();
 
-    /** Sorts a batch; {@code paused} tells whether a topic's table is paused for this sink now. */
-    Sorted sort(Iterable<ConsumerRecord<byte[], byte[]>> batch, Predicate<String> paused) {
-        List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>();
+    /**
+     * Sorts a batch, partition by partition (a poll gives each partition's records in order, without gaps);
+     * {@code paused} tells whether a topic's table is paused for this sink now.
+     */
+    Sorted sort(ConsumerRecords<byte[], byte[]> batch, Predicate<String> paused) {
+        List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>(batch.count());
         Map<TopicPartition, Long> commits = new HashMap<>();
         Map<TopicPartition, Long> toHold = new HashMap<>();
         Map<String, Integer> setAside = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            Hold hold = holds.get(tp);
-            if (paused.test(r.topic())) {
-                long at = hold == null ? r.offset() : Math.min(hold.offset(), r.offset());
-                holds.put(tp, new Hold(at, false));
-                toHold.put(tp, at);
-                setAside.merge(r.topic(), 1, Integer::sum);
+        for (TopicPartition tp : batch.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
+            if (records.isEmpty()) {
                 continue;
             }
-            if (hold != null) {
-                if (!hold.released() || r.offset() != hold.offset()) {
-                    // resumed, but not released yet; or a copy fetched before the seek back
-                    setAside.merge(r.topic(), 1, Integer::sum);
-                    continue;
+            Hold hold = holds.get(tp);
+            int from = 0;
+            if (paused.test(tp.topic())) {
+                long at = hold == null ? records.getFirst().offset() : Math.min(hold.offset(), records.getFirst().offset());
+                holds.put(tp, new Hold(at, false));
+                toHold.put(tp, at);
+                from = records.size();
+            } else if (hold != null && !hold.released()) {
+                from = records.size(); // resumed, but not released yet: read again once it is
+            } else if (hold != null) {
+                // released: copies fetched before the seek back are set aside until the held offset comes
+                while (from < records.size() && records.get(from).offset() != hold.offset()) {
+                    from++;
                 }
-                holds.remove(tp, hold);
+                if (from < records.size()) {
+                    holds.remove(tp, hold);
+                }
             }
-            accepted.add(r);
-            commits.merge(tp, r.offset() + 1, Math::max);
+            if (from > 0) {
+                setAside.merge(tp.topic(), from, Integer::sum);
+            }
+            if (from < records.size()) {
+                accepted.addAll(records.subList(from, records.size()));
+                commits.put(tp, records.getLast().offset() + 1);
+            }
         }
         return new Sorted(accepted, commits, toHold, setAside);
     }

@@ -143,6 +143,11 @@ public class SinkTablePauses {
         }, () -> LOG.warnf("ignoring an unreadable record of %s at offset %d", config.controlTopic(), r.offset()));
     }
 
+    /** Whether the control topic was read to its end once. */
+    boolean loaded() {
+        return loaded.getCount() == 0;
+    }
+
     /** Blocks until the control topic was read to its end once (at start-up), logging while it waits. */
     void awaitLoaded() {
         try {

@@ -1,11 +1,13 @@
 package io.cdcflow.sink.internal;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,15 +98,17 @@ class HeldPartitionsTest {
         assertThat(offsets(held.sort(records(A, 0, 30, 30), paused::contains).accepted())).containsExactly("a:30");
     }
 
-    /** Records of one or two topics' partition 0: topic, partition, first and last offset, repeated. */
-    private static List<ConsumerRecord<byte[], byte[]>> records(Object... spec) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    /** A poll's records: topic, partition, first and last offset, repeated (a partition once). */
+    private static ConsumerRecords<byte[], byte[]> records(Object... spec) {
+        Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> out = new LinkedHashMap<>();
         for (int i = 0; i < spec.length; i += 4) {
+            List<ConsumerRecord<byte[], byte[]>> list = out.computeIfAbsent(
+                    new TopicPartition((String) spec[i], (Integer) spec[i + 1]), tp -> new ArrayList<>());
             for (long o = ((Number) spec[i + 2]).longValue(); o <= ((Number) spec[i + 3]).longValue(); o++) {
-                out.add(new ConsumerRecord<>((String) spec[i], (Integer) spec[i + 1], o, new byte[0], new byte[0]));
+                list.add(new ConsumerRecord<>((String) spec[i], (Integer) spec[i + 1], o, new byte[0], new byte[0]));
             }
         }
-        return out;
+        return new ConsumerRecords<>(out, Map.of());
     }
 
     private static List<String> offsets(List<ConsumerRecord<byte[], byte[]>> records) {
