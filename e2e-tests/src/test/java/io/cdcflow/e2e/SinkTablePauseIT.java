@@ -77,7 +77,7 @@ class SinkTablePauseIT {
 
     @Test
     void aTablePausedInOneSinkWaitsInKafkaAcrossARestartAndIsAppliedOnResume() throws Exception {
-        long deadLettersBefore = rows.deadLetters();
+        long deadLettersBefore = rows.deadLettersOf(RUN);
         awaitAllSinksEqualSource(A, "table A before the pause");
         awaitAllSinksEqualSource(B, "table B before the pause");
         Map<String, Map<String, String>> warehouseBefore = warehouse(A);
@@ -113,7 +113,7 @@ class SinkTablePauseIT {
         assertThat(cdcflow("resume", "--sink", "warehouse-sink", topic(A))).as("a second resume")
                 .startsWith("1:").contains("HTTP 404").contains("is not paused");
         assertThat(cdcflow("pause", "--sink", "no-such-sink", topic(A))).startsWith("1:").contains("HTTP 404");
-        assertThat(rows.deadLetters()).as("records dead-lettered").isEqualTo(deadLettersBefore);
+        assertThat(rows.deadLettersOf(RUN)).as("records dead-lettered").isEqualTo(deadLettersBefore);
     }
 
     private static String topic(String table) {

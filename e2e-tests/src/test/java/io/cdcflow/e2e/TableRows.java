@@ -234,6 +234,34 @@ final class TableRows implements AutoCloseable {
     }
 
     /**
+     * How many dead letters came from a topic whose name contains {@code topicPart} (the {@code cdc.dlq.topic}
+     * header): a test's own, whatever other tests' leftovers the services dead-letter meanwhile.
+     */
+    long deadLettersOf(String topicPart) {
+        Map<String, Object> settings = Map.of("bootstrap.servers", stack.kafkaBootstrap());
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
+                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(settings,
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor("cdc.dlq").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long count = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var r : consumer.poll(java.time.Duration.ofSeconds(1))) {
+                    var topic = r.headers().lastHeader(io.cdcflow.model.DeadLetterHeaders.TOPIC);
+                    if (topic != null && new String(topic.value(), java.nio.charset.StandardCharsets.UTF_8).contains(topicPart)) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+
+    /**
      * The columns of the row schema the router registered for {@code topic} (subject {@code <topic>-value}, latest
      * version): each column's Avro type, the null branch of its union left out; empty when there is none yet.
      */
