@@ -95,7 +95,7 @@ class SinkTablePauseIT {
 
         awaitOtherSinksEqualSource(A, "table A in Redis and OpenSearch while the warehouse holds it");
         awaitAllSinksEqualSource(B, "table B everywhere while A is held");
-        double setAside = awaitSetAside(5);
+        awaitSetAside(5);
         assertThat(warehouse(A)).as("the warehouse's rows of A while it is paused").isEqualTo(warehouseBefore);
         assertThat(cdcflow("paused")).contains("warehouse-sink\tvalidated." + topic(A)).contains("bulk load into the warehouse");
 
@@ -106,7 +106,6 @@ class SinkTablePauseIT {
         awaitOtherSinksEqualSource(A, "table A in Redis and OpenSearch after the restart");
         awaitSetAside(4); // read again from the held offset, and set aside again
         assertThat(warehouse(A)).as("the warehouse's rows of A after a restart while paused").isEqualTo(warehouseBefore);
-        assertThat(setAside).isGreaterThanOrEqualTo(5);
 
         assertThat(cdcflow("resume", "--sink", "warehouse-sink", topic(A))).startsWith("0:");
         awaitAllSinksEqualSource(A, "table A once the warehouse resumed it");
@@ -124,15 +123,10 @@ class SinkTablePauseIT {
         return rows.warehouse("inventory_public", table, Set.of("id", "name", "qty"));
     }
 
-    /** Waits until the warehouse sink set aside more than {@code atLeast} records of A since it started. */
-    private static double awaitSetAside(double atLeast) {
-        double[] seen = {0};
+    /** Waits until the warehouse sink set aside at least {@code atLeast} records of A since it started. */
+    private static void awaitSetAside(double atLeast) {
         await("the warehouse sink setting aside records of A").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1))
-                .ignoreExceptions().until(() -> {
-                    seen[0] = setAside();
-                    return seen[0] >= atLeast;
-                });
-        return seen[0];
+                .ignoreExceptions().until(() -> setAside() >= atLeast);
     }
 
     /** The warehouse sink's {@code cdc_sink_set_aside_total} of A's validated topic (0 before any). */

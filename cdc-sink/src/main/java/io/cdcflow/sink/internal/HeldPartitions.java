@@ -107,7 +107,7 @@ final class HeldPartitions {
         partitions.forEach(holds::remove);
     }
 
-    /** The held offsets of the partitions still held (not released), for the control's view. */
+    /** The partitions held now (not released) and their held offsets. */
     Map<TopicPartition, Long> held() {
         Map<TopicPartition, Long> out = new HashMap<>();
         holds.forEach((tp, hold) -> {

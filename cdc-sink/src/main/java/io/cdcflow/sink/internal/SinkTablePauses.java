@@ -165,11 +165,6 @@ public class SinkTablePauses {
         return paused.containsKey(topic);
     }
 
-    /** The tables paused for this sink. */
-    public Map<String, SinkPause> all() {
-        return Map.copyOf(paused);
-    }
-
     /** Sets what to do when a table is resumed (called on the follower's thread). */
     void onResume(Consumer<String> listener) {
         this.resumed = listener;
