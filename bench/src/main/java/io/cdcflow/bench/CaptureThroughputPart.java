@@ -33,9 +33,9 @@ final class CaptureThroughputPart {
     private static final String TABLES = "public.products,public.customers";
 
     /** The trigger source of the capture part; its change log lives in a schema of its own, dropped afterwards. */
-    private static final Map<String, String> TRIGGER_SOURCE = Map.of("strategy", "trigger", "trigger-schema", "bench_trg",
+    private static final Map<String, String> TRIGGER_SOURCE = Map.of("strategy", "trigger", "trigger.schema", "bench_trg",
             // The backlog alone is measured: the rows the tables held before are not read.
-            "trigger-snapshot", "never");
+            "trigger.snapshot", "never");
 
     private final BenchEnv env;
     private final BenchOptions options;
@@ -87,8 +87,8 @@ final class CaptureThroughputPart {
             List<BenchResults.Throughput> out = new ArrayList<>();
             String how = "events from the first to the last broker append time (LogAppendTime) of the backlog in its topics;"
                     + " start-up = process start to first append";
-            try (ManagedProcess p = readers.captureService("benchlog", TABLES, Map.of("strategy", "log", "slot-name", "bench_log",
-                    "publication-name", "bench_pub", "snapshot-mode", "no_data"))) {
+            try (ManagedProcess p = readers.captureService("benchlog", TABLES, Map.of("strategy", "log", "log.slot-name", "bench_log",
+                    "log.publication-name", "bench_pub", "log.snapshot-mode", "no_data"))) {
                 out.add(timer.timeBacklog("cdcflow-log", p, ours, written.changes(), how + "; capture-service, log strategy"));
             }
             try (ManagedProcess p = readers.connect("benchdbz", TABLES, "bench_dbz", "bench_pub", "no_data", false)) {

@@ -52,7 +52,7 @@ final class SnapshotRatePart {
             kafka.recreate(ours, 3);
             kafka.recreate(dbz, 3);
             try (ManagedProcess p = readers.captureService("benchsnap", "public.bench_snapshot", Map.of("strategy", "log",
-                    "slot-name", "bench_snap", "publication-name", "bench_snap_pub", "snapshot-mode", "initial"))) {
+                    "log.slot-name", "bench_snap", "log.publication-name", "bench_snap_pub", "log.snapshot-mode", "initial"))) {
                 BenchResults.Throughput t = timer.timeBacklog("cdcflow-log snapshot", p, ours, rows, "");
                 out.add(new BenchResults.Snapshot("cdcflow-log", rows, t.events(), t.eventsPerSecond(), t.startupMs()));
             }

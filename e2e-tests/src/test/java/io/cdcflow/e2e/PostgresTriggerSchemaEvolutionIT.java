@@ -12,7 +12,7 @@ class PostgresTriggerSchemaEvolutionIT extends SchemaEvolutionScenario {
 
     @Override
     Variant variant() {
-        return addedSource("evopg", false, "trigger", Map.of("trigger-schema", "evopg" + run),
+        return addedSource("evopg", false, "trigger", Map.of("trigger.schema", "evopg" + run),
                 List.of("DROP SCHEMA IF EXISTS evopg" + run + " CASCADE"));
     }
 }

@@ -305,7 +305,7 @@ abstract class SchemaEvolutionScenario {
         properties.put(s + "password", stack.get(server + "PASSWORD"));
         properties.put(s + "tables", namespace + "." + table);
         if (!strategy.equals("log")) {
-            properties.put(s + "poll-interval", "200ms");
+            properties.put(s + strategy + ".poll-interval", "200ms");
         }
         extra.forEach((k, v) -> properties.put(s + k, v));
         String url = mariadb ? "jdbc:mariadb://" + stack.get(server + "HOST") + ":" + stack.get(server + "PORT") + "/"

@@ -25,7 +25,7 @@ public final class SourceReaders {
 
     /**
      * Our capture-service with one source {@code sourceName} (topics {@code <sourceName>.<schema>.<table>}) and the
-     * given extra source properties (slot-name, snapshot-mode, strategy...), on HTTP port base + 10.
+     * given extra source properties (log.slot-name, log.snapshot-mode, strategy...), on HTTP port base + 10.
      */
     public ManagedProcess captureService(String sourceName, String tables, Map<String, String> sourceProperties)
             throws IOException {

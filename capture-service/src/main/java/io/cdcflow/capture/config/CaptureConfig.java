@@ -11,8 +11,10 @@ import java.util.Map;
 @ConfigMapping(prefix = "cdc.capture")
 public interface CaptureConfig {
 
-    /** Kafka bootstrap servers the raw change events are published to. */
-    @WithDefault("127.0.0.1:19092")
+    /**
+     * Kafka bootstrap servers the raw change events are published to; {@code application.properties} reads it from
+     * {@code CDC_KAFKA_BOOTSTRAP}, which every service shares, and defaults it to the local stack's broker.
+     */
     String kafkaBootstrapServers();
 
     /** Extra Kafka producer properties (security settings such as {@code security.protocol}, SASL, TLS), passed through as they are. */

@@ -4,6 +4,7 @@ import io.cdcflow.capture.config.SourceConfig;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,8 +15,11 @@ public final class JdbcSources {
     private JdbcSources() {
     }
 
-    /** The source's settings; fails on a table list that is empty or not of the form namespace.table. */
-    public static JdbcSource from(String name, SourceConfig config) {
+    /**
+     * The source's settings, polled every {@code pollInterval} in steps of {@code batchSize} (the properties of
+     * the strategy's group {@code group}); fails on a table list that is empty or not of the form namespace.table.
+     */
+    public static JdbcSource from(String name, SourceConfig config, String group, Duration pollInterval, int batchSize) {
         String prefix = prefix(name);
         if (config.tables().isEmpty()) {
             throw new IllegalArgumentException(prefix + "tables is empty: list the tables to capture as schema.table");
@@ -30,11 +34,11 @@ public final class JdbcSources {
         }
         io.cdcflow.capture.publish.TopicNames.requireDistinct(prefix + "tables", name,
                 tables.stream().map(TableId::qualifiedName).toList());
-        if (config.batchSize() < 1) {
-            throw new IllegalArgumentException(prefix + "batch-size must be at least 1, was " + config.batchSize());
+        if (batchSize < 1) {
+            throw new IllegalArgumentException(prefix + group + ".batch-size must be at least 1, was " + batchSize);
         }
-        if (config.pollInterval().isNegative() || config.pollInterval().isZero()) {
-            throw new IllegalArgumentException(prefix + "poll-interval must be positive, was " + config.pollInterval());
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException(prefix + group + ".poll-interval must be positive, was " + pollInterval);
         }
         try {
             TableId.requireIdentifier(config.database());
@@ -42,7 +46,7 @@ public final class JdbcSources {
             throw new IllegalArgumentException(prefix + "database: " + e.getMessage(), e);
         }
         return new JdbcSource(name, SqlDialect.of(config.kind()), config.host(), config.port(), config.database(),
-                config.user(), config.password(), tables, config.pollInterval(), config.batchSize());
+                config.user(), config.password(), tables, pollInterval, batchSize);
     }
 
     /**

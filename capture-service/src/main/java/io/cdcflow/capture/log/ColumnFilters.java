@@ -17,13 +17,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A log-based source's column selection and masking ({@code column-include-list}, {@code column-exclude-list},
+ * A log-based source's column selection and masking ({@code log.column-include-list}, {@code column-exclude-list},
  * {@code column-mask-hash}, {@code column-mask-chars}), checked against the source's catalog at start-up and mapped
  * to Debezium's {@code column.include.list}, {@code column.exclude.list},
  * {@code column.mask.hash.SHA-256.with.salt.<salt>} and {@code column.mask.with.<n>.chars}. Debezium applies them
  * to the rows and to the Connect schema alike, so the router registers what the sinks receive.
  *
- * @param prefix  the source's property prefix, for error messages
+ * @param prefix  the prefix of the source's log properties, for error messages
  * @param tables  the captured tables
  * @param lists   the column lists by property name, each column as {@code namespace.table.column}
  * @param salt    the hash salt, or null
@@ -41,26 +41,27 @@ record ColumnFilters(String prefix, List<String> tables, Map<String, List<String
 
     /** The source's filters, failing on a malformed value with the property named. */
     static ColumnFilters of(String name, SourceConfig source) {
-        String prefix = "cdc.capture.sources." + name + ".";
+        String prefix = "cdc.capture.sources." + name + ".log.";
+        SourceConfig.Log log = source.log();
         Map<String, List<String>> lists = new LinkedHashMap<>();
-        source.columnIncludeList().ifPresent(l -> lists.put(INCLUDE, l));
-        source.columnExcludeList().ifPresent(l -> lists.put(EXCLUDE, l));
-        source.columnMaskHash().ifPresent(l -> lists.put(HASH, l));
-        source.columnMaskChars().ifPresent(l -> lists.put(CHARS, l));
+        log.columnIncludeList().ifPresent(l -> lists.put(INCLUDE, l));
+        log.columnExcludeList().ifPresent(l -> lists.put(EXCLUDE, l));
+        log.columnMaskHash().ifPresent(l -> lists.put(HASH, l));
+        log.columnMaskChars().ifPresent(l -> lists.put(CHARS, l));
         if (lists.containsKey(INCLUDE) && lists.containsKey(EXCLUDE)) {
             throw new IllegalArgumentException(prefix + INCLUDE + " and " + prefix + EXCLUDE + " are exclusive: set one");
         }
-        String salt = source.columnMaskHashSalt().orElse(null);
+        String salt = log.columnMaskHashSalt().orElse(null);
         if (lists.containsKey(HASH) && salt == null) {
             throw new IllegalArgumentException(prefix + HASH + " needs " + prefix + "column-mask-hash-salt (take it from a secret)");
         }
         if (salt != null && !SALT.matcher(salt).matches()) {
             throw new IllegalArgumentException(prefix + "column-mask-hash-salt must be 8 to 128 letters, digits, '_' or '-'");
         }
-        if (source.columnMaskCharsLength() < 1) {
-            throw new IllegalArgumentException(prefix + "column-mask-chars-length must be at least 1, was " + source.columnMaskCharsLength());
+        if (log.columnMaskCharsLength() < 1) {
+            throw new IllegalArgumentException(prefix + "column-mask-chars-length must be at least 1, was " + log.columnMaskCharsLength());
         }
-        ColumnFilters filters = new ColumnFilters(prefix, source.tables(), lists, salt, source.columnMaskCharsLength());
+        ColumnFilters filters = new ColumnFilters(prefix, source.tables(), lists, salt, log.columnMaskCharsLength());
         lists.forEach((property, columns) -> columns.forEach(column -> filters.parse(property, column)));
         return filters;
     }

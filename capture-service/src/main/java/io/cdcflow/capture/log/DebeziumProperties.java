@@ -13,7 +13,7 @@ import java.util.Properties;
  * connector, where offsets are kept, and the choices every source shares (pgoutput, a filtered publication,
  * heartbeats, transaction metadata, no Kafka tombstones after deletes, exact decimals, a signal table for
  * incremental snapshots, column selection and masking). Properties given under
- * {@code cdc.capture.sources.<name>.debezium.*} are applied last and win.
+ * {@code cdc.capture.sources.<name>.log.debezium.*} are applied last and win.
  */
 final class DebeziumProperties {
 
@@ -22,6 +22,7 @@ final class DebeziumProperties {
 
     static Properties forSource(String sourceName, SourceConfig source, CaptureConfig capture) {
         Path stateDir = capture.stateDir();
+        SourceConfig.Log log = source.log();
         Properties p = new Properties();
         p.setProperty("name", sourceName);
         p.setProperty("topic.prefix", sourceName);
@@ -34,25 +35,25 @@ final class DebeziumProperties {
         p.setProperty("table.include.list", String.join(",", source.tables()) + "," + signals.dataCollection());
         p.setProperty("signal.enabled.channels", "source");
         p.setProperty("signal.data.collection", signals.dataCollection());
-        p.setProperty("incremental.snapshot.chunk.size", Integer.toString(source.incrementalSnapshotChunkSize()));
+        p.setProperty("incremental.snapshot.chunk.size", Integer.toString(log.incrementalSnapshotChunkSize()));
         ColumnFilters.of(sourceName, source).apply(p);
-        p.setProperty("snapshot.mode", source.snapshotMode());
-        p.setProperty("heartbeat.interval.ms", Long.toString(source.heartbeatInterval().toMillis()));
+        p.setProperty("snapshot.mode", log.snapshotMode());
+        p.setProperty("heartbeat.interval.ms", Long.toString(log.heartbeatInterval().toMillis()));
         p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("tombstones.on.delete", "false");
         // Debezium skips truncates by default; the sinks apply them (op "t"), so they are captured too.
         p.setProperty("skipped.operations", "none");
         p.setProperty("decimal.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
-        boolean kafkaStore = source.offsetStore() == OffsetStore.kafka;
+        boolean kafkaStore = log.offsetStore() == OffsetStore.kafka;
         if (kafkaStore) {
             // Kafka Connect's store: a compacted topic, written by its own producer once the engine commits.
             capture.kafkaProperties().forEach(p::setProperty);
             p.setProperty("bootstrap.servers", capture.kafkaBootstrapServers());
             p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
-            p.setProperty("offset.storage.topic", source.offsetTopic());
-            p.setProperty("offset.storage.partitions", Integer.toString(source.offsetTopicPartitions()));
-            p.setProperty("offset.storage.replication.factor", Short.toString(source.offsetTopicReplicationFactor()));
+            p.setProperty("offset.storage.topic", log.offsetTopic());
+            p.setProperty("offset.storage.partitions", Integer.toString(log.offsetTopicPartitions()));
+            p.setProperty("offset.storage.replication.factor", Short.toString(log.offsetTopicReplicationFactor()));
         } else {
             p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
             p.setProperty("offset.storage.file.filename", stateDir.resolve(sourceName + ".offsets").toString());
@@ -67,22 +68,22 @@ final class DebeziumProperties {
                 p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
                 p.setProperty("database.dbname", source.database());
                 p.setProperty("plugin.name", "pgoutput");
-                p.setProperty("slot.name", source.slotName().orElse(defaultName(sourceName)));
-                p.setProperty("publication.name", source.publicationName().orElse(defaultName(sourceName)));
+                p.setProperty("slot.name", log.slotName().orElse(defaultName(sourceName)));
+                p.setProperty("publication.name", log.publicationName().orElse(defaultName(sourceName)));
                 p.setProperty("publication.autocreate.mode", "filtered");
             }
             case mysql, mariadb -> {
                 p.setProperty("connector.class", source.kind() == DatabaseKind.mysql
                         ? "io.debezium.connector.mysql.MySqlConnector" : "io.debezium.connector.mariadb.MariaDbConnector");
                 p.setProperty("database.include.list", source.database());
-                p.setProperty("database.server.id", Long.toString(source.serverId()
+                p.setProperty("database.server.id", Long.toString(log.serverId()
                         .orElse(5400L + Math.floorMod(sourceName.hashCode(), 100_000))));
                 // The schema history must outlive restarts: without it the binlog cannot be decoded.
                 if (kafkaStore) {
                     p.setProperty("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
                     p.setProperty("schema.history.internal.kafka.bootstrap.servers", capture.kafkaBootstrapServers());
                     p.setProperty("schema.history.internal.kafka.topic",
-                            source.schemaHistoryTopic().orElse("cdcflow-capture-schema-history." + sourceName));
+                            log.schemaHistoryTopic().orElse("cdcflow-capture-schema-history." + sourceName));
                     capture.kafkaProperties().forEach((k, v) -> {
                         p.setProperty("schema.history.internal.producer." + k, v);
                         p.setProperty("schema.history.internal.consumer." + k, v);
@@ -95,7 +96,7 @@ final class DebeziumProperties {
                 p.setProperty("include.schema.changes", "false");
             }
         }
-        source.debezium().forEach(p::setProperty);
+        log.debezium().forEach(p::setProperty);
         return p;
     }
 

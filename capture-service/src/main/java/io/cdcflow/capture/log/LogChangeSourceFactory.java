@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -53,7 +54,7 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
     }
 
     @Override
-    public ChangeSource create(String name, SourceConfig source) {
+    public Supplier<ChangeSource> prepare(String name, SourceConfig source) {
         String prefix = "cdc.capture.sources." + name + ".";
         if (source.tables().isEmpty()) {
             throw new IllegalArgumentException(prefix + "tables is empty: list the tables to capture as schema.table");
@@ -69,38 +70,44 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
         } catch (IOException e) {
             throw new UncheckedIOException("cdc.capture.state-dir: cannot create " + config.stateDir(), e);
         }
-        if (source.incrementalSnapshotChunkSize() < 1) {
-            throw new IllegalArgumentException(prefix + "incremental-snapshot-chunk-size must be at least 1, was "
-                    + source.incrementalSnapshotChunkSize());
+        if (source.log().incrementalSnapshotChunkSize() < 1) {
+            throw new IllegalArgumentException(prefix + "log.incremental-snapshot-chunk-size must be at least 1, was "
+                    + source.log().incrementalSnapshotChunkSize());
         }
         Properties properties = DebeziumProperties.forSource(name, source, config);
-        ensureSignalTable(name, source, properties);
-        checkColumns(name, source);
-        if (source.kind() == DatabaseKind.postgresql) {
-            PostgresSourceCheck.check(name, source, properties.getProperty("slot.name"));
-            slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, properties.getProperty("slot.name"), meters));
-        }
-        java.util.function.Supplier<BinlogHistoryWatch> historyWatch = source.kind() == DatabaseKind.postgresql
-                ? null : () -> new BinlogHistoryWatch(source);
-        return new LogChangeSource(name, properties, publisher, metrics, config.stateDir(), source.tables(),
-                SignalTable.of(name, source), historyWatch);
+        SignalTable signals = SignalTable.of(name, source);
+        String slot = properties.getProperty("slot.name");
+        // The database checks run before every start, not only the first: each skips an unreachable server, and a
+        // start after a failure is when a lost slot or a dropped signal table shows.
+        return () -> {
+            ensureSignalTable(name, source, signals, properties);
+            checkColumns(name, source);
+            if (source.kind() == DatabaseKind.postgresql) {
+                PostgresSourceCheck.check(name, source, slot);
+                slotLags.computeIfAbsent(name, n -> new PostgresSlotLag(n, source, slot, meters));
+            }
+            Supplier<BinlogHistoryWatch> historyWatch = source.kind() == DatabaseKind.postgresql
+                    ? null : () -> new BinlogHistoryWatch(source);
+            return new LogChangeSource(name, properties, publisher, metrics, config.stateDir(), source.tables(),
+                    signals, historyWatch);
+        };
     }
 
     /**
      * Creates the signal table (and adds it to the publication) before Debezium starts; an unreachable server is
      * not a configuration problem, so it is left to the next attempt (capture retries with backoff).
      */
-    private static void ensureSignalTable(String name, SourceConfig source, Properties properties) {
+    private static void ensureSignalTable(String name, SourceConfig source, SignalTable signals, Properties properties) {
         try {
-            SignalTable.of(name, source).ensure(properties.getProperty("publication.name", ""));
+            signals.ensure(properties.getProperty("publication.name", ""));
         } catch (SQLException e) {
             if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 LOG.warnf("source %s: cannot reach %s:%d to create its signal table (%s); capture will retry",
                         name, source.host(), source.port(), e.getMessage());
                 return;
             }
-            throw new IllegalStateException("cdc.capture.sources." + name + ".signal-table: cannot create "
-                    + SignalTable.of(name, source).dataCollection() + " or add it to the publication (" + e.getMessage()
+            throw new IllegalStateException("cdc.capture.sources." + name + ".log.signal-table: cannot create "
+                    + signals.dataCollection() + " or add it to the publication (" + e.getMessage()
                     + "); create it as the README shows, or grant the capture user the rights", e);
         }
     }

@@ -67,9 +67,9 @@ final class PostgresSourceCheck {
                             String msg = "table " + table + " lacks REPLICA IDENTITY FULL (ALTER TABLE " + table
                                     + " REPLICA IDENTITY FULL): its updates would carry no old values and unchanged TOAST columns"
                                     + " would arrive as a placeholder";
-                            if (source.requireFullReplicaIdentity()) {
+                            if (source.log().requireFullReplicaIdentity()) {
                                 problems.add(prefix + "tables: " + msg + "; or set " + prefix
-                                        + "require-full-replica-identity=false to accept that");
+                                        + "log.require-full-replica-identity=false to accept that");
                             } else {
                                 LOG.warnf("source %s: %s", name, msg);
                             }
@@ -98,11 +98,11 @@ final class PostgresSourceCheck {
     static java.util.Optional<String> slotProblem(String name, String slot, String walStatus) {
         String prefix = "cdc.capture.sources." + name + ".";
         if ("lost".equals(walStatus)) {
-            return java.util.Optional.of(prefix + "slot-name: replication slot " + slot + " is lost (wal_status=lost):"
+            return java.util.Optional.of(prefix + "log.slot-name: replication slot " + slot + " is lost (wal_status=lost):"
                     + " the server removed WAL it had not yet streamed (max_slot_wal_keep_size), so changes made"
                     + " meanwhile are gone and capture cannot resume from it. Recover with a new snapshot: SELECT"
                     + " pg_drop_replication_slot('" + slot + "'); delete " + name + ".offsets in cdc.capture.state-dir;"
-                    + " restart capture-service (snapshot-mode=initial re-reads every table; rows deleted meanwhile"
+                    + " restart capture-service (log.snapshot-mode=initial re-reads every table; rows deleted meanwhile"
                     + " stay in the sinks until you reset them)");
         }
         if ("unreserved".equals(walStatus)) {

@@ -34,13 +34,13 @@ record SignalTable(String sourceName, SourceConfig source, TableId id) {
      * on its signals and window markers.
      */
     static SignalTable of(String sourceName, SourceConfig source) {
-        String configured = source.signalTable().orElse(
+        String configured = source.log().signalTable().orElse(
                 (source.kind() == DatabaseKind.postgresql ? "public" : source.database()) + "."
                         + DebeziumProperties.defaultName(sourceName).replaceFirst("^cdcflow_", "cdcflow_signal_"));
         try {
             return new SignalTable(sourceName, source, TableId.parse(configured));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cdc.capture.sources." + sourceName + ".signal-table: " + e.getMessage(), e);
+            throw new IllegalArgumentException("cdc.capture.sources." + sourceName + ".log.signal-table: " + e.getMessage(), e);
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * Starts one capture thread per configured source at start-up, each a {@link SourceSupervisor} that keeps it
@@ -56,24 +57,23 @@ public class CaptureRunner {
         if (config.sources().isEmpty()) {
             throw new IllegalStateException("cdc.capture.sources is empty: configure at least one source to capture");
         }
-        // Validate every source before starting any, so a wrong property fails the start-up, naming it.
-        Map<String, ChangeSourceFactory> chosen = new TreeMap<>();
+        // Check every source's configuration before starting any, so a wrong property fails the start-up, naming it.
+        Map<String, Supplier<ChangeSource>> prepared = new TreeMap<>();
         config.sources().forEach((name, source) -> {
             ChangeSourceFactory factory = factories.get(source.strategy());
             if (factory == null) {
                 throw new IllegalStateException("cdc.capture.sources." + name + ".strategy=" + source.strategy()
                         + " is not available in this version (available: " + factories.keySet() + ")");
             }
-            chosen.put(name, factory);
+            prepared.put(name, factory.prepare(name, source));
         });
         threads = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("capture-", 0).factory());
         SourceSupervisor.Timing timing = new SourceSupervisor.Timing(FIRST_BACKOFF, MAX_BACKOFF,
                 config.leaderLockInterval());
-        chosen.forEach((name, factory) -> {
+        prepared.forEach((name, sources) -> {
             SourceConfig source = config.sources().get(name);
-            ChangeSource first = factory.create(name, source);
             Counter errors = meters.counter("cdc.capture.errors", "source", name); // exported from the start, at 0
-            SourceSupervisor supervisor = new SourceSupervisor(name, first, () -> factory.create(name, source),
+            SourceSupervisor supervisor = new SourceSupervisor(name, sources.get(), sources,
                     config.leaderLock() ? Optional.of(new JdbcLeaderLock(name, source)) : Optional.empty(), timing,
                     tables -> recordRepair(name, source, tables), errors);
             supervisors.put(name, supervisor);

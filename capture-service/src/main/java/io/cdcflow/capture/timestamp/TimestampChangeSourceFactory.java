@@ -18,13 +18,12 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Creates {@link TimestampChangeSource}s. The first creation of a source checks its tables against the database
- * (missing table, no primary key, timestamp or creation column missing or not a timestamp), failing start-up
- * with the property named, and logs once what this strategy cannot see.
+ * Creates {@link TimestampChangeSource}s. At start-up it checks a source's tables against the database (missing
+ * table, no primary key, timestamp or creation column missing or not a timestamp), failing start-up with the
+ * property named, and logs once what this strategy cannot see.
  */
 @ApplicationScoped
 public class TimestampChangeSourceFactory implements ChangeSourceFactory {
@@ -34,7 +33,6 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
     private final CaptureConfig config;
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
-    private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
     TimestampChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics) {
         this.config = config;
@@ -48,35 +46,35 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
     }
 
     @Override
-    public ChangeSource create(String name, SourceConfig source) {
-        String prefix = JdbcSources.prefix(name);
-        JdbcSource jdbc = JdbcSources.from(name, source);
-        requireIdentifier(prefix + "timestamp-column", source.timestampColumn());
-        requireIdentifier(prefix + "timestamp-deleted-column", source.timestampDeletedColumn());
-        source.timestampCreatedColumn().ifPresent(c -> requireIdentifier(prefix + "timestamp-created-column", c));
-        if (source.timestampOverlap().isNegative()) {
-            throw new IllegalArgumentException(prefix + "timestamp-overlap must not be negative");
+    public Supplier<ChangeSource> prepare(String name, SourceConfig source) {
+        SourceConfig.Timestamp timestamp = source.timestamp();
+        String prefix = JdbcSources.prefix(name) + "timestamp.";
+        JdbcSource jdbc = JdbcSources.from(name, source, "timestamp", timestamp.pollInterval(), timestamp.batchSize());
+        requireIdentifier(prefix + "column", timestamp.column());
+        requireIdentifier(prefix + "deleted-column", timestamp.deletedColumn());
+        timestamp.createdColumn().ifPresent(c -> requireIdentifier(prefix + "created-column", c));
+        if (timestamp.overlap().isNegative()) {
+            throw new IllegalArgumentException(prefix + "overlap must not be negative");
         }
-        if (checked.add(name)) {
-            JdbcSources.checkTables(jdbc, shape -> {
-                var ts = shape.column(source.timestampColumn()).orElseThrow(() -> new IllegalArgumentException(
-                        prefix + "timestamp-column: table " + shape.id() + " has no column " + source.timestampColumn()));
-                if (ts.type() != ConnectColumnType.TIMESTAMP && ts.type() != ConnectColumnType.TIMESTAMPTZ) {
-                    throw new IllegalArgumentException(prefix + "timestamp-column: " + shape.id() + "." + ts.name()
-                            + " is a " + ts.sqlType() + ", not a timestamp");
-                }
-                source.timestampCreatedColumn().ifPresent(c -> shape.column(c).orElseThrow(() -> new IllegalArgumentException(
-                        prefix + "timestamp-created-column: table " + shape.id() + " has no column " + c)));
-            });
-            warnWithoutTimestampIndex(jdbc, source.timestampColumn());
-            LOG.infof("source %s (timestamp strategy) cannot see hard deletes (a deleted row leaves nothing to poll: "
-                    + "set %s instead), intermediate states between two polls (only a row's latest state is published), "
-                    + "rows whose transaction commits more than %s after their %s value, changes that do not "
-                    + "update %s, nor a changed primary key (the row under its old key stays until a repair)", name, source.timestampDeletedColumn(), source.timestampOverlap(),
-                    source.timestampColumn(), source.timestampColumn());
-        }
-        return new TimestampChangeSource(jdbc, new TimestampChangeSource.Columns(source.timestampColumn(),
-                source.timestampDeletedColumn(), source.timestampCreatedColumn()), source.timestampOverlap(),
+        JdbcSources.checkTables(jdbc, shape -> {
+            var ts = shape.column(timestamp.column()).orElseThrow(() -> new IllegalArgumentException(
+                    prefix + "column: table " + shape.id() + " has no column " + timestamp.column()));
+            if (ts.type() != ConnectColumnType.TIMESTAMP && ts.type() != ConnectColumnType.TIMESTAMPTZ) {
+                throw new IllegalArgumentException(prefix + "column: " + shape.id() + "." + ts.name()
+                        + " is a " + ts.sqlType() + ", not a timestamp");
+            }
+            timestamp.createdColumn().ifPresent(c -> shape.column(c).orElseThrow(() -> new IllegalArgumentException(
+                    prefix + "created-column: table " + shape.id() + " has no column " + c)));
+        });
+        warnWithoutTimestampIndex(jdbc, timestamp.column());
+        LOG.infof("source %s (timestamp strategy) cannot see hard deletes (a deleted row leaves nothing to poll: "
+                + "set %s instead), intermediate states between two polls (only a row's latest state is published), "
+                + "rows whose transaction commits more than %s after their %s value, changes that do not "
+                + "update %s, nor a changed primary key (the row under its old key stays until a repair)", name,
+                timestamp.deletedColumn(), timestamp.overlap(), timestamp.column(), timestamp.column());
+        TimestampChangeSource.Columns columns = new TimestampChangeSource.Columns(timestamp.column(),
+                timestamp.deletedColumn(), timestamp.createdColumn());
+        return () -> new TimestampChangeSource(jdbc, columns, timestamp.overlap(),
                 new WatermarkStore(config.stateDir(), name), config.stateDir(), batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);

@@ -16,13 +16,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Creates {@link TriggerChangeSource}s. The first creation of a source checks its configuration and its tables
- * against the database (missing table, no primary key), failing start-up with the property named; restarts
- * after a failure skip the database check (the source re-reads the tables when it runs).
+ * Creates {@link TriggerChangeSource}s. At start-up it checks a source's configuration and its tables against the
+ * database (missing table, no primary key, rights to install the change log), failing start-up with the property
+ * named; restarts after a failure skip the checks (the source re-reads the tables when it runs).
  */
 @ApplicationScoped
 public class TriggerChangeSourceFactory implements ChangeSourceFactory {
@@ -30,7 +29,6 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
     private final CaptureConfig capture;
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
-    private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
     TriggerChangeSourceFactory(CaptureConfig capture, KafkaChangePublisher publisher, CaptureMetrics metrics) {
         this.capture = capture;
@@ -44,39 +42,39 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
     }
 
     @Override
-    public ChangeSource create(String name, SourceConfig config) {
-        JdbcSource source = JdbcSources.from(name, config);
-        String namespace = config.triggerSchema().orElse(config.kind() == DatabaseKind.postgresql ? "cdc" : config.database());
+    public Supplier<ChangeSource> prepare(String name, SourceConfig config) {
+        SourceConfig.Trigger trigger = config.trigger();
+        String prefix = JdbcSources.prefix(name) + "trigger.";
+        JdbcSource source = JdbcSources.from(name, config, "trigger", trigger.pollInterval(), trigger.batchSize());
+        String namespace = trigger.schema().orElse(config.kind() == DatabaseKind.postgresql ? "cdc" : config.database());
         try {
             TableId.requireIdentifier(namespace);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(JdbcSources.prefix(name) + "trigger-schema: " + e.getMessage(), e);
+            throw new IllegalArgumentException(prefix + "schema: " + e.getMessage(), e);
         }
-        if (config.triggerMaxAge().isNegative() || config.triggerMaxAge().isZero()) {
-            throw new IllegalArgumentException(JdbcSources.prefix(name) + "trigger-max-age must be positive");
+        if (trigger.maxAge().isNegative() || trigger.maxAge().isZero()) {
+            throw new IllegalArgumentException(prefix + "max-age must be positive");
         }
         ChangeLog changeLog = ChangeLog.of(source.dialect(), namespace);
-        if (checked.add(name)) {
-            JdbcSources.checkTables(source, shape -> {
-                if (config.kind() != DatabaseKind.postgresql) {
-                    try {
-                        MariaDbChangeLog.triggerName(shape.id(), "_ai");
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException(JdbcSources.prefix(name) + "tables: " + e.getMessage(), e);
-                    }
-                }
-            });
-            if (config.triggerInstall()) {
-                try (Connection c = source.connect()) {
-                    changeLog.checkCanInstall(c, source.tables());
-                } catch (SQLException e) {
-                    throw new IllegalStateException(JdbcSources.prefix(name) + "user: cannot install the trigger change log: "
-                            + e.getMessage() + " (or install it beforehand and set trigger-install=false)", e);
+        JdbcSources.checkTables(source, shape -> {
+            if (config.kind() != DatabaseKind.postgresql) {
+                try {
+                    MariaDbChangeLog.triggerName(shape.id(), "_ai");
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(JdbcSources.prefix(name) + "tables: " + e.getMessage(), e);
                 }
             }
+        });
+        if (trigger.install()) {
+            try (Connection c = source.connect()) {
+                changeLog.checkCanInstall(c, source.tables());
+            } catch (SQLException e) {
+                throw new IllegalStateException(JdbcSources.prefix(name) + "user: cannot install the trigger change log: "
+                        + e.getMessage() + " (or install it beforehand and set " + prefix + "install=false)", e);
+            }
         }
-        return new TriggerChangeSource(source, changeLog, config.triggerInstall(), config.triggerMaxAge(),
-                config.triggerSnapshot() == TriggerSnapshotMode.initial, capture.stateDir(),
+        return () -> new TriggerChangeSource(source, changeLog, trigger.install(), trigger.maxAge(),
+                trigger.snapshot() == TriggerSnapshotMode.initial, capture.stateDir(),
                 batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);

@@ -2,15 +2,13 @@ package io.cdcflow.capture.leader;
 
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.config.CaptureConfigs;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.lang.reflect.Proxy;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,24 +48,7 @@ class JdbcLeaderLockIT {
     }
 
     private static SourceConfig source(StackEndpoints stack, DatabaseKind kind) {
-        boolean pg = kind == DatabaseKind.postgresql;
-        String host = stack.get(pg ? "CDC_SOURCE_PG_HOST" : "CDC_MARIADB_HOST");
-        int port = Integer.parseInt(stack.get(pg ? "CDC_SOURCE_PG_PORT" : "CDC_MARIADB_PORT"));
-        String db = stack.get(pg ? "CDC_SOURCE_PG_DB" : "CDC_MARIADB_DB");
-        String user = stack.get(pg ? "CDC_SOURCE_PG_USER" : "CDC_MARIADB_USER");
-        String password = stack.get(pg ? "CDC_SOURCE_PG_PASSWORD" : "CDC_MARIADB_PASSWORD");
-        Map<String, Object> values = Map.of("kind", kind, "host", host, "port", port, "database", db, "user", user,
-                "password", password);
-        // A proxy, so that options added to SourceConfig later need no change here.
-        return (SourceConfig) Proxy.newProxyInstance(SourceConfig.class.getClassLoader(), new Class<?>[]{SourceConfig.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "toString" -> "source " + values;
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> values.containsKey(method.getName()) ? values.get(method.getName())
-                            : method.getReturnType() == Optional.class ? Optional.empty()
-                            : method.getReturnType() == List.class ? List.of()
-                            : method.getReturnType() == Map.class ? Map.of() : null;
-                });
+        String table = kind == DatabaseKind.postgresql ? "public.lock_it" : stack.get("CDC_MARIADB_DB") + ".lock_it";
+        return CaptureConfigs.source(stack, "lockit", kind, table, Map.of());
     }
 }

@@ -36,12 +36,12 @@ public class ColumnFilterSourceResource implements QuarkusTestResourceLifecycleM
         PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, "column_filters.people");
-        config.put(prefix + "signal-table", "column_filters.cdcflow_signal");
-        config.put(prefix + "column-exclude-list", "column_filters.people.notes");
-        config.put(prefix + "column-mask-hash", "column_filters.people.email");
-        config.put(prefix + "column-mask-hash-salt", "column-filter-test-salt");
-        config.put(prefix + "column-mask-chars", "column_filters.people.ssn");
-        config.put(prefix + "column-mask-chars-length", "6");
+        config.put(prefix + "log.signal-table", "column_filters.cdcflow_signal");
+        config.put(prefix + "log.column-exclude-list", "column_filters.people.notes");
+        config.put(prefix + "log.column-mask-hash", "column_filters.people.email");
+        config.put(prefix + "log.column-mask-hash-salt", "column-filter-test-salt");
+        config.put(prefix + "log.column-mask-chars", "column_filters.people.ssn");
+        config.put(prefix + "log.column-mask-chars-length", "6");
         return config;
     }
 

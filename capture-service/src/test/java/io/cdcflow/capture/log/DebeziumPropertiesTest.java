@@ -1,11 +1,9 @@
 package io.cdcflow.capture.log;
 
 import io.cdcflow.capture.config.CaptureConfig;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.cdcflow.capture.config.CaptureConfigs;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -30,11 +28,11 @@ class DebeziumPropertiesTest {
     @Test
     void columnListsBecomeEscapedDebeziumRegexes() {
         Properties p = properties(Map.of(
-                "column-exclude-list", "public.customers.notes",
-                "column-mask-hash", "public.customers.email",
-                "column-mask-hash-salt", "s3cret-salt",
-                "column-mask-chars", "public.customers.ssn,public.customers.pin",
-                "column-mask-chars-length", "4"));
+                "log.column-exclude-list", "public.customers.notes",
+                "log.column-mask-hash", "public.customers.email",
+                "log.column-mask-hash-salt", "s3cret-salt",
+                "log.column-mask-chars", "public.customers.ssn,public.customers.pin",
+                "log.column-mask-chars-length", "4"));
         assertThat(p.getProperty("column.exclude.list")).isEqualTo("public\\.customers\\.notes");
         assertThat(p.getProperty("column.mask.hash.SHA-256.with.salt.s3cret-salt")).isEqualTo("public\\.customers\\.email");
         assertThat(p.getProperty("column.mask.with.4.chars")).isEqualTo("public\\.customers\\.ssn,public\\.customers\\.pin");
@@ -42,20 +40,20 @@ class DebeziumPropertiesTest {
 
     @Test
     void wrongColumnSettingsNameTheProperty() {
-        String prefix = "cdc.capture.sources.shop.";
-        assertThatThrownBy(() -> properties(Map.of("column-exclude-list", "public.customers.a", "column-include-list", "public.customers.id")))
+        String prefix = "cdc.capture.sources.shop.log.";
+        assertThatThrownBy(() -> properties(Map.of("log.column-exclude-list", "public.customers.a", "log.column-include-list", "public.customers.id")))
                 .hasMessageContaining(prefix + "column-include-list and " + prefix + "column-exclude-list are exclusive");
-        assertThatThrownBy(() -> properties(Map.of("column-mask-hash", "public.customers.email")))
+        assertThatThrownBy(() -> properties(Map.of("log.column-mask-hash", "public.customers.email")))
                 .hasMessageContaining(prefix + "column-mask-hash needs " + prefix + "column-mask-hash-salt");
-        assertThatThrownBy(() -> properties(Map.of("column-exclude-list", "public.orders.notes")))
+        assertThatThrownBy(() -> properties(Map.of("log.column-exclude-list", "public.orders.notes")))
                 .hasMessageContaining(prefix + "column-exclude-list: 'public.orders.notes' is not a column of a captured table");
-        assertThatThrownBy(() -> properties(Map.of("signal-table", "nodot")))
+        assertThatThrownBy(() -> properties(Map.of("log.signal-table", "nodot")))
                 .hasMessageContaining(prefix + "signal-table");
     }
 
     @Test
     void theKafkaStoreKeepsOffsetsAndSchemaHistoryInTopics() {
-        Properties pg = properties(Map.of("offset-store", "kafka", "offset-topic-replication-factor", "3"));
+        Properties pg = properties(Map.of("log.offset-store", "kafka", "log.offset-topic-replication-factor", "3"));
         assertThat(pg.getProperty("offset.storage")).isEqualTo("org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
         assertThat(pg.getProperty("offset.storage.topic")).isEqualTo("cdcflow-capture-offsets");
         assertThat(pg.getProperty("offset.storage.partitions")).isEqualTo("1");
@@ -64,7 +62,7 @@ class DebeziumPropertiesTest {
         assertThat(pg.getProperty("security.protocol")).isEqualTo("SASL_SSL");
         assertThat(pg.getProperty("offset.storage.file.filename")).isNull();
 
-        Properties maria = properties(Map.of("kind", "mariadb", "database", "shop", "tables", "shop.customers", "offset-store", "kafka"));
+        Properties maria = properties(Map.of("kind", "mariadb", "database", "shop", "tables", "shop.customers", "log.offset-store", "kafka"));
         assertThat(maria.getProperty("schema.history.internal")).isEqualTo("io.debezium.storage.kafka.history.KafkaSchemaHistory");
         assertThat(maria.getProperty("schema.history.internal.kafka.topic")).isEqualTo("cdcflow-capture-schema-history.shop");
         assertThat(maria.getProperty("schema.history.internal.kafka.bootstrap.servers")).isEqualTo("kafka:9092");
@@ -85,9 +83,7 @@ class DebeziumPropertiesTest {
         p.put(prefix + "password", "pw");
         p.put(prefix + "tables", "public.customers");
         overrides.forEach((k, v) -> p.put(prefix + k, v));
-        CaptureConfig config = new SmallRyeConfigBuilder().withMapping(CaptureConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(p, "test", 500)).build().getConfigMapping(CaptureConfig.class);
+        CaptureConfig config = CaptureConfigs.of(p);
         return DebeziumProperties.forSource("shop", config.sources().get("shop"), config);
     }
 }

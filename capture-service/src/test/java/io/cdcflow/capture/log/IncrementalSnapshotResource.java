@@ -46,9 +46,9 @@ public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycle
                 SOURCE + ".incr_snapshot.cdcflow_signal");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, ITEMS + "," + BIG);
-        config.put(prefix + "snapshot-mode", "no_data");
-        config.put(prefix + "signal-table", "incr_snapshot.cdcflow_signal");
-        config.put(prefix + "incremental-snapshot-chunk-size", Integer.toString(CHUNK));
+        config.put(prefix + "log.snapshot-mode", "no_data");
+        config.put(prefix + "log.signal-table", "incr_snapshot.cdcflow_signal");
+        config.put(prefix + "log.incremental-snapshot-chunk-size", Integer.toString(CHUNK));
         // Offsets, and with them the snapshot's progress, committed every 0.1 s rather than every second, so that
         // the restart test can stop the source after some progress was committed and well before the snapshot ends.
         config.put(prefix + "debezium.offset.flush.interval.ms", "100");

@@ -67,7 +67,7 @@ class LargeTransactionIT {
                 p + "kind", "postgresql", p + "host", stack.get("CDC_SOURCE_PG_HOST"), p + "port", stack.get("CDC_SOURCE_PG_PORT"),
                 p + "database", stack.get("CDC_SOURCE_PG_DB"), p + "user", stack.get("CDC_SOURCE_PG_USER"),
                 p + "password", stack.get("CDC_SOURCE_PG_PASSWORD"), p + "tables", "large_tx.rows",
-                p + "signal-table", "large_tx.cdcflow_signal", p + "snapshot-mode", "no_data");
+                p + "log.signal-table", "large_tx.cdcflow_signal", p + "log.snapshot-mode", "no_data");
         PackagedCapture service = PackagedCapture.start("largetx", state, source, "-Xmx128m", "-XX:+UseSerialGC");
         Path log = service.log();
         try {

@@ -38,8 +38,8 @@ public class LogRepairResource implements QuarkusTestResourceLifecycleManager {
         PostgresSourceResource.deleteTopics(stack, topic(ITEMS), SOURCE + ".transaction", SOURCE + ".log_repair.cdcflow_signal");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, ITEMS);
-        config.put(prefix + "snapshot-mode", "initial");
-        config.put(prefix + "signal-table", "log_repair.cdcflow_signal");
+        config.put(prefix + "log.snapshot-mode", "initial");
+        config.put(prefix + "log.signal-table", "log_repair.cdcflow_signal");
         return config;
     }
 

@@ -134,7 +134,7 @@ class MariaDbBinlogHistoryIT {
         return Map.of(p + "kind", "mariadb", p + "host", stack.get("CDC_MARIADB_HOST"), p + "port", port,
                 p + "database", db, p + "user", stack.get("CDC_MARIADB_USER"),
                 p + "password", stack.get("CDC_MARIADB_PASSWORD"), p + "tables", db + "." + TABLE,
-                p + "server-id", "5471");
+                p + "log.server-id", "5471");
     }
 
     /** Reads the topic until a sink applying it by the position rule holds exactly {@code server}'s rows. */

@@ -45,7 +45,7 @@ public class MariaDbSourceResource implements QuarkusTestResourceLifecycleManage
                     prefix + "password", stack.get("CDC_MARIADB_PASSWORD"),
                     prefix + "tables", db + ".log_it_items",
                     // The table is created before the engine starts; its snapshot reads it (empty).
-                    prefix + "snapshot-mode", "initial");
+                    prefix + "log.snapshot-mode", "initial");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

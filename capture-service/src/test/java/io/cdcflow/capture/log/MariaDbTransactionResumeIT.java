@@ -125,7 +125,7 @@ class MariaDbTransactionResumeIT {
         return java.util.Map.of(p + "kind", "mariadb", p + "host", stack.get("CDC_MARIADB_HOST"),
                 p + "port", stack.get("CDC_MARIADB_PORT"), p + "database", db, p + "user", stack.get("CDC_MARIADB_USER"),
                 p + "password", stack.get("CDC_MARIADB_PASSWORD"), p + "tables", db + "." + TABLE,
-                p + "server-id", "5473");
+                p + "log.server-id", "5473");
     }
 
     private static String topic() {

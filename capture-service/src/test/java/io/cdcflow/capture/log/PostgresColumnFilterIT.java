@@ -71,7 +71,7 @@ class PostgresColumnFilterIT {
 
     @Test
     void aWrongColumnListFailsNamingTheProperty() throws Exception {
-        String prefix = "cdc.capture.sources.colfilters.";
+        String prefix = "cdc.capture.sources.colfilters.log.";
         List<String> tables = List.of("column_filters.people");
         try (Connection c = PostgresSourceResource.connect(Stack.up())) {
             assertThatThrownBy(() -> new ColumnFilters(prefix, tables,

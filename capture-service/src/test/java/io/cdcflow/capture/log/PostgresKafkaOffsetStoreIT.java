@@ -154,7 +154,7 @@ class PostgresKafkaOffsetStoreIT {
     private static LogChangeSource source(CaptureConfig config, KafkaChangePublisher publisher) {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         return (LogChangeSource) new LogChangeSourceFactory(config, publisher, new CaptureMetrics(meters), meters)
-                .create(SOURCE, config.sources().get(SOURCE));
+                .prepare(SOURCE, config.sources().get(SOURCE)).get();
     }
 
     private static CaptureConfig config(StackEndpoints stack, Path stateDir, String offsetTopic) {
@@ -169,9 +169,9 @@ class PostgresKafkaOffsetStoreIT {
         p.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
         p.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
         p.put(prefix + "tables", "kafka_offsets.items");
-        p.put(prefix + "signal-table", "kafka_offsets.cdcflow_signal");
-        p.put(prefix + "offset-store", "kafka");
-        p.put(prefix + "offset-topic", offsetTopic);
+        p.put(prefix + "log.signal-table", "kafka_offsets.cdcflow_signal");
+        p.put(prefix + "log.offset-store", "kafka");
+        p.put(prefix + "log.offset-topic", offsetTopic);
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(CaptureConfig.class)
                 .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
                 .withSources(new PropertiesConfigSource(p, "kafkaoffs-test", 500)).build();

@@ -2,17 +2,16 @@ package io.cdcflow.capture.log;
 
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.config.CaptureConfigs;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -92,7 +91,7 @@ class PostgresSourceCheckIT {
         // A lost slot cannot be made on the shared server (it needs max_slot_wal_keep_size set and WAL removed), so
         // the verdict on each wal_status is checked directly.
         assertThat(PostgresSourceCheck.slotProblem("chk", slot, "lost")).get().asString()
-                .contains("cdc.capture.sources.chk.slot-name", "wal_status=lost", "pg_drop_replication_slot('" + slot + "')",
+                .contains("cdc.capture.sources.chk.log.slot-name", "wal_status=lost", "pg_drop_replication_slot('" + slot + "')",
                         "chk.offsets", "snapshot");
         assertThat(PostgresSourceCheck.slotProblem("chk", slot, "unreserved")).isEmpty();
         assertThat(PostgresSourceCheck.slotProblem("chk", slot, "reserved")).isEmpty();
@@ -101,33 +100,18 @@ class PostgresSourceCheckIT {
 
     @Test
     void anUnreachableServerIsNotAConfigurationError() {
-        Map<String, Object> values = new HashMap<>(base(Stack.up(), List.of("check_it.good"), true));
-        values.put("port", 1); // nothing listens there
-        assertThatCode(() -> PostgresSourceCheck.check("chk", proxy(values), NO_SLOT_YET)).doesNotThrowAnyException();
+        SourceConfig unreachable = source(Stack.up(), List.of("check_it.good"), true, Map.of("port", "1")); // nothing listens there
+        assertThatCode(() -> PostgresSourceCheck.check("chk", unreachable, NO_SLOT_YET)).doesNotThrowAnyException();
     }
 
     private static SourceConfig source(StackEndpoints stack, List<String> tables, boolean requireFull) {
-        return proxy(base(stack, tables, requireFull));
+        return source(stack, tables, requireFull, Map.of());
     }
 
-    private static Map<String, Object> base(StackEndpoints stack, List<String> tables, boolean requireFull) {
-        return Map.of("kind", DatabaseKind.postgresql, "host", stack.get("CDC_SOURCE_PG_HOST"),
-                "port", Integer.parseInt(stack.get("CDC_SOURCE_PG_PORT")), "database", stack.get("CDC_SOURCE_PG_DB"),
-                "user", stack.get("CDC_SOURCE_PG_USER"), "password", stack.get("CDC_SOURCE_PG_PASSWORD"),
-                "tables", tables, "requireFullReplicaIdentity", requireFull);
-    }
-
-    /** A SourceConfig from a map, so that options added to the interface later need no change here. */
-    static SourceConfig proxy(Map<String, Object> values) {
-        return (SourceConfig) Proxy.newProxyInstance(SourceConfig.class.getClassLoader(), new Class<?>[]{SourceConfig.class},
-                (p, method, args) -> switch (method.getName()) {
-                    case "toString" -> "source " + values;
-                    case "hashCode" -> System.identityHashCode(p);
-                    case "equals" -> p == args[0];
-                    default -> values.containsKey(method.getName()) ? values.get(method.getName())
-                            : method.getReturnType() == Optional.class ? Optional.empty()
-                            : method.getReturnType() == List.class ? List.of()
-                            : method.getReturnType() == Map.class ? Map.of() : null;
-                });
+    private static SourceConfig source(StackEndpoints stack, List<String> tables, boolean requireFull,
+                                       Map<String, String> extra) {
+        Map<String, String> p = new HashMap<>(extra);
+        p.put("log.require-full-replica-identity", Boolean.toString(requireFull));
+        return CaptureConfigs.source(stack, "chk", DatabaseKind.postgresql, String.join(",", tables), p);
     }
 }

@@ -100,16 +100,16 @@ record KillTarget(CaptureStrategy strategy, DatabaseKind kind, String source, St
         props.put(p + "password", stack.get(env + "PASSWORD"));
         props.put(p + "tables", qualified());
         switch (strategy) {
-            case log -> props.put(p + "signal-table", namespace + "." + signalTable());
+            case log -> props.put(p + "log.signal-table", namespace + "." + signalTable());
             case trigger -> {
-                props.put(p + "poll-interval", "100ms");
+                props.put(p + "trigger.poll-interval", "100ms");
                 if (postgres()) {
-                    props.put(p + "trigger-schema", namespace);
+                    props.put(p + "trigger.schema", namespace);
                 }
             }
             case timestamp -> {
-                props.put(p + "poll-interval", "100ms");
-                props.put(p + "timestamp-created-column", "created_at");
+                props.put(p + "timestamp.poll-interval", "100ms");
+                props.put(p + "timestamp.created-column", "created_at");
             }
         }
         return props;

@@ -1,10 +1,10 @@
 package io.cdcflow.capture.timestamp;
 
-import io.cdcflow.capture.config.CaptureConfig;
+import io.cdcflow.capture.config.DatabaseKind;
+import io.cdcflow.capture.config.SourceConfig;
+import io.cdcflow.capture.config.CaptureConfigs;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,21 +38,10 @@ class TimestampStartupCheckIT {
     }
 
     static void create(Map<String, String> extra) {
-        Map<String, String> p = new HashMap<>();
-        String prefix = "cdc.capture.sources.chk.";
-        p.put(prefix + "strategy", "timestamp");
-        p.put(prefix + "kind", "postgresql");
-        p.put(prefix + "host", stack.get("CDC_SOURCE_PG_HOST"));
-        p.put(prefix + "port", stack.get("CDC_SOURCE_PG_PORT"));
-        p.put(prefix + "database", stack.get("CDC_SOURCE_PG_DB"));
-        p.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
-        p.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
-        p.put(prefix + "tables", "capture_ts_check.good");
-        extra.forEach((k, v) -> p.put(prefix + k, v));
-        CaptureConfig config = new SmallRyeConfigBuilder().withMapping(CaptureConfig.class)
-                .withConverter(java.time.Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(p, "test", 100)).build().getConfigMapping(CaptureConfig.class);
-        new TimestampChangeSourceFactory(config, null, null).create("chk", config.sources().get("chk"));
+        Map<String, String> p = new HashMap<>(extra);
+        p.put("strategy", "timestamp");
+        SourceConfig source = CaptureConfigs.source(stack, "chk", DatabaseKind.postgresql, "capture_ts_check.good", p);
+        new TimestampChangeSourceFactory(CaptureConfigs.of(Map.of()), null, null).prepare("chk", source);
     }
 
     @Test
@@ -60,15 +49,15 @@ class TimestampStartupCheckIT {
         assertThatCode(() -> create(Map.of())).doesNotThrowAnyException();
         assertThatThrownBy(() -> create(Map.of("tables", "capture_ts_check.missing")))
                 .hasMessageContaining("cdc.capture.sources.chk.tables").hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> create(Map.of("timestamp-column", "modified")))
-                .hasMessageContaining("cdc.capture.sources.chk.timestamp-column").hasMessageContaining("no column modified");
-        assertThatThrownBy(() -> create(Map.of("timestamp-column", "changed")))
-                .hasMessageContaining("cdc.capture.sources.chk.timestamp-column").hasMessageContaining("not a timestamp");
-        assertThatThrownBy(() -> create(Map.of("timestamp-created-column", "born")))
-                .hasMessageContaining("cdc.capture.sources.chk.timestamp-created-column");
+        assertThatThrownBy(() -> create(Map.of("timestamp.column", "modified")))
+                .hasMessageContaining("cdc.capture.sources.chk.timestamp.column").hasMessageContaining("no column modified");
+        assertThatThrownBy(() -> create(Map.of("timestamp.column", "changed")))
+                .hasMessageContaining("cdc.capture.sources.chk.timestamp.column").hasMessageContaining("not a timestamp");
+        assertThatThrownBy(() -> create(Map.of("timestamp.created-column", "born")))
+                .hasMessageContaining("cdc.capture.sources.chk.timestamp.created-column");
         assertThatThrownBy(() -> create(Map.of("tables", "nodot")))
                 .hasMessageContaining("cdc.capture.sources.chk.tables");
-        assertThatThrownBy(() -> create(Map.of("timestamp-column", "x\"; drop")))
-                .hasMessageContaining("cdc.capture.sources.chk.timestamp-column");
+        assertThatThrownBy(() -> create(Map.of("timestamp.column", "x\"; drop")))
+                .hasMessageContaining("cdc.capture.sources.chk.timestamp.column");
     }
 }

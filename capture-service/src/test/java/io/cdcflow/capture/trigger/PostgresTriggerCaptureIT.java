@@ -328,7 +328,7 @@ class PostgresTriggerCaptureIT {
                 }
                 reader.await(4);
             }
-            // While capture is down, changes are lost from the change log (expired after trigger-max-age, or removed
+            // While capture is down, changes are lost from the change log (expired after trigger.max-age, or removed
             // by hand): an update and a delete the sinks never see.
             s.execute("UPDATE " + table + " SET name = 'v2' WHERE id = 2");
             s.execute("DELETE FROM " + table + " WHERE id = 3");

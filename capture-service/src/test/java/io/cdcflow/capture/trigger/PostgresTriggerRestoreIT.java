@@ -87,8 +87,8 @@ class PostgresTriggerRestoreIT {
         props.put(p + "user", stack.get("CDC_SOURCE_PG_USER"));
         props.put(p + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
         props.put(p + "tables", table);
-        props.put(p + "trigger-schema", namespace);
-        props.put(p + "poll-interval", "100ms");
+        props.put(p + "trigger.schema", namespace);
+        props.put(p + "trigger.poll-interval", "100ms");
         return props;
     }
 

@@ -55,8 +55,8 @@ public class TriggerSourceResource implements QuarkusTestResourceLifecycleManage
         config.put(prefix + "user", stack.get("CDC_SOURCE_PG_USER"));
         config.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
         config.put(prefix + "tables", SCHEMA + ".items");
-        config.put(prefix + "trigger-schema", SCHEMA + "_log");
-        config.put(prefix + "poll-interval", "100ms");
+        config.put(prefix + "trigger.schema", SCHEMA + "_log");
+        config.put(prefix + "trigger.poll-interval", "100ms");
         return config;
     }
 
