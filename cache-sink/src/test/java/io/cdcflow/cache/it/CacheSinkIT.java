@@ -8,6 +8,8 @@ import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.sink.Events;
+import io.cdcflow.testkit.DeadLetters;
+import io.cdcflow.testkit.TestKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -53,7 +55,10 @@ class CacheSinkIT {
     private static final AtomicInteger SOURCES = new AtomicInteger();
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
-    private static ItKafka kafka;
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    private static TestKafka kafka;
+    private static DeadLetters dlq;
 
     @Inject
     MeterRegistry meters;
@@ -66,7 +71,8 @@ class CacheSinkIT {
 
     @BeforeAll
     static void clients() {
-        kafka = new ItKafka(CacheSinkStackResource.endpoints.kafkaBootstrap(), CacheSinkStackResource.GROUP);
+        kafka = TestKafka.of(CacheSinkStackResource.endpoints);
+        dlq = new DeadLetters(kafka);
     }
 
     @AfterAll
@@ -181,7 +187,7 @@ class CacheSinkIT {
     @Test
     void aMalformedRecordIsDeadLetteredWithItsReasonAndLaterEventsStillFlow() {
         Table t = table("payments");
-        Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
+        Map<TopicPartition, Long> dlqStart = dlq.mark();
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
         produce(t.topic(), key(1), garbage);
         ObjectNode unknownOp = ChangeEventSerde.toJson(event(t.source(), t.name(), Op.CREATE, 50, row("id", 3)));
@@ -210,7 +216,7 @@ class CacheSinkIT {
     @Test
     void aKeyHoldingSomethingElseIsDeadLetteredAsRejectedAndTheRestOfTheBatchApplies() {
         Table t = table("stock");
-        Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
+        Map<TopicPartition, Long> dlqStart = dlq.mark();
         redis.value(String.class).set(t.key(1), "not a hash");
         send(t, Op.CREATE, 100, row("id", 1, "qty", 5));
         send(t, Op.CREATE, 110, row("id", 2, "qty", 7));
@@ -346,7 +352,7 @@ class CacheSinkIT {
     }
 
     private static void produce(String topic, byte[] key, byte[] value) {
-        kafka.produce(topic, key, value);
+        kafka.send(topic, key, value);
     }
 
     /**
@@ -382,21 +388,17 @@ class CacheSinkIT {
 
     // ---------------------------------------------------------------- consuming
 
-    private static Map<TopicPartition, Long> endOffsets(String topic) {
-        return kafka.endOffsets(topic);
-    }
-
     private static void awaitConsumed(Table t) {
-        kafka.awaitConsumed(t.topic());
+        kafka.awaitConsumed(CacheSinkStackResource.GROUP, t.topic(), DEADLINE);
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(Map<TopicPartition, Long> start, String topic,
                                                                   int expected) {
-        return kafka.deadLetters(start, topic, expected);
+        return dlq.await(start, DeadLetters.from(topic, "cache-sink"), expected);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        return ItKafka.header(r, name);
+        return TestKafka.header(r, name);
     }
 
     // ---------------------------------------------------------------- Redis state

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.RowKey;
+import io.cdcflow.testkit.DeadLetters;
+import io.cdcflow.testkit.TestKafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -43,7 +45,9 @@ class CacheSinkOutageIT {
     private static final String KEYS = "cdc:" + SOURCE + ".public.customers:";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static ItKafka kafka;
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+
+    private static TestKafka kafka;
 
     @Inject
     MeterRegistry meters;
@@ -56,7 +60,7 @@ class CacheSinkOutageIT {
 
     @BeforeAll
     static void clients() {
-        kafka = new ItKafka(PrivateRedisResource.endpoints.kafkaBootstrap(), PrivateRedisResource.GROUP);
+        kafka = TestKafka.of(PrivateRedisResource.endpoints);
     }
 
     @AfterAll
@@ -67,9 +71,9 @@ class CacheSinkOutageIT {
     @Test
     void whileRedisIsAwayNothingIsCommittedOrDeadLetteredAndWhenItIsBackNothingIsMissing() throws Exception {
         send(Op.CREATE, 100, row("id", 1, "name", "Ada"));
-        kafka.awaitConsumed(TOPIC);
+        kafka.awaitConsumed(PrivateRedisResource.GROUP, TOPIC, DEADLINE);
         assertThat(redis.hash(String.class).hgetall(KEYS + 1)).containsEntry("pos", new io.cdcflow.model.Position(100).sortKey());
-        Map<TopicPartition, Long> dlqStart = kafka.endOffsets("cdc.dlq");
+        Map<TopicPartition, Long> dlqStart = new DeadLetters(kafka).mark();
         double errorsBefore = errors();
 
         PrivateRedisResource.stopRedis();
@@ -79,20 +83,20 @@ class CacheSinkOutageIT {
         send(Op.CREATE, 140, row("id", 3, "name", "Cy"));
         await().atMost(Duration.ofSeconds(60)).until(() -> errors() > errorsBefore + 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> readinessStatus() == 503);
-        assertThat(kafka.consumed(TOPIC)).as("no offset moves while Redis is away").isFalse();
+        assertThat(kafka.consumed(PrivateRedisResource.GROUP, TOPIC)).as("no offset moves while Redis is away").isFalse();
 
         PrivateRedisResource.startRedis();
-        kafka.awaitConsumed(TOPIC);
+        kafka.awaitConsumed(PrivateRedisResource.GROUP, TOPIC, DEADLINE);
         assertThat(redis.hash(String.class).hgetall(KEYS + 1))
                 .isEqualTo(Map.of("pos", new io.cdcflow.model.Position(110).sortKey(), "row", "{\"id\":1,\"name\":\"Ada L.\"}"));
         assertThat(redis.hash(String.class).hgetall(KEYS + 2)).isEqualTo(Map.of("pos", new io.cdcflow.model.Position(130).sortKey(), "deleted", "1"));
         assertThat(redis.hash(String.class).hgetall(KEYS + 3)).containsEntry("pos", new io.cdcflow.model.Position(140).sortKey());
         await().atMost(Duration.ofSeconds(30)).until(() -> readinessStatus() == 200);
-        assertThat(kafka.deadLettersSoFar(dlqStart, TOPIC)).as("nothing was dead-lettered for the outage").isEmpty();
+        assertThat(new DeadLetters(kafka).since(dlqStart, DeadLetters.from(TOPIC, "cache-sink"))).as("nothing was dead-lettered for the outage").isEmpty();
     }
 
     private void send(Op op, long lsn, ObjectNode row) {
-        kafka.produce(TOPIC, ChangeEventSerde.writeKey(new RowKey(row("id", row.get("id").asInt()))),
+        kafka.send(TOPIC, ChangeEventSerde.writeKey(new RowKey(row("id", row.get("id").asInt()))),
                 ChangeEventSerde.writeValue(event(SOURCE, "customers", op, lsn, row)));
     }
 
