@@ -3,8 +3,10 @@ package io.cdcflow.warehouse.it;
 import io.cdcflow.testkit.TcpProxy;
 
 import io.cdcflow.model.Op;
+import io.cdcflow.testkit.DeadLetters;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TestKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -61,10 +63,10 @@ class WarehouseOutageIT {
         String table = "outage";
         String topic = "validated." + run + ".public." + table;
         String current = "\"" + WarehouseStackResource.SCHEMA_PREFIX + run + "_public\".\"" + table + "\"";
-        try (ItKafka kafka = new ItKafka(stack.kafkaBootstrap());
+        try (TestKafka kafka = TestKafka.of(stack);
              ItWarehouse warehouse = new ItWarehouse(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
                      stack.get("CDC_STORE_PG_PASSWORD"))) {
-            kafka.createTopic(topic);
+            kafka.createTopic(topic, 1);
             long lsn = 100;
             for (int id = 1; id <= 5; id++) {
                 send(kafka, topic, table, id, "v1", lsn++);
@@ -96,12 +98,11 @@ class WarehouseOutageIT {
         }
     }
 
-    private static List<?> ourDeadLetters(ItKafka kafka, String topic) {
-        return kafka.deadLetters(topic).stream()
-                .filter(r -> ItKafka.header(r, "cdc.dlq.service").orElse("").equals(WarehouseStackResource.SINK)).toList();
+    private static List<?> ourDeadLetters(TestKafka kafka, String topic) {
+        return new DeadLetters(kafka).since(Map.of(), DeadLetters.from(topic, WarehouseStackResource.SINK));
     }
 
-    private void send(ItKafka kafka, String topic, String table, int id, String name, long lsn) {
+    private void send(TestKafka kafka, String topic, String table, int id, String name, long lsn) {
         kafka.send(topic, key(row("id", id)), value(event(Op.CREATE, source(run, "public", table, lsn, 1_000 + lsn),
                 null, row("id", id, "name", name))), Map.of());
     }

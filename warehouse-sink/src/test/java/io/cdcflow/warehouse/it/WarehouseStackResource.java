@@ -5,9 +5,8 @@ import io.cdcflow.testkit.TcpProxy;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +24,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Points the sink at the real stack (store PostgreSQL database {@code warehouse}, Kafka) with a consumer group and
@@ -169,12 +167,10 @@ public class WarehouseStackResource implements QuarkusTestResourceLifecycleManag
         if (run == null) {
             return;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
-            List<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith("validated." + run + ".")).toList();
-            admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
-            admin.deleteConsumerGroups(List.of("warehouse-sink-" + run)).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        try (TestKafka kafka = TestKafka.of(stack)) {
+            kafka.deleteTopics(kafka.topics().stream().filter(t -> t.startsWith("validated." + run + ".")).toList());
+            kafka.deleteGroup("warehouse-sink-" + run);
+        } catch (RuntimeException e) {
             System.err.println("could not remove the Kafka topics or group of test run " + run + ": " + e);
         }
         try (Connection c = DriverManager.getConnection(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
