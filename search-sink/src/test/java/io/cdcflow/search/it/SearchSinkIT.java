@@ -12,25 +12,16 @@ import io.cdcflow.model.Position;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.SourceInfo;
 import io.cdcflow.search.index.IndexMappings;
+import io.cdcflow.testkit.DeadLetters;
+import io.cdcflow.testkit.TestKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,7 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -70,8 +60,8 @@ class SearchSinkIT {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final long TS = 1_735_689_600_000L;
 
-    private static KafkaProducer<byte[], byte[]> producer;
-    private static Admin admin;
+    private static TestKafka kafka;
+    private static DeadLetters dlq;
 
     @Inject
     MeterRegistry meters;
@@ -84,16 +74,13 @@ class SearchSinkIT {
 
     @BeforeAll
     static void clients() {
-        String bootstrap = SearchSinkStackResource.endpoints.kafkaBootstrap();
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        kafka = TestKafka.of(SearchSinkStackResource.endpoints);
+        dlq = new DeadLetters(kafka);
     }
 
     @AfterAll
     static void close() {
-        producer.close();
-        admin.close();
+        kafka.close();
     }
 
     /** One table of one test: its source name, topic and index. */
@@ -211,7 +198,7 @@ class SearchSinkIT {
         send(t, Op.CREATE, 901, row("id", 2, "v", "deleted at the source meanwhile"));
         awaitConsumed(t);
         send(t, io.cdcflow.sink.Events.snapshotRead(t.source(), t.name(), 1, row("id", 1, "v", "repaired")), null);
-        producer.send(new ProducerRecord<>(t.topic(), 0, null,
+        kafka.send(new ProducerRecord<>(t.topic(), 0, null,
                 ChangeEventSerde.writeValue(io.cdcflow.sink.Events.sweep(t.source(), t.name(), 1))));
         send(t, Op.UPDATE, 5_000, row("id", 1, "v", "late, old generation"));
         send(t, io.cdcflow.sink.Events.withSource(event(t.source(), t.name(), Op.CREATE, 10, row("id", 3, "v", "new")),
@@ -245,12 +232,12 @@ class SearchSinkIT {
     @Test
     void aMalformedRecordIsDeadLetteredWithItsReasonAndLaterEventsStillFlow() {
         Table t = table("payments");
-        Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
+        Map<TopicPartition, Long> dlqStart = dlq.mark();
         byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(t.topic(), key(1), garbage));
+        kafka.send(new ProducerRecord<>(t.topic(), key(1), garbage));
         ObjectNode unknownOp = ChangeEventSerde.toJson(event(t.source(), t.name(), Op.CREATE, 50, row("id", 3)));
         unknownOp.put("op", "x");
-        producer.send(new ProducerRecord<>(t.topic(), key(3), unknownOp.toString().getBytes(StandardCharsets.UTF_8)));
+        kafka.send(new ProducerRecord<>(t.topic(), key(3), unknownOp.toString().getBytes(StandardCharsets.UTF_8)));
         send(t, Op.CREATE, 100, row("id", 2, "amount", 5));
         awaitConsumed(t);
         assertThat(doc(t, "2").path("found").asBoolean()).isTrue();
@@ -271,7 +258,7 @@ class SearchSinkIT {
     @Test
     void aDocumentOpenSearchRefusesIsDeadLetteredAndTheRestOfTheBatchApplies() {
         Table t = table("stock");
-        Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
+        Map<TopicPartition, Long> dlqStart = dlq.mark();
         send(t, Op.CREATE, 100, row("id", 1, "qty", 5));
         awaitConsumed(t);
         send(t, Op.CREATE, 110, row("id", 2, "qty", "not a number"));
@@ -447,7 +434,7 @@ class SearchSinkIT {
         awaitConsumed(t);
         assertThat(indicesBehind(t.index())).as("still the first layout").containsExactly(t.index());
         assertThat(http("GET", "/_alias/" + t.index(), null).path("status").asInt()).isEqualTo(404);
-        Map<TopicPartition, Long> dlqStart = endOffsets("cdc.dlq");
+        Map<TopicPartition, Long> dlqStart = dlq.mark();
         double deadBefore = meters.find("cdc.sink.dead.lettered").counters().stream().mapToDouble(c -> c.count()).sum();
 
         http("POST", "/" + t.index() + "/_refresh", null);
@@ -499,7 +486,7 @@ class SearchSinkIT {
         send(t, Op.CREATE, 110, row("id", 2, "n", 2));
         awaitConsumed(t);
         ChangeEvent truncate = event(t.source(), t.name(), Op.TRUNCATE, 120, null);
-        producer.send(new ProducerRecord<>(t.topic(), 0, null, ChangeEventSerde.writeValue(truncate)));
+        kafka.send(new ProducerRecord<>(t.topic(), 0, null, ChangeEventSerde.writeValue(truncate)));
         awaitConsumed(t);
         send(t, Op.CREATE, 130, row("id", 3, "n", 3));
         send(t, Op.CREATE, 115, row("id", 1, "n", 1));
@@ -545,13 +532,12 @@ class SearchSinkIT {
     }
 
     private static long endTotal(Table t) {
-        return endOffsets(t.topic()).values().stream().mapToLong(Long::longValue).sum();
+        return kafka.endOffsets(t.topic()).values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static long committedTotal(Table t) throws Exception {
-        return admin.listConsumerGroupOffsets(SearchSinkStackResource.GROUP).partitionsToOffsetAndMetadata().get()
-                .entrySet().stream().filter(e -> e.getKey().topic().equals(t.topic()))
-                .mapToLong(e -> e.getValue().offset()).sum();
+    private static long committedTotal(Table t) {
+        return kafka.committedOffsets(SearchSinkStackResource.GROUP).entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(t.topic())).mapToLong(Map.Entry::getValue).sum();
     }
 
     // ---------------------------------------------------------------- producing
@@ -610,11 +596,7 @@ class SearchSinkIT {
         if (schemaId != null) {
             record.headers().add("cdc.schema.id", schemaId.toString().getBytes(StandardCharsets.UTF_8));
         }
-        try {
-            producer.send(record).get();
-        } catch (Exception ex) {
-            throw new IllegalStateException("cannot produce to " + t.topic(), ex);
-        }
+        kafka.send(record);
     }
 
     private static String envelopeSchema(String columns) {
@@ -625,87 +607,24 @@ class SearchSinkIT {
 
     // ---------------------------------------------------------------- Kafka state
 
-    private static Map<TopicPartition, Long> endOffsets(String topic) {
-        try {
-            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, Long> out = new HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
-            return out;
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
-                return Map.of();
-            }
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Waits until the sink's group has committed every record of the table's topic. */
     private static void awaitConsumed(Table t) {
-        producer.flush();
-        Map<TopicPartition, Long> end = endOffsets(t.topic());
-        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(300)).until(() -> {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(SearchSinkStackResource.GROUP).partitionsToOffsetAndMetadata().get();
-            return end.entrySet().stream().filter(e -> e.getValue() > 0).allMatch(e ->
-                    committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue());
-        });
+        kafka.awaitConsumed(SearchSinkStackResource.GROUP, t.topic(), DEADLINE);
     }
 
-    /** The dead letters this test caused: those naming its topic, written after {@code start}. */
+    /** The dead letters this test caused: those of this sink naming its topic, written after {@code start}. */
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(Map<TopicPartition, Long> start, String topic,
                                                                   int expected) {
-        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SearchSinkStackResource.endpoints.kafkaBootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = c.partitionsFor("cdc.dlq").stream()
-                    .map(p -> new TopicPartition("cdc.dlq", p.partition())).toList();
-            c.assign(partitions);
-            partitions.forEach(p -> c.seek(p, start.getOrDefault(p, 0L)));
-            await().atMost(DEADLINE).until(() -> {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (topic.equals(header(r, "cdc.dlq.topic")) && SearchSinkStackResource.SINK.equals(header(r, "cdc.dlq.service"))) {
-                        found.add(r);
-                    }
-                }
-                return found.size() >= expected;
-            });
-        }
-        return found;
+        return dlq.await(start, DeadLetters.from(topic, SearchSinkStackResource.SINK), expected);
     }
 
     /** Every dead letter of this sink naming {@code topic} written after {@code start}, up to the end now. */
     private static List<ConsumerRecord<byte[], byte[]>> deadLettersSince(Map<TopicPartition, Long> start, String topic) {
-        Map<TopicPartition, Long> end = endOffsets("cdc.dlq");
-        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SearchSinkStackResource.endpoints.kafkaBootstrap(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>(end.keySet());
-            c.assign(partitions);
-            partitions.forEach(p -> c.seek(p, start.getOrDefault(p, 0L)));
-            await().atMost(DEADLINE).until(() -> {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (topic.equals(header(r, "cdc.dlq.topic"))
-                            && SearchSinkStackResource.SINK.equals(header(r, "cdc.dlq.service"))) {
-                        found.add(r);
-                    }
-                }
-                return partitions.stream().allMatch(p -> c.position(p) >= end.get(p));
-            });
-        }
-        return found;
+        return dlq.since(start, DeadLetters.from(topic, SearchSinkStackResource.SINK));
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return TestKafka.header(r, name);
     }
 
     // ---------------------------------------------------------------- OpenSearch state
