@@ -43,8 +43,8 @@ class RouterAvroOutputIT {
     }
 
     @BeforeAll
-    static void producer() {
-        RouterIT.producer();
+    static void kafka() {
+        RouterIT.kafka();
     }
 
     @AfterAll

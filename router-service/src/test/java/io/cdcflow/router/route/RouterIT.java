@@ -4,18 +4,13 @@ import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.WireFormat;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,17 +39,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = RouterResource.class, restrictToAnnotatedClass = true)
 class RouterIT {
 
-    private static KafkaProducer<byte[], byte[]> producer;
+    private static TestKafka kafka;
 
     @BeforeAll
-    static void producer() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap()),
-                new ByteArraySerializer(), new ByteArraySerializer());
+    static void kafka() {
+        kafka = TestKafka.of(Stack.up());
     }
 
     @AfterAll
     static void close() {
-        producer.close();
+        kafka.close();
     }
 
     @Test
@@ -218,7 +212,7 @@ class RouterIT {
         registryPut("/config/" + topic + "-value", "{\"compatibility\":\"NONE\"}");
         ProducerRecord<byte[], byte[]> redrive = new ProducerRecord<>(topic, 0, incompatible.key(), incompatible.value());
         redrive.headers().add("cdc.redrive.count", "1".getBytes(StandardCharsets.UTF_8));
-        producer.send(redrive).get();
+        kafka.send(redrive);
         assertThat(read("validated." + topic, r -> new String(r.key(), StandardCharsets.UTF_8).equals("{\"id\":6}"), 1,
                 Duration.ofSeconds(20))).as("the redriven change, routed").hasSize(1);
     }
@@ -282,8 +276,8 @@ class RouterIT {
     }
 
     static void send(String topic, String key, String value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8))).get();
+        kafka.send(new ProducerRecord<>(topic, 0, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String hex() {
@@ -291,8 +285,7 @@ class RouterIT {
     }
 
     static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return TestKafka.header(r, name);
     }
 
     @Inject
@@ -328,18 +321,12 @@ class RouterIT {
 
     static List<ConsumerRecord<byte[], byte[]>> read(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match, int count,
                                                      Duration deadline) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "router-it-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         Predicate<ConsumerRecord<byte[], byte[]>> firstDelivery = r -> seen.add(java.util.Arrays.toString(r.key())
                 + java.util.Arrays.toString(r.value()) + java.util.Arrays.toString(r.headers().toArray()));
         match = match.and(firstDelivery);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)));
+        try (KafkaConsumer<byte[], byte[]> c = kafka.subscribe(topic, Map.of())) {
             long end = System.nanoTime() + deadline.toNanos();
             Predicate<ConsumerRecord<byte[], byte[]>> wanted = match;
             while (System.nanoTime() < end && out.size() < count) {
