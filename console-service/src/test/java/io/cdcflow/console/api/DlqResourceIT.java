@@ -2,19 +2,16 @@ package io.cdcflow.console.api;
 
 import io.cdcflow.model.DeadLetterHeaders;
 import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
@@ -124,17 +121,15 @@ class DlqResourceIT {
         carried.forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
         new DeadLetterHeaders(reason, reason + " in a test", topic, 0, offset, service).asMap()
                 .forEach((k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
-        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", Stack.up().kafkaBootstrap()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
-            RecordMetadata m = p.send(new ProducerRecord<>(DlqTopics.DLQ, null, key.getBytes(StandardCharsets.UTF_8),
-                    value.getBytes(StandardCharsets.UTF_8), h)).get(30, TimeUnit.SECONDS);
+        try (TestKafka kafka = TestKafka.of(Stack.up())) {
+            var m = kafka.send(new ProducerRecord<>(DlqTopics.DLQ, null, key.getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8), h));
             return m.partition() + "-" + m.offset();
         }
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String topic) {
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", Stack.up().kafkaBootstrap()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = TestKafka.of(Stack.up()).consumer(Map.of());
         TopicPartition tp = new TopicPartition(topic, 0);
         c.assign(List.of(tp));
         c.seekToBeginning(List.of(tp));
@@ -152,8 +147,7 @@ class DlqResourceIT {
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return TestKafka.header(r, name);
     }
 
     /** Runs {@code bin/cdcflow args...} against this test's console-service; "exit code:output". */
