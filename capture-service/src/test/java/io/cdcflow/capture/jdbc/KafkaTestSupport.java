@@ -6,46 +6,32 @@ import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.cdcflow.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /** The stack's real Kafka for polling-source ITs: an acknowledging publisher, topic clean-up, and a reader. */
 public final class KafkaTestSupport implements AutoCloseable {
 
-    private final KafkaProducer<byte[], byte[]> producer;
-
-    public KafkaTestSupport() {
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
-                new ByteArraySerializer(), new ByteArraySerializer());
-    }
+    private final TestKafka kafka = TestKafka.of(Stack.up());
 
     /** A publisher that returns once Kafka acknowledged the whole batch, as KafkaChangePublisher does. */
     public BatchPublisher publisher() {
         return batch -> {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (OutgoingChange c : batch) {
-                acks.add(producer.send(new ProducerRecord<>(c.topic(), c.key(), c.value())));
+                acks.add(kafka.producer().send(new ProducerRecord<>(c.topic(), c.key(), c.value())));
             }
             for (Future<RecordMetadata> ack : acks) {
                 try {
@@ -59,18 +45,8 @@ public final class KafkaTestSupport implements AutoCloseable {
 
     /** Deletes topics an earlier run left, and waits until they are gone. */
     public static void deleteTopics(String... topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap()))) {
-            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            var doomed = Arrays.stream(topics).filter(existing::contains).toList();
-            if (!doomed.isEmpty()) {
-                admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (System.nanoTime() < end && admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().anyMatch(doomed::contains)) {
-                    Thread.sleep(200);
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot delete the topics " + Arrays.toString(topics), e);
+        try (TestKafka kafka = TestKafka.of(Stack.up())) {
+            kafka.deleteTopics(List.of(topics));
         }
     }
 
@@ -80,13 +56,7 @@ public final class KafkaTestSupport implements AutoCloseable {
         private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
 
         public Reader(String topic) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "capture-it-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            consumer.subscribe(Pattern.compile(Pattern.quote(topic)));
+            consumer = TestKafka.of(Stack.up()).subscribe(topic, Map.of(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500));
         }
 
         /** Polls until {@code done} holds for what was read (then two seconds more, so duplicates show), or fails. */
@@ -177,6 +147,6 @@ public final class KafkaTestSupport implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        kafka.close();
     }
 }

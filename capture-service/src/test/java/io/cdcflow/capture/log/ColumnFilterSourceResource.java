@@ -1,5 +1,6 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -33,7 +34,7 @@ public class ColumnFilterSourceResource implements QuarkusTestResourceLifecycleM
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the source database", e);
         }
-        PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
+        KafkaTestSupport.deleteTopics(TOPIC, SOURCE + ".transaction");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, "column_filters.people");
         config.put(prefix + "log.signal-table", "column_filters.cdcflow_signal");

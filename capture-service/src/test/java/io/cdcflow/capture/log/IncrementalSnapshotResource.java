@@ -1,5 +1,6 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -42,7 +43,7 @@ public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycle
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the source database", e);
         }
-        PostgresSourceResource.deleteTopics(stack, topic(ITEMS), topic(BIG), SOURCE + ".transaction",
+        KafkaTestSupport.deleteTopics(topic(ITEMS), topic(BIG), SOURCE + ".transaction",
                 SOURCE + ".incr_snapshot.cdcflow_signal");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, ITEMS + "," + BIG);

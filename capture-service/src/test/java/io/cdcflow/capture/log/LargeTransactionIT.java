@@ -1,14 +1,13 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.capture.source.PackagedCapture;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,9 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,7 +56,7 @@ class LargeTransactionIT {
             s.execute("CREATE TABLE large_tx.rows (id bigint PRIMARY KEY, v int NOT NULL)");
             s.execute("ALTER TABLE large_tx.rows REPLICA IDENTITY FULL");
         }
-        PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
+        KafkaTestSupport.deleteTopics(TOPIC, SOURCE + ".transaction");
 
         Path state = Files.createTempDirectory("capture-largetx");
         String p = "cdc.capture.sources." + SOURCE + ".";
@@ -81,12 +78,13 @@ class LargeTransactionIT {
             long committed = System.nanoTime();
             long peakRss = 0;
             long deadline = System.nanoTime() + Duration.ofSeconds(120 + rows / 2_000).toNanos();
-            try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            try (TestKafka kafka = TestKafka.of(stack); KafkaConsumer<byte[], byte[]> consumer =
+                    kafka.subscribe(TOPIC, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000))) {
                 // kill -9 once a third of the transaction is in Kafka, then a restart on the same offsets.
                 long beforeKill = 0;
                 while (beforeKill < rows / 3 && System.nanoTime() < deadline && service.isAlive()) {
                     peakRss = Math.max(peakRss, service.rssHighWaterKb());
-                    beforeKill = published(consumer);
+                    beforeKill = kafka.endOffsets(TOPIC).values().stream().mapToLong(Long::longValue).sum();
                     Thread.sleep(100);
                 }
                 assertThat(beforeKill).as("the kill lands in the middle of the transaction's publication; see " + log)
@@ -99,7 +97,6 @@ class LargeTransactionIT {
                 // Every row's change is in Kafka at least once, none of another row.
                 java.util.BitSet seen = new java.util.BitSet(rows + 1);
                 long read = 0;
-                consumer.subscribe(List.of(TOPIC));
                 while (seen.cardinality() < rows && System.nanoTime() < deadline && service.isAlive()) {
                     peakRss = Math.max(peakRss, service.rssHighWaterKb());
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
@@ -125,27 +122,8 @@ class LargeTransactionIT {
             try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA IF EXISTS large_tx CASCADE");
             }
-            PostgresSourceResource.deleteTopics(stack, TOPIC, SOURCE + ".transaction");
+            KafkaTestSupport.deleteTopics(TOPIC, SOURCE + ".transaction");
         }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "large-tx-" + UUID.randomUUID(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private static long published(KafkaConsumer<byte[], byte[]> consumer) {
-        return endOffsets(consumer).values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(KafkaConsumer<byte[], byte[]> consumer) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(10));
-        if (partitions == null || partitions.isEmpty()) {
-            return Map.of();
-        }
-        return consumer.endOffsets(partitions.stream().map(i -> new TopicPartition(TOPIC, i.partition())).toList());
     }
 
     private static long idOf(byte[] key) {

@@ -1,5 +1,6 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -35,7 +36,7 @@ public class LogRepairResource implements QuarkusTestResourceLifecycleManager {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the source database", e);
         }
-        PostgresSourceResource.deleteTopics(stack, topic(ITEMS), SOURCE + ".transaction", SOURCE + ".log_repair.cdcflow_signal");
+        KafkaTestSupport.deleteTopics(topic(ITEMS), SOURCE + ".transaction", SOURCE + ".log_repair.cdcflow_signal");
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, ITEMS);
         config.put(prefix + "log.snapshot-mode", "initial");

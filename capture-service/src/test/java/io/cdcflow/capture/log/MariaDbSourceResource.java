@@ -1,5 +1,6 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -31,7 +32,7 @@ public class MariaDbSourceResource implements QuarkusTestResourceLifecycleManage
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the MariaDB source", e);
         }
-        PostgresSourceResource.deleteTopics(stack, topic(stack));
+        KafkaTestSupport.deleteTopics(topic(stack));
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         try {
             return Map.of(

@@ -1,6 +1,7 @@
 package io.cdcflow.capture.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.model.ChangeEvent;
 import io.cdcflow.model.ChangeEventSerde;
 import io.cdcflow.model.Envelope;
@@ -8,10 +9,7 @@ import io.cdcflow.model.Op;
 import io.cdcflow.testkit.Stack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
@@ -19,8 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -94,26 +90,12 @@ class PostgresLogCaptureIT {
         assertThat(schema.get("name").asText()).isEqualTo("itpg.capture_it.items.Envelope");
     }
 
+    /** At least {@code atLeast} records of {@code topic} (and any duplicate that follows them), in position order. */
     static List<ConsumerRecord<byte[], byte[]>> read(String topic, int atLeast, Duration deadline) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, Stack.up().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "capture-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)));
-            long end = System.nanoTime() + deadline.toNanos();
-            while (System.nanoTime() < end) {
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-                if (out.size() >= atLeast) {
-                    // Anything more (a duplicate) would show up now.
-                    consumer.poll(Duration.ofSeconds(2)).forEach(out::add);
-                    break;
-                }
-            }
+        try (KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(topic)) {
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(reader.await(r -> r.size() >= atLeast, deadline));
+            out.sort(java.util.Comparator.comparing((ConsumerRecord<byte[], byte[]> r) -> ChangeEventSerde.readValue(r.value()).event().position()));
+            return out;
         }
-        out.sort(java.util.Comparator.comparing((ConsumerRecord<byte[], byte[]> r) -> ChangeEventSerde.readValue(r.value()).event().position()));
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -12,10 +13,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * A fresh source for a capture test: a table {@code capture_it.items} in the stack's source PostgreSQL, no slot
@@ -43,7 +40,7 @@ public class PostgresSourceResource implements QuarkusTestResourceLifecycleManag
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the source database", e);
         }
-        deleteTopics(stack, TOPIC, SOURCE + ".transaction");
+        KafkaTestSupport.deleteTopics(TOPIC, SOURCE + ".transaction");
         return sourceConfig(stack, SOURCE, "capture_it.items");
     }
 
@@ -68,24 +65,6 @@ public class PostgresSourceResource implements QuarkusTestResourceLifecycleManag
         config.put(prefix + "password", stack.get("CDC_SOURCE_PG_PASSWORD"));
         config.put(prefix + "tables", tables);
         return config;
-    }
-
-    /** Removes what an earlier run left in Kafka, so the test sees only this run's events. */
-    static void deleteTopics(StackEndpoints stack, String... topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
-            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            var doomed = java.util.Arrays.stream(topics).filter(existing::contains).toList();
-            if (!doomed.isEmpty()) {
-                admin.deleteTopics(doomed).all().get(30, TimeUnit.SECONDS);
-                // Deletion completes asynchronously in the broker; wait until the names are gone.
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (System.nanoTime() < end && admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().anyMatch(doomed::contains)) {
-                    Thread.sleep(200);
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot delete the topics " + java.util.Arrays.toString(topics), e);
-        }
     }
 
     /**
