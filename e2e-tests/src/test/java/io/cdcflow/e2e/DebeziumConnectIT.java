@@ -7,17 +7,14 @@ import io.cdcflow.e2e.DebeziumEncoding.TimeMode;
 import io.cdcflow.model.DeadLetterHeaders;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.DeadLetters;
 import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -270,24 +267,10 @@ class DebeziumConnectIT {
     /** The headers of every dead letter of this run's topics (raw or validated), by the topic it was read from. */
     private static Map<String, List<Map<String, String>>> deadLetters() {
         Map<String, List<Map<String, String>>> out = new TreeMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", stack.kafkaBootstrap()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("cdc.dlq").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofSeconds(1))) {
-                    Map<String, String> headers = new TreeMap<>();
-                    for (Header h : r.headers()) {
-                        headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
-                    }
-                    String topic = headers.getOrDefault(DeadLetterHeaders.TOPIC, "");
-                    if (topic.contains(TABLE)) {
-                        out.computeIfAbsent(topic, t -> new ArrayList<>()).add(headers);
-                    }
-                }
+        try (TestKafka kafka = TestKafka.of(stack)) {
+            for (ConsumerRecord<byte[], byte[]> r : new DeadLetters(kafka).since(Map.of(), DeadLetters.fromTopicContaining(TABLE))) {
+                out.computeIfAbsent(TestKafka.header(r, DeadLetterHeaders.TOPIC), t -> new ArrayList<>())
+                        .add(new TreeMap<>(TestKafka.headers(r)));
             }
         }
         return out;

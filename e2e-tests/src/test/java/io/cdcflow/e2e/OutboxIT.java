@@ -3,10 +3,9 @@ package io.cdcflow.e2e;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.cdcflow.testkit.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,14 +55,8 @@ class OutboxIT {
     }
 
     private static ConsumerRecord<byte[], byte[]> awaitEvent(StackEndpoints stack, String topic, String key, Duration deadline) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "outbox-it-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1000);
         List<String> seen = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(Pattern.compile(Pattern.quote(topic)));
+        try (KafkaConsumer<byte[], byte[]> c = TestKafka.of(stack).subscribe(topic, Map.of())) {
             long end = System.nanoTime() + deadline.toNanos();
             while (System.nanoTime() < end) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
@@ -80,7 +72,6 @@ class OutboxIT {
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return TestKafka.header(r, name);
     }
 }

@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.cdcflow.testkit.DeadLetters;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TestKafka;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +23,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +48,7 @@ final class TableRows implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final RedisAPI redis;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final TestKafka kafka;
 
     TableRows(StackEndpoints stack) throws SQLException {
         this.stack = stack;
@@ -59,6 +57,7 @@ final class TableRows implements AutoCloseable {
         warehouse = DriverManager.getConnection(stack.storePgJdbcUrl("warehouse"), stack.get("CDC_STORE_PG_USER"),
                 stack.get("CDC_STORE_PG_PASSWORD"));
         redis = RedisAPI.api(Redis.createClient(vertx, stack.redisUrl()));
+        kafka = TestKafka.of(stack);
     }
 
     /** Every row of the source table {@code public.<table>}, all its columns. */
@@ -220,17 +219,8 @@ final class TableRows implements AutoCloseable {
     }
 
     /** How many records the router and the sinks dead-lettered so far (the dead-letter topic's end offsets). */
-    long deadLetters() throws Exception {
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", stack.kafkaBootstrap()))) {
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("cdc.dlq")) {
-                return 0;
-            }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of("cdc.dlq")).allTopicNames().get(30, TimeUnit.SECONDS).get("cdc.dlq")
-                    .partitions().forEach(p -> latest.put(new TopicPartition("cdc.dlq", p.partition()), OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
-                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
-        }
+    long deadLetters() {
+        return new DeadLetters(kafka).count();
     }
 
     /**
@@ -238,27 +228,7 @@ final class TableRows implements AutoCloseable {
      * header): a test's own, whatever other tests' leftovers the services dead-letter meanwhile.
      */
     long deadLettersOf(String topicPart) {
-        Map<String, Object> settings = Map.of("bootstrap.servers", stack.kafkaBootstrap());
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(settings,
-                             new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                             new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor("cdc.dlq").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (var r : consumer.poll(java.time.Duration.ofSeconds(1))) {
-                    var topic = r.headers().lastHeader(io.cdcflow.model.DeadLetterHeaders.TOPIC);
-                    if (topic != null && new String(topic.value(), java.nio.charset.StandardCharsets.UTF_8).contains(topicPart)) {
-                        count++;
-                    }
-                }
-            }
-            return count;
-        }
+        return new DeadLetters(kafka).since(Map.of(), DeadLetters.fromTopicContaining(topicPart)).size();
     }
 
     /**
@@ -351,6 +321,7 @@ final class TableRows implements AutoCloseable {
     @Override
     public void close() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        kafka.close();
         warehouse.close();
         source.close();
     }
