@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,12 +33,12 @@ public record SinkPause(String sink, String topic, String reason, String by, Ins
     }
 
     /** The record key of a sink's pause of a topic. */
-    public static byte[] key(String sink, String topic) {
-        return (sink + "|" + topic).getBytes(StandardCharsets.UTF_8);
+    public static String key(String sink, String topic) {
+        return sink + "|" + topic;
     }
 
     /** This pause's record key. */
-    public byte[] key() {
+    public String key() {
         return key(sink, topic);
     }
 
@@ -55,11 +54,10 @@ public record SinkPause(String sink, String topic, String reason, String by, Ins
     }
 
     /** The sink and topic a control record's key names, or empty when it is not a key of this form. */
-    public static Optional<String[]> readKey(byte[] key) {
-        if (key == null) {
+    public static Optional<String[]> readKey(String k) {
+        if (k == null) {
             return Optional.empty();
         }
-        String k = new String(key, StandardCharsets.UTF_8);
         int bar = k.indexOf('|');
         return bar <= 0 || bar == k.length() - 1 ? Optional.empty()
                 : Optional.of(new String[]{k.substring(0, bar), k.substring(bar + 1)});
@@ -69,7 +67,7 @@ public record SinkPause(String sink, String topic, String reason, String by, Ins
      * The pause a control record holds: empty for a tombstone (the table was resumed) or a record that is not one
      * (logged by the caller, never fatal: the control topic is an operator's, not a change stream).
      */
-    public static Optional<SinkPause> read(byte[] key, byte[] value) {
+    public static Optional<SinkPause> read(String key, byte[] value) {
         Optional<String[]> names = readKey(key);
         if (names.isEmpty() || value == null) {
             return Optional.empty();

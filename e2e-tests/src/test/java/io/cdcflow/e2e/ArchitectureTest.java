@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Rules of the code's shape that hold across modules, checked with ArchUnit on the main classes of every module this
- * module depends on (all of them: the services, cdc-model, cdc-sink, the registry client).
+ * module depends on (all of them: the services, cdc-model, cdc-sink, the registry client, cdc-kafka).
  */
 class ArchitectureTest {
 
@@ -23,7 +23,7 @@ class ArchitectureTest {
     @Test
     void everyModuleIsImported() {
         assertThat(MAIN.stream().map(c -> c.getPackageName().split("\\.")[2]).distinct())
-                .contains("model", "retry", "auth", "sink", "registryclient", "registry", "capture", "router",
+                .contains("model", "retry", "auth", "sink", "registryclient", "kafka", "registry", "capture", "router",
                         "warehouse", "cache", "search", "console");
     }
 

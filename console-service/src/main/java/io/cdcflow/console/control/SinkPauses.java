@@ -1,6 +1,6 @@
 package io.cdcflow.console.control;
 
-import io.cdcflow.console.config.CompactedTopic;
+import io.cdcflow.kafka.ControlTopic;
 import io.cdcflow.console.config.ConsoleConfig;
 import io.cdcflow.console.config.KafkaClients;
 import io.cdcflow.model.SinkPause;
@@ -8,7 +8,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -21,10 +20,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class SinkPauses {
 
-    private final CompactedTopic topic;
+    private final ControlTopic topic;
 
     SinkPauses(ConsoleConfig config, KafkaClients clients) {
-        this.topic = new CompactedTopic(config.sinkControlTopic(), clients, "console-service-sink-control");
+        this.topic = new ControlTopic(config.sinkControlTopic(), clients.settings());
     }
 
     /** Pauses a table for a sink; returns once Kafka acknowledged it. */
@@ -40,7 +39,7 @@ public class SinkPauses {
     /** Every pause in force, by sink and topic. */
     public List<SinkPause> all() {
         return topic.readAll().entrySet().stream()
-                .map(e -> SinkPause.read(e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue()))
+                .map(e -> SinkPause.read(e.getKey(), e.getValue()))
                 .flatMap(Optional::stream)
                 .sorted(Comparator.comparing(SinkPause::sink).thenComparing(SinkPause::topic)).toList();
     }

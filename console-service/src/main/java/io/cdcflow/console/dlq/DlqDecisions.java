@@ -1,7 +1,7 @@
 package io.cdcflow.console.dlq;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cdcflow.console.config.CompactedTopic;
+import io.cdcflow.kafka.ControlTopic;
 import io.cdcflow.console.config.ConsoleConfig;
 import io.cdcflow.console.config.KafkaClients;
 import io.cdcflow.model.Json;
@@ -11,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -27,16 +26,16 @@ public class DlqDecisions {
 
     private static final Logger LOG = Logger.getLogger(DlqDecisions.class);
 
-    private final CompactedTopic topic;
+    private final ControlTopic topic;
 
     DlqDecisions(ConsoleConfig config, KafkaClients clients) {
-        this.topic = new CompactedTopic(config.decisionsTopic(), clients, "console-service-decisions");
+        this.topic = new ControlTopic(config.decisionsTopic(), clients.settings());
     }
 
     /** Records a decision on a dead letter; returns once Kafka acknowledged it. */
     public void record(String id, ObjectNode decision) {
         try {
-            topic.write(id.getBytes(StandardCharsets.UTF_8), Json.mapper().writeValueAsBytes(decision));
+            topic.write(id, Json.mapper().writeValueAsBytes(decision));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the decision on " + id + ": " + e, e);
         }
