@@ -34,9 +34,27 @@ public final class Services {
         Scripts.run(command("kill", names), Scripts.QUICK);
     }
 
-    /** Stops the named services (all when none is named). */
+    /** Stops the named services or instances (all, every instance, when none is named). */
     public static void down(String... names) {
         Scripts.run(command("down", names), Scripts.QUICK);
+    }
+
+    /**
+     * Runs {@code count} instances of a service ({@code bin/services scale}): starts the missing ones and waits until
+     * they are ready, stops those above {@code count}. Instances of router-service and the sinks share one consumer
+     * group, so each start or stop is a rebalance.
+     */
+    public static void scale(String service, int count) {
+        Scripts.run(List.of(Stack.home().resolve("bin").resolve("services").toString(), "scale", service,
+                Integer.toString(count)), Scripts.LONG, Stack.up().env());
+    }
+
+    /** The name {@code bin/services} gives instance {@code n} of a service: the service's own for 1, else {@code service@n}. */
+    public static String instance(String service, int n) {
+        if (n < 1 || n > 9) {
+            throw new IllegalArgumentException("instance " + n + " of " + service + ": bin/services runs instances 1 to 9");
+        }
+        return n == 1 ? service : service + "@" + n;
     }
 
     /**
@@ -53,12 +71,16 @@ public final class Services {
     }
 
     /**
-     * The HTTP port of a service started by {@code bin/services}: {@code CDC_SERVICES_PORT_BASE} (default 18080)
-     * plus the service's offset in {@code bin/lib/services.tsv}, which that script reads too.
+     * The HTTP port of a service (or instance, {@code service@n}) started by {@code bin/services}:
+     * {@code CDC_SERVICES_PORT_BASE} (default 18080) plus the service's offset in {@code bin/lib/services.tsv}, which
+     * that script reads too, plus 100 for each instance after the first.
      */
     public static int port(String name) {
         String base = System.getenv().getOrDefault("CDC_SERVICES_PORT_BASE", "18080");
-        return Integer.parseInt(base) + ServiceMap.read(Stack.home()).offset(name);
+        int at = name.indexOf('@');
+        int instance = at < 0 ? 1 : Integer.parseInt(name.substring(at + 1));
+        String service = at < 0 ? name : name.substring(0, at);
+        return Integer.parseInt(base) + ServiceMap.read(Stack.home()).offset(service) + 100 * (instance - 1);
     }
 
     /** The base URL of a service started by {@code bin/services}, e.g. {@code http://127.0.0.1:18081}. */

@@ -32,8 +32,10 @@ sealed interface Fault {
         }
 
         public void end() {
+            // A thread per service, not the common pool, which the workload may be holding.
             CompletableFuture.allOf(services.stream()
-                    .map(s -> CompletableFuture.runAsync(() -> Services.up(s)))
+                    .map(s -> CompletableFuture.runAsync(() -> Services.up(s),
+                            task -> Thread.ofPlatform().name("restart-" + s).daemon().start(task)))
                     .toArray(CompletableFuture[]::new)).join();
         }
     }
@@ -95,6 +97,57 @@ sealed interface Fault {
         }
     }
 
+    /**
+     * More instances started under load, each waiting until ready: a scale-out, in which every started instance of
+     * router-service or a sink joins its consumer group (a rebalance). They keep running after the scenario.
+     */
+    record ScaleOut(List<String> instances) implements Fault {
+        public String name() {
+            return "start " + String.join("+", instances);
+        }
+
+        public void inject() {
+            Services.up(instances.toArray(String[]::new));
+        }
+
+        public void end() {
+            // Nothing to repair: the new instances stay.
+        }
+    }
+
+    /** Instances stopped gracefully under load: a scale-in, in which each leaves its consumer group (a rebalance). */
+    record ScaleIn(List<String> instances) implements Fault {
+        public String name() {
+            return "stop " + String.join("+", instances);
+        }
+
+        public void inject() {
+            Services.down(instances.toArray(String[]::new));
+        }
+
+        public void end() {
+            // Nothing to repair: fewer instances are what was asked for.
+        }
+    }
+
+    /** Every instance stopped gracefully and started again, one after the other, each ready before the next stops. */
+    record RollingRestart(List<String> instances) implements Fault {
+        public String name() {
+            return "rolling restart of " + String.join("+", instances);
+        }
+
+        public void inject() {
+            for (String instance : instances) {
+                Services.down(instance);
+                Services.up(instance);
+            }
+        }
+
+        public void end() {
+            Services.up(instances.toArray(String[]::new)); // running ones are left as they are
+        }
+    }
+
     /** Several faults at once: all injected, then all ended (servers before services, in the order given). */
     record Together(List<Fault> faults) implements Fault {
         public String name() {
@@ -117,6 +170,9 @@ sealed interface Fault {
                         longest = max(longest, s.hold());
                     }
                     case Together t -> t.inject();
+                    case ScaleOut o -> o.inject();
+                    case ScaleIn i -> i.inject();
+                    case RollingRestart r -> r.inject();
                 }
             }
             pause(longest);

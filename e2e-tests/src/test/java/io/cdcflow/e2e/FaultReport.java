@@ -10,9 +10,12 @@ import java.util.Map;
 /** The fault suite's result table: one line per scenario, printed and written as Markdown. */
 final class FaultReport {
 
-    /** One scenario's figures; {@code diffs} maps each sink to its difference from the source at the end. */
+    /**
+     * One scenario's figures; {@code diffs} maps each sink to its difference from the source at the end,
+     * {@code staleSkips} each sink to the changes it received again and skipped (see {@link StaleSkips}).
+     */
     record Line(String fault, long changes, long inFlight, double restartSeconds, double recoverySeconds, boolean converged,
-                Map<String, RowDiff> diffs) {
+                Map<String, RowDiff> diffs, Map<String, Long> staleSkips) {
     }
 
     private final String title;
@@ -32,18 +35,24 @@ final class FaultReport {
 
     String markdown() {
         StringBuilder out = new StringBuilder("### " + title + "\n\n")
-                .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s |\n")
-                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s | stale skips w/r/o |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Line l : lines) {
-            out.append(String.format("| %s | %d | %d | %.1f | %s | %s | %s | %s |%n", l.fault(), l.changes(), l.inFlight(),
+            out.append(String.format("| %s | %d | %d | %.1f | %s | %s | %s | %s | %s |%n", l.fault(), l.changes(), l.inFlight(),
                     l.restartSeconds(),
                     l.converged() ? String.format("%.1f", l.recoverySeconds()) : "not in " + Math.round(l.recoverySeconds()),
-                    l.diffs().get("warehouse"), l.diffs().get("redis"), l.diffs().get("opensearch")));
+                    l.diffs().get("warehouse"), l.diffs().get("redis"), l.diffs().get("opensearch"),
+                    l.staleSkips().get("warehouse-sink") + "/" + l.staleSkips().get("cache-sink") + "/"
+                            + l.staleSkips().get("search-sink")));
         }
         return out.append("\nin flight: changes committed at the source and not yet committed by the slowest sink's consumer"
                         + " group when the fault began. restart: from the end of the fault until the restarted part was ready."
                         + " recovery: from the end of the fault until every sink held exactly the source's rows."
-                        + " m/e/s: rows missing / extra / stale in the sink after the scenario.\n")
+                        + " m/e/s: rows missing / extra / stale in the sink after the scenario."
+                        + " stale skips: changes each sink skipped because it held the row at that position or a newer one,"
+                        + " counted by its running instances (what a killed process had counted is lost with it): in the"
+                        + " warehouse these are re-deliveries after a crash, restart or rebalance; Redis and OpenSearch also"
+                        + " count a change that a newer one of the same row overtook in the same batch.\n")
                 .toString();
     }
 

@@ -39,6 +39,9 @@ class FaultSuiteIT {
 
     private static final List<String> SERVICES =
             List.of("capture-service", "router-service", "warehouse-sink", "cache-sink", "search-sink");
+    private static final List<String> SINKS = List.of("warehouse-sink", "cache-sink", "search-sink");
+    /** What scales out as consumer groups: the router and the sinks. */
+    private static final List<String> GROUPS = List.of("router-service", "warehouse-sink", "cache-sink", "search-sink");
 
     private static StackEndpoints stack;
     private static FaultWorkload workload;
@@ -97,8 +100,11 @@ class FaultSuiteIT {
 
     private FaultReport.Line scenario(Fault fault, long changes, Mode mode) throws Exception {
         backlog.mark();
+        Map<String, StaleSkips.Count> staleBefore = StaleSkips.read(SINKS);
         long startCount = workload.committed();
-        CompletableFuture<Void> load = workload.run(changes, mode.changesPerSecond());
+        // The load lasts as long as the fault does, however long its injection and repair take.
+        java.util.concurrent.atomic.AtomicBoolean faulting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Void> load = workload.run(changes, mode.changesPerSecond(), faulting::get);
         while (workload.committed() < startCount + changes / 3 && !load.isDone()) {
             Thread.sleep(20);
         }
@@ -112,12 +118,14 @@ class FaultSuiteIT {
             ended = System.nanoTime(); // the outage is over: the repair (restart) begins
             fault.end();
             repaired = System.nanoTime();
+            faulting.set(false);
         }
         load.get(10, TimeUnit.MINUTES);
         Result result = convergeTimed(mode.convergeWithin());
         return new FaultReport.Line(fault.name(), workload.committed() - startCount, inFlight,
                 (repaired - ended) / 1e9, Math.max(0, (result.at() - ended) / 1e9),
-                result.diffs().values().stream().allMatch(RowDiff::equal), result.diffs());
+                result.diffs().values().stream().allMatch(RowDiff::equal), result.diffs(),
+                StaleSkips.between(staleBefore, StaleSkips.read(SINKS), SINKS));
     }
 
     private record Result(long at, Map<String, RowDiff> diffs) {
@@ -218,6 +226,7 @@ class FaultSuiteIT {
             Fault ddl = new Fault.Ddl(List.of("ALTER TABLE products ALTER COLUMN price TYPE numeric(14,2)",
                     "ALTER TABLE products ADD COLUMN IF NOT EXISTS fault_note text DEFAULT 'after the DDL'"),
                     List.of("router-service", "warehouse-sink"));
+            List<String> second = instances(2);
             if (this == SHORT) {
                 return List.of(
                         new Fault.Kill(SERVICES),
@@ -225,7 +234,13 @@ class FaultSuiteIT {
                         new Fault.StopServers(List.of("kafka"), kafkaDown),
                         new Fault.StopServers(List.of("pg-source"), sourceDown),
                         new Fault.Together(List.of(new Fault.StopServers(List.of("redis", "opensearch"), outage),
-                                new Fault.StopServices(List.of("schema-registry"), outage))));
+                                new Fault.StopServices(List.of("schema-registry"), outage))),
+                        // Consumer-group scale-out: a second instance of the router and of each sink joins its group,
+                        // then one instance of each is killed (its partitions move to the other, then back), then the
+                        // second instances leave again.
+                        new Fault.ScaleOut(second),
+                        new Fault.Kill(second),
+                        new Fault.ScaleIn(second));
             }
             return List.of(
                     ddl,
@@ -242,7 +257,17 @@ class FaultSuiteIT {
                     new Fault.Kill(SERVICES),
                     new Fault.Together(List.of(new Fault.StopServers(List.of("kafka", "pg-source", "redis", "opensearch"), outage),
                             new Fault.StopServices(List.of("schema-registry"), outage),
-                            new Fault.Kill(List.of("router-service", "warehouse-sink")))));
+                            new Fault.Kill(List.of("router-service", "warehouse-sink")))),
+                    new Fault.ScaleOut(second),
+                    new Fault.Kill(instances(1)),
+                    new Fault.ScaleOut(instances(3)),
+                    new Fault.RollingRestart(java.util.stream.Stream.of(1, 2, 3).flatMap(n -> instances(n).stream()).toList()),
+                    new Fault.ScaleIn(java.util.stream.Stream.concat(second.stream(), instances(3).stream()).toList()));
+        }
+
+        /** Instance {@code n} of the router and of each sink. */
+        private static List<String> instances(int n) {
+            return GROUPS.stream().map(s -> Services.instance(s, n)).toList();
         }
 
         @Override

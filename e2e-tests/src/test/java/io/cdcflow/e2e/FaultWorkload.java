@@ -36,13 +36,23 @@ final class FaultWorkload {
 
     /** Starts committing {@code changes} more changes at about {@code perSecond}; the future ends when all are in. */
     CompletableFuture<Void> run(long changes, int perSecond) {
+        return run(changes, perSecond, () -> false);
+    }
+
+    /**
+     * Starts committing at about {@code perSecond} until {@code changes} more changes are in and {@code keepGoing}
+     * says no more: a scenario keeps its load running for as long as its fault lasts, however long that is.
+     */
+    CompletableFuture<Void> run(long changes, int perSecond, java.util.function.BooleanSupplier keepGoing) {
         long target = committed.get() + changes;
+        // A thread of its own: the common pool may have a single worker on a small machine, which a load that
+        // lasts as long as a fault would hold while the fault's repair waits for a worker.
         return CompletableFuture.runAsync(() -> {
             long start = System.nanoTime();
             long done = 0;
             Connection c = null;
             try {
-                while (committed.get() < target) {
+                while (committed.get() < target || keepGoing.getAsBoolean()) {
                     try {
                         if (c == null) {
                             c = connect();
@@ -67,7 +77,7 @@ final class FaultWorkload {
             } finally {
                 close(c);
             }
-        });
+        }, task -> Thread.ofPlatform().name("fault-workload").daemon().start(task));
     }
 
     private Connection connect() throws SQLException {
