@@ -102,7 +102,8 @@ public final class ControlTopic implements AutoCloseable {
 
     /**
      * Starts following the topic from its beginning on a daemon thread named {@code threadName}, waiting for the topic
-     * to exist first. A failure of the follower is logged and ends it; what it read stays with the listener.
+     * to exist (and for Kafka to answer) first. A later failure of the follower is logged and ends it; what it read
+     * stays with the listener.
      */
     public void follow(String threadName, Listener listener) {
         Map<String, Object> settings = only(ConsumerConfig.configNames());
@@ -118,8 +119,13 @@ public final class ControlTopic implements AutoCloseable {
         try {
             List<TopicPartition> partitions = List.of();
             while (running && partitions.isEmpty()) {
-                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                try {
+                    partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                    // Kafka is away (a service may start before it): ask again rather than give up following.
+                    LOG.warnf("Kafka did not answer for the control topic %s; asking again", topic);
+                }
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

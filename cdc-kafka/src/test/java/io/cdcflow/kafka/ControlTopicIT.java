@@ -2,6 +2,7 @@ package io.cdcflow.kafka;
 
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TcpProxy;
 import io.cdcflow.testkit.TestKafka;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +91,26 @@ class ControlTopicIT {
             control.write("x", bytes("1"));
             await().atMost(Duration.ofSeconds(60)).until(() -> "1".equals(seen.get("x")));
             assertThat(control.loaded()).isTrue();
+        }
+    }
+
+    @Test
+    void aFollowerStartedWhileKafkaIsAwayReadsTheTopicOnceKafkaAnswers() throws Exception {
+        try (ControlTopic writer = new ControlTopic(topic, Map.of("bootstrap.servers", stack.kafkaBootstrap()))) {
+            writer.write("k", bytes("v"));
+        }
+        String[] address = stack.kafkaBootstrap().split(":");
+        try (TcpProxy proxy = new TcpProxy(address[0], Integer.parseInt(address[1]))) {
+            proxy.down();
+            Map<String, String> seen = new ConcurrentHashMap<>();
+            try (ControlTopic control = new ControlTopic(topic, Map.of("bootstrap.servers", "127.0.0.1:" + proxy.port()))) {
+                control.follow("control-it", (key, value, offset, live) -> seen.put(key, new String(value, StandardCharsets.UTF_8)));
+                // Longer than one wait for the topic's partitions (10 s): the follower must ask again, not give up.
+                assertThat(control.awaitLoaded(Duration.ofSeconds(15))).isFalse();
+                proxy.up();
+                assertThat(control.awaitLoaded(Duration.ofSeconds(60))).isTrue();
+                assertThat(seen).containsExactly(Map.entry("k", "v"));
+            }
         }
     }
 
