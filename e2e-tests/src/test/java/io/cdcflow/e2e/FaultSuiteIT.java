@@ -101,6 +101,8 @@ class FaultSuiteIT {
     private FaultReport.Line scenario(Fault fault, long changes, Mode mode) throws Exception {
         backlog.mark();
         Map<String, StaleSkips.Count> staleBefore = StaleSkips.read(SINKS);
+        PartitionStalls stalls = new PartitionStalls(backlog, SinkBacklog.GROUPS);
+        stalls.start();
         long startCount = workload.committed();
         // The load lasts as long as the fault does, however long its injection and repair take.
         java.util.concurrent.atomic.AtomicBoolean faulting = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -122,10 +124,11 @@ class FaultSuiteIT {
         }
         load.get(10, TimeUnit.MINUTES);
         Result result = convergeTimed(mode.convergeWithin());
+        Map<String, Double> longestStalls = stalls.stop();
         return new FaultReport.Line(fault.name(), workload.committed() - startCount, inFlight,
                 (repaired - ended) / 1e9, Math.max(0, (result.at() - ended) / 1e9),
                 result.diffs().values().stream().allMatch(RowDiff::equal), result.diffs(),
-                StaleSkips.between(staleBefore, StaleSkips.read(SINKS), SINKS));
+                StaleSkips.between(staleBefore, StaleSkips.read(SINKS), SINKS), longestStalls);
     }
 
     private record Result(long at, Map<String, RowDiff> diffs) {

@@ -25,11 +25,21 @@ final class SinkBacklog implements AutoCloseable {
 
     /** Takes the end offsets of the validated inventory topics as the new mark. */
     void mark() {
+        mark = ends();
+    }
+
+    /** The end offsets of the validated inventory topics now. */
+    Map<TopicPartition, Long> ends() {
         Map<TopicPartition, Long> end = new HashMap<>();
         for (StoreStates.Table t : StoreStates.TABLES) {
             end.putAll(kafka.endOffsets("validated.inventory.public." + t.name()));
         }
-        mark = end;
+        return end;
+    }
+
+    /** The offsets a sink's consumer group has committed now. */
+    Map<TopicPartition, Long> committed(String group) {
+        return kafka.committedOffsets(group);
     }
 
     /** The fewest changes any sink group committed since the mark. */
