@@ -14,6 +14,7 @@ import io.cdcflow.warehouse.config.WarehouseSinkConfig;
 import io.cdcflow.warehouse.schema.RowTypes;
 import io.cdcflow.warehouse.sql.InvalidIdentifierException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 
 /**
  * Applies batches to the PostgreSQL warehouse (the Quarkus datasource, database {@code warehouse}).
@@ -51,18 +53,25 @@ public class PostgresChangeWriter implements ChangeWriter {
     private final WarehouseTables tables;
     private final WarehouseSql sql;
     private final RowPlanner planner;
-    private final SchemaRegistryClient registry;
+    private final IntFunction<Optional<RowTypes>> schemas;
     private final Map<Integer, Optional<RowTypes>> typesBySchema = new ConcurrentHashMap<>();
     private final String schemaPrefix;
     private final String historySuffix;
 
+    @Inject
     PostgresChangeWriter(AgroalDataSource dataSource, WarehouseTables tables, SchemaRegistryClient registry,
+                         WarehouseSinkConfig config) {
+        this(dataSource, tables, id -> registry.byId(id).flatMap(RegisteredSchema::rowSchema).map(RowTypes::of), config);
+    }
+
+    /** A writer that looks the column types of a schema id up with {@code schemas} (the registry, or a test's). */
+    PostgresChangeWriter(AgroalDataSource dataSource, WarehouseTables tables, IntFunction<Optional<RowTypes>> schemas,
                          WarehouseSinkConfig config) {
         this.dataSource = dataSource;
         this.tables = tables;
         this.sql = tables.sql();
         this.planner = new RowPlanner();
-        this.registry = registry;
+        this.schemas = schemas;
         this.schemaPrefix = config.schemaPrefix().orElse("");
         this.historySuffix = config.historySuffix();
     }
@@ -104,8 +113,7 @@ public class PostgresChangeWriter implements ChangeWriter {
         if (change.schemaId().isEmpty()) {
             return Optional.empty();
         }
-        return typesBySchema.computeIfAbsent(change.schemaId().getAsInt(),
-                id -> registry.byId(id).flatMap(RegisteredSchema::rowSchema).map(RowTypes::of));
+        return typesBySchema.computeIfAbsent(change.schemaId().getAsInt(), schemas::apply);
     }
 
     /** Creates or evolves the table pair and converts the rows; changes that cannot be planned become dead letters. */
