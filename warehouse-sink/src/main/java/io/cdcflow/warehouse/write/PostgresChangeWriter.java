@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Types;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,27 +180,76 @@ public class PostgresChangeWriter implements ChangeWriter {
         }
     }
 
+    /**
+     * Applies a table's truncates, then its rows with two statements whatever their number: the guarded upsert of
+     * the newest change per key ({@link WarehouseSql#upsertCurrentRows}), which says which changes it applied,
+     * and the history insert of every version ({@link WarehouseSql#insertHistoryRows}).
+     */
     private void applyBatched(Connection c, TablePlan p, Applied applied) throws SQLException {
         for (SinkChange t : p.truncates()) {
             applied.count(t, truncate(c, p, t));
         }
-        if (p.rows().isEmpty()) {
+        List<BoundRow> rows = p.rows();
+        if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = c.prepareStatement(sql.upsertCurrent(p.shape()));
-             PreparedStatement history = c.prepareStatement(sql.insertHistory(p.shape()))) {
-            for (BoundRow row : p.rows()) {
-                bindUpsert(upsert, p.names(), row);
-                upsert.addBatch();
-                bindHistory(history, p.names(), row);
-                history.addBatch();
+        int n = rows.size();
+        int columns = p.shape().columns().size();
+        String[][] values = new String[columns][n];
+        String[] positions = new String[n];
+        Boolean[] deleted = new Boolean[n];
+        String[] ops = new String[n];
+        String[] sourceTimes = new String[n];
+        String[] validFrom = new String[n];
+        for (int r = 0; r < n; r++) {
+            BoundRow row = rows.get(r);
+            for (int col = 0; col < columns; col++) {
+                values[col][r] = PgText.of(row.values()[col]);
             }
-            int[] counts = upsert.executeBatch();
-            history.executeBatch();
-            for (int i = 0; i < counts.length; i++) {
-                applied.count(p.rows().get(i).change(), counts[i] > 0);
+            positions[r] = row.change().position().sortKey();
+            deleted[r] = row.deleted();
+            ops[r] = row.change().event().op().code();
+            sourceTimes[r] = PgText.of(sourceTime(row.change()));
+            validFrom[r] = PgText.of(validFrom(row.change()));
+        }
+        BitSet done = new BitSet(n);
+        try (PreparedStatement upsert = c.prepareStatement(sql.upsertCurrentRows(p.shape()))) {
+            int i = bindColumns(c, upsert, values);
+            upsert.setArray(i++, c.createArrayOf("text", positions));
+            upsert.setArray(i++, c.createArrayOf("boolean", deleted));
+            upsert.setArray(i++, c.createArrayOf("text", ops));
+            upsert.setArray(i++, c.createArrayOf("text", sourceTimes));
+            upsert.setString(i++, p.names().schema());
+            upsert.setString(i, p.names().current());
+            try (ResultSet rs = upsert.executeQuery()) {
+                while (rs.next()) {
+                    done.set(rs.getInt(1) - 1);
+                }
             }
         }
+        try (PreparedStatement history = c.prepareStatement(sql.insertHistoryRows(p.shape()))) {
+            int i = bindColumns(c, history, values);
+            history.setArray(i++, c.createArrayOf("text", positions));
+            history.setArray(i++, c.createArrayOf("text", ops));
+            history.setArray(i++, c.createArrayOf("boolean", deleted));
+            history.setArray(i++, c.createArrayOf("text", sourceTimes));
+            history.setArray(i++, c.createArrayOf("text", validFrom));
+            history.setString(i++, p.names().schema());
+            history.setString(i, p.names().current());
+            history.executeUpdate();
+        }
+        for (int r = 0; r < n; r++) {
+            applied.count(rows.get(r).change(), done.get(r));
+        }
+    }
+
+    /** Binds one {@code text[]} per source column from parameter 1; returns the next parameter's index. */
+    private static int bindColumns(Connection c, PreparedStatement ps, String[][] values) throws SQLException {
+        int i = 1;
+        for (String[] column : values) {
+            ps.setArray(i++, c.createArrayOf("text", column));
+        }
+        return i;
     }
 
     private void applyIsolated(Connection c, TablePlan p, Applied applied, List<DeadLetter> dead) throws SQLException {

@@ -157,8 +157,10 @@ public final class WarehouseSql {
      * Adds one version to the history table, idempotent on (key, position), and keeps every version's
      * {@code _cdc_valid_to} equal to the {@code _cdc_valid_from} of the version after it (or the time of a truncate
      * in between), whatever order versions arrive in: the new version is closed by its successor if one is
-     * already there, and its predecessor is closed by it. Parameters: every source column in order, then
-     * position, op, deleted, source time, valid from, then target schema and table twice.
+     * already there (or by the newest truncate, when that lies between them), and its predecessor is closed by it.
+     * The per-row form of {@link #insertHistoryRows}, used when a batch is replayed change by change. Parameters:
+     * every source column in order, then position, op, deleted, source time, valid from, then target schema and
+     * table twice.
      */
     public String insertHistory(TableShape shape) {
         List<String> cols = new ArrayList<>(shape.columns().keySet());
@@ -171,11 +173,13 @@ public final class WarehouseSql {
                 + " ins AS (INSERT INTO " + h + " (" + list(cols, Identifiers::quote) + ", " + meta
                 + ", \"_cdc_valid_to\") SELECT " + list(cols, c -> "v." + quote(c)) + ", v.\"_cdc_position\", v.\"_cdc_op\","
                 + " v.\"_cdc_deleted\", v.\"_cdc_source_ts\", v.\"_cdc_valid_from\","
-                + " COALESCE((SELECT n.\"_cdc_valid_from\" FROM " + h + " n WHERE " + keyMatch(shape, "n", "v")
-                + " AND n.\"_cdc_position\" > v.\"_cdc_position\" ORDER BY n.\"_cdc_position\" LIMIT 1),"
-                + " (SELECT w.source_ts FROM " + truncations + " w WHERE w.target_schema = ? AND w.target_table = ?"
-                + " AND w.position > v.\"_cdc_position\"))"
-                + " FROM v ON CONFLICT (" + list(shape.keyColumns(), Identifiers::quote) + ", \"_cdc_position\") DO NOTHING"
+                + " CASE WHEN w.position > v.\"_cdc_position\" AND (s.\"_cdc_position\" IS NULL"
+                + " OR w.position < s.\"_cdc_position\") THEN w.source_ts ELSE s.\"_cdc_valid_from\" END"
+                + " FROM v LEFT JOIN LATERAL (SELECT n.\"_cdc_position\", n.\"_cdc_valid_from\" FROM " + h + " n WHERE "
+                + keyMatch(shape, "n", "v") + " AND n.\"_cdc_position\" > v.\"_cdc_position\""
+                + " ORDER BY n.\"_cdc_position\" LIMIT 1) s ON true"
+                + " LEFT JOIN " + truncations + " w ON w.target_schema = ? AND w.target_table = ?"
+                + " ON CONFLICT (" + list(shape.keyColumns(), Identifiers::quote) + ", \"_cdc_position\") DO NOTHING"
                 + " RETURNING " + list(shape.keyColumns(), Identifiers::quote) + ", \"_cdc_position\", \"_cdc_valid_from\")"
                 + " UPDATE " + h + " AS p SET \"_cdc_valid_to\" = ins.\"_cdc_valid_from\" FROM ins WHERE "
                 + keyMatch(shape, "p", "ins")
@@ -183,6 +187,103 @@ public final class WarehouseSql {
                 + keyMatch(shape, "q", "ins") + " AND q.\"_cdc_position\" < ins.\"_cdc_position\")"
                 + " AND NOT EXISTS (SELECT 1 FROM " + truncations + " w WHERE w.target_schema = ? AND w.target_table = ?"
                 + " AND w.position > p.\"_cdc_position\" AND w.position < ins.\"_cdc_position\")";
+    }
+
+    /**
+     * The guarded upsert of a whole batch of one table into the current-state table, as one statement. Parameters,
+     * each an array with one element per change (in the same order): one {@code text[]} per source column of the
+     * shape (each value in PostgreSQL's text form, cast to the column's type), then positions {@code text[]},
+     * deleted {@code boolean[]}, ops {@code text[]}, source times {@code text[]}; then target schema and table (for
+     * the truncation guard). Only the newest change of each key is offered to the table (one statement cannot
+     * update a row twice); it updates only a row holding an older position and is refused at or below the
+     * table's truncation watermark. The statement returns the 1-based ordinals of the changes applied; every
+     * other change of the batch is stale (older than the stored row, or superseded within the batch).
+     */
+    public String upsertCurrentRows(TableShape shape) {
+        List<String> cols = new ArrayList<>(shape.columns().keySet());
+        List<String> keys = shape.keyColumns();
+        String meta = "\"_cdc_position\", \"_cdc_deleted\", \"_cdc_op\", \"_cdc_source_ts\"";
+        List<String> updates = new ArrayList<>();
+        for (String c : cols) {
+            if (!keys.contains(c)) {
+                updates.add(quote(c) + " = EXCLUDED." + quote(c));
+            }
+        }
+        for (String m : List.of("_cdc_position", "_cdc_deleted", "_cdc_op", "_cdc_source_ts", "_cdc_applied_at")) {
+            updates.add(quote(m) + " = EXCLUDED." + quote(m));
+        }
+        return "WITH b AS (SELECT u.\"_cdc_n\", " + typedColumns(shape)
+                + ", u.\"_cdc_position\" COLLATE \"C\" AS \"_cdc_position\", u.\"_cdc_deleted\", u.\"_cdc_op\","
+                + " CAST(u.\"_cdc_source_ts\" AS timestamptz) AS \"_cdc_source_ts\""
+                + " FROM unnest(" + arrayParameters(cols.size()) + ", CAST(? AS text[]), CAST(? AS boolean[]),"
+                + " CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS u(" + list(cols, Identifiers::quote)
+                + ", " + meta + ", \"_cdc_n\")),"
+                + " l AS (SELECT DISTINCT ON (" + list(keys, Identifiers::quote) + ") * FROM b ORDER BY "
+                + list(keys, Identifiers::quote) + ", \"_cdc_position\" DESC, \"_cdc_n\"),"
+                + " up AS (INSERT INTO " + shape.names().currentSql() + " AS t (" + list(cols, Identifiers::quote)
+                + ", " + meta + ", \"_cdc_applied_at\") SELECT " + list(cols, c -> "l." + quote(c))
+                + ", l.\"_cdc_position\", l.\"_cdc_deleted\", l.\"_cdc_op\", l.\"_cdc_source_ts\", now() FROM l"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + truncations + " w WHERE w.target_schema = ?"
+                + " AND w.target_table = ? AND w.position >= l.\"_cdc_position\")"
+                + " ON CONFLICT (" + list(keys, Identifiers::quote) + ") DO UPDATE SET " + String.join(", ", updates)
+                + " WHERE t.\"_cdc_position\" < EXCLUDED.\"_cdc_position\""
+                + " RETURNING " + list(keys, c -> "t." + quote(c)) + ")"
+                + " SELECT l.\"_cdc_n\" FROM l JOIN up ON " + keyMatch(shape, "l", "up");
+    }
+
+    /**
+     * Adds every version of a batch of one table to the history table in one statement, with the semantics of
+     * {@link #insertHistory}: idempotent on (key, position), and each version's {@code _cdc_valid_to} the
+     * {@code _cdc_valid_from} of the next version of its key (or the time of the newest truncate, when that lies
+     * between them). A data-modifying CTE's rows are invisible to the rest of its statement, so the neighbours are
+     * worked out explicitly: per key, the batch's new versions together with the stored version just before and
+     * just after each of them, ordered by position ({@code lead()}); a new version takes its successor there, and
+     * a stored version whose successor there is a new one (and no truncate between them) is closed by it.
+     * Parameters: one {@code text[]} per source column, then positions {@code text[]}, ops {@code text[]}, deleted
+     * {@code boolean[]}, source times {@code text[]}, valid from {@code text[]}; then target schema and table.
+     */
+    public String insertHistoryRows(TableShape shape) {
+        List<String> cols = new ArrayList<>(shape.columns().keySet());
+        List<String> keys = shape.keyColumns();
+        String h = shape.names().historySql();
+        String k = list(keys, Identifiers::quote);
+        String meta = "\"_cdc_position\", \"_cdc_op\", \"_cdc_deleted\", \"_cdc_source_ts\", \"_cdc_valid_from\"";
+        String pos = "\"_cdc_position\"";
+        String neighbour = "SELECT " + list(keys, c -> "s." + quote(c)) + ", s." + pos + ", s.\"_cdc_valid_from\", false"
+                + " FROM nw CROSS JOIN LATERAL (SELECT " + list(keys, c -> "x." + quote(c)) + ", x." + pos
+                + ", x.\"_cdc_valid_from\" FROM " + h + " x WHERE " + keyMatch(shape, "x", "nw") + " AND x." + pos;
+        return "WITH b AS (SELECT " + typedColumns(shape) + ", u." + pos + " COLLATE \"C\" AS " + pos
+                + ", u.\"_cdc_op\", u.\"_cdc_deleted\", CAST(u.\"_cdc_source_ts\" AS timestamptz) AS \"_cdc_source_ts\","
+                + " CAST(u.\"_cdc_valid_from\" AS timestamptz) AS \"_cdc_valid_from\""
+                + " FROM unnest(" + arrayParameters(cols.size()) + ", CAST(? AS text[]), CAST(? AS text[]),"
+                + " CAST(? AS boolean[]), CAST(? AS text[]), CAST(? AS text[])) AS u(" + list(cols, Identifiers::quote)
+                + ", " + meta + ")),"
+                + " v AS (SELECT DISTINCT ON (" + k + ", " + pos + ") * FROM b ORDER BY " + k + ", " + pos + "),"
+                + " nw AS (SELECT v.* FROM v WHERE NOT EXISTS (SELECT 1 FROM " + h + " x WHERE "
+                + keyMatch(shape, "x", "v") + " AND x." + pos + " = v." + pos + ")),"
+                + " tl AS (SELECT " + list(keys, c -> "nw." + quote(c)) + ", nw." + pos + ", nw.\"_cdc_valid_from\","
+                + " true AS \"_cdc_new\" FROM nw"
+                + " UNION " + neighbour + " < nw." + pos + " ORDER BY x." + pos + " DESC LIMIT 1) s"
+                + " UNION " + neighbour + " > nw." + pos + " ORDER BY x." + pos + " LIMIT 1) s),"
+                + " nx AS (SELECT tl.*, lead(" + pos + ") OVER w AS \"_cdc_next_position\","
+                + " lead(\"_cdc_valid_from\") OVER w AS \"_cdc_next_from\", lead(\"_cdc_new\") OVER w AS \"_cdc_next_new\""
+                + " FROM tl WINDOW w AS (PARTITION BY " + k + " ORDER BY " + pos + ")),"
+                + " wm AS (SELECT w.position, w.source_ts FROM " + truncations + " w"
+                + " WHERE w.target_schema = ? AND w.target_table = ?),"
+                + " ins AS (INSERT INTO " + h + " (" + list(cols, Identifiers::quote) + ", " + meta
+                + ", \"_cdc_valid_to\") SELECT " + list(cols, c -> "nw." + quote(c)) + ", nw." + pos + ", nw.\"_cdc_op\","
+                + " nw.\"_cdc_deleted\", nw.\"_cdc_source_ts\", nw.\"_cdc_valid_from\","
+                + " CASE WHEN wm.position > nw." + pos + " AND (nx.\"_cdc_next_position\" IS NULL"
+                + " OR wm.position < nx.\"_cdc_next_position\") THEN wm.source_ts ELSE nx.\"_cdc_next_from\" END"
+                + " FROM nw JOIN nx ON " + keyMatch(shape, "nx", "nw") + " AND nx." + pos + " = nw." + pos
+                + " AND nx.\"_cdc_new\" LEFT JOIN wm ON true ORDER BY " + list(keys, c -> "nw." + quote(c)) + ", nw." + pos
+                + " ON CONFLICT (" + k + ", " + pos + ") DO NOTHING"
+                + " RETURNING " + k + ", " + pos + ", \"_cdc_valid_from\")"
+                + " UPDATE " + h + " AS p SET \"_cdc_valid_to\" = ins.\"_cdc_valid_from\" FROM nx JOIN ins ON "
+                + keyMatch(shape, "ins", "nx") + " AND ins." + pos + " = nx.\"_cdc_next_position\""
+                + " WHERE NOT nx.\"_cdc_new\" AND nx.\"_cdc_next_new\" AND " + keyMatch(shape, "p", "nx")
+                + " AND p." + pos + " = nx." + pos
+                + " AND NOT EXISTS (SELECT 1 FROM wm WHERE wm.position > p." + pos + " AND wm.position < ins." + pos + ")";
     }
 
     /** Blocks concurrent writers of the table pair while a truncate applies (they wait for its commit). */
@@ -223,6 +324,18 @@ public final class WarehouseSql {
         return columns.entrySet().stream()
                 .map(e -> quote(e.getKey()) + " " + e.getValue() + (keys.contains(e.getKey()) ? " NOT NULL" : ""))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** {@code CAST(u."c" AS <type>) AS "c"} for every source column of the shape, in order. */
+    private static String typedColumns(TableShape shape) {
+        return shape.columns().entrySet().stream()
+                .map(e -> "CAST(u." + quote(e.getKey()) + " AS " + e.getValue() + ") AS " + quote(e.getKey()))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** {@code n} parameters {@code CAST(? AS text[])}, one per source column. */
+    private static String arrayParameters(int n) {
+        return java.util.stream.Stream.generate(() -> "CAST(? AS text[])").limit(n).collect(Collectors.joining(", "));
     }
 
     private static String keyMatch(TableShape shape, String left, String right) {

@@ -78,6 +78,56 @@ class WarehouseSqlTest {
     }
 
     @Test
+    void batchUpsertTakesOneArrayPerColumnAndOffersOnlyTheNewestChangePerKey() {
+        String s = sql.upsertCurrentRows(shape());
+        // 3 columns + position, deleted, op, source time, each an array; then schema, table
+        assertThat(params(s)).isEqualTo(3 + 4 + 2);
+        assertThat(s).contains("FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),"
+                + " CAST(? AS boolean[]), CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS u(\"id\", \"na\"\"me\","
+                + " \"price\", \"_cdc_position\", \"_cdc_deleted\", \"_cdc_op\", \"_cdc_source_ts\", \"_cdc_n\")");
+        assertThat(s).contains("CAST(u.\"price\" AS numeric(10,2)) AS \"price\"")
+                .contains("u.\"_cdc_position\" COLLATE \"C\" AS \"_cdc_position\"");
+        assertThat(s).contains("SELECT DISTINCT ON (\"id\") * FROM b ORDER BY \"id\", \"_cdc_position\" DESC, \"_cdc_n\"");
+        assertThat(s).contains("w.position >= l.\"_cdc_position\"");
+        assertThat(s).contains("ON CONFLICT (\"id\") DO UPDATE SET \"na\"\"me\" = EXCLUDED.\"na\"\"me\"")
+                .doesNotContain("\"id\" = EXCLUDED.\"id\"")
+                .contains("WHERE t.\"_cdc_position\" < EXCLUDED.\"_cdc_position\" RETURNING t.\"id\")");
+        assertThat(s).endsWith("SELECT l.\"_cdc_n\" FROM l JOIN up ON l.\"id\" = up.\"id\"");
+    }
+
+    @Test
+    void batchHistoryInsertWorksOutNeighboursOverStoredAndNewVersions() {
+        String s = sql.insertHistoryRows(shape());
+        // 3 columns + position, op, deleted, source time, valid from, each an array; then schema, table
+        assertThat(params(s)).isEqualTo(3 + 5 + 2);
+        assertThat(s).contains("SELECT DISTINCT ON (\"id\", \"_cdc_position\") * FROM b");
+        // The stored version just before and just after each new one, by the primary key's index.
+        assertThat(s).contains("x.\"_cdc_position\" < nw.\"_cdc_position\" ORDER BY x.\"_cdc_position\" DESC LIMIT 1")
+                .contains("x.\"_cdc_position\" > nw.\"_cdc_position\" ORDER BY x.\"_cdc_position\" LIMIT 1");
+        assertThat(s).contains("lead(\"_cdc_valid_from\") OVER w").contains("PARTITION BY \"id\" ORDER BY \"_cdc_position\"");
+        assertThat(s).contains("ON CONFLICT (\"id\", \"_cdc_position\") DO NOTHING");
+        assertThat(s).contains("UPDATE \"inventory_public\".\"customers_history\" AS p SET \"_cdc_valid_to\" = ins.\"_cdc_valid_from\"");
+        // A truncate between a version and its successor ends it; nor does the successor close it then.
+        assertThat(s).contains("CASE WHEN wm.position > nw.\"_cdc_position\"")
+                .endsWith("AND NOT EXISTS (SELECT 1 FROM wm WHERE wm.position > p.\"_cdc_position\""
+                        + " AND wm.position < ins.\"_cdc_position\")");
+    }
+
+    @Test
+    void compositeKeysMatchOnEveryColumn() {
+        Map<String, String> cols = new LinkedHashMap<>();
+        cols.put("a", "integer");
+        cols.put("b", "text");
+        cols.put("v", "jsonb");
+        TableShape s = new TableShape(TableNames.of(new TableRef("inventory", "public", "pairs"), "_history"),
+                List.of("a", "b"), cols);
+        assertThat(sql.upsertCurrentRows(s)).contains("DISTINCT ON (\"a\", \"b\")")
+                .endsWith("ON l.\"a\" = up.\"a\" AND l.\"b\" = up.\"b\"");
+        assertThat(sql.insertHistoryRows(s)).contains("PARTITION BY \"a\", \"b\" ORDER BY")
+                .contains("ON CONFLICT (\"a\", \"b\", \"_cdc_position\") DO NOTHING");
+    }
+
+    @Test
     void ddlHasKeyPrimaryKeyAndMetadataColumns() {
         TableShape s = shape();
         String current = sql.createCurrent(s.names(), s.keyColumns(), s.columns());
