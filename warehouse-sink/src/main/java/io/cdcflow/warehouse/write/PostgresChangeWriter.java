@@ -42,11 +42,15 @@ import java.util.function.IntFunction;
  * connection between batches. For each batch it (1) makes sure every table pair exists with every column the
  * changes bring ({@link WarehouseTables}, in its own DDL transaction), (2) converts the rows with the column
  * types of their registered schemas ({@link RowPlanner}), (3) in one transaction, per table: applies truncates, then
- * the guarded upserts into the current-state table and the history inserts, each as one JDBC batch, and (4)
- * commits, and only then returns, so the consumer commits Kafka offsets after the warehouse has the data. When a
- * statement fails because of a record's values, the transaction is rolled back and replayed change by change under
- * savepoints, and only the offending records become dead letters; any other failure (the warehouse unreachable or
- * failing) leaves the whole batch to retry, since nothing of it was committed.
+ * two statements whatever the number of rows, each binding one array per column (values in PostgreSQL's text form,
+ * {@link PgText}, cast to the column's type in SQL): the guarded upsert of the newest change of each key into the
+ * current-state table, which returns the changes it applied (every other one is stale: older than the stored row,
+ * at or below a truncate, or superseded by a newer change of its key in the batch), and the insert of every
+ * version into the history table, and (4) commits, and only then returns, so the consumer commits Kafka offsets
+ * after the warehouse has the data. When a statement fails because of a record's values, the transaction is rolled
+ * back and replayed change by change under savepoints with the per-row statements, and only the offending records
+ * become dead letters; any other failure (the warehouse unreachable or failing) leaves the whole batch to retry,
+ * since nothing of it was committed.
  */
 @ApplicationScoped
 public class PostgresChangeWriter implements ChangeWriter {

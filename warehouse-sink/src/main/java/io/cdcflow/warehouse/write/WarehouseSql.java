@@ -24,6 +24,10 @@ import static io.cdcflow.warehouse.sql.Identifiers.quote;
  * {@code _cdc_valid_to} (null for the latest version), {@code _cdc_applied_at}, with primary key
  * (key columns, {@code _cdc_position}). The meta table {@code <meta-schema>.truncations} keeps, per target table,
  * the position and time of the newest truncate: a table-wide tombstone.
+ *
+ * <p>A batch of one table is written with two statements ({@link #upsertCurrentRows}, {@link #insertHistoryRows})
+ * whose parameters are arrays, one element per change, unnested into rows and cast to each column's type; the
+ * per-row forms ({@link #upsertCurrent}, {@link #insertHistory}) serve the replay of a failed batch change by change.
  */
 public final class WarehouseSql {
 
@@ -125,7 +129,7 @@ public final class WarehouseSql {
     }
 
     /**
-     * The guarded upsert of one row into the current-state table. Parameters: every source column of the shape
+     * The guarded upsert of one row into the current-state table (the per-row form of {@link #upsertCurrentRows}). Parameters: every source column of the shape
      * in order, then position, deleted, op, source time, then target schema, target table and position again
      * (for the truncation guard). Updates only a row holding an older position; the update count says whether
      * the change was applied (1) or stale (0).
