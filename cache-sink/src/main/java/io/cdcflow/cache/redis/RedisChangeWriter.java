@@ -14,6 +14,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.ErrorType;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -222,30 +223,55 @@ public class RedisChangeWriter implements ChangeWriter {
         return replies;
     }
 
-    /** All requests on one connection, then all replies, within {@code cdc.sink.redis.timeout}. */
+    /**
+     * All requests on one connection, written at once ({@code batch}: one write, no hand-over to the event loop per
+     * command), then all replies, within {@code cdc.sink.redis.timeout}. A batch fails as a whole when any reply is an
+     * error; the apply script answers a row's own faults as values, so an error reply is about the server (NOSCRIPT
+     * after a restart, OOM, READONLY, LOADING...), which refuses a script before running it: the requests are then
+     * sent one by one to sort each reply.
+     */
     private List<RedisReply> pipeline(List<Request> requests) {
         if (requests.isEmpty()) {
             return List.of();
         }
         RedisConnection connection = await(redis.connect(), "connect");
         try {
-            List<Future<Response>> sent = requests.stream().map(connection::send).toList();
-            long deadline = System.nanoTime() + config.timeout().toNanos();
-            List<RedisReply> replies = new ArrayList<>(sent.size());
-            for (Future<Response> f : sent) {
-                replies.add(reply(f, deadline));
+            List<Response> answers = connection.batch(requests).toCompletionStage().toCompletableFuture()
+                    .get(config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            return answers.stream().map(RedisReply::of).toList();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ErrorType) {
+                return oneByOne(connection, requests, System.nanoTime() + config.timeout().toNanos());
             }
-            return replies;
+            return unavailable(requests, String.valueOf(e.getCause()));
+        } catch (TimeoutException e) {
+            return unavailable(requests, "no reply from Redis within the timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unavailable(requests, "interrupted while waiting for Redis");
         } finally {
             connection.close();
         }
+    }
+
+    private static List<RedisReply> oneByOne(RedisConnection connection, List<Request> requests, long deadline) {
+        List<Future<Response>> sent = requests.stream().map(connection::send).toList();
+        List<RedisReply> replies = new ArrayList<>(sent.size());
+        for (Future<Response> f : sent) {
+            replies.add(reply(f, deadline));
+        }
+        return replies;
+    }
+
+    private static List<RedisReply> unavailable(List<Request> requests, String message) {
+        return requests.stream().<RedisReply>map(r -> new RedisReply.Unavailable(message)).toList();
     }
 
     private static RedisReply reply(Future<Response> future, long deadline) {
         try {
             Response r = future.toCompletionStage().toCompletableFuture()
                     .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return new RedisReply.Answer(r);
+            return RedisReply.of(r);
         } catch (ExecutionException e) {
             return RedisReply.failure(e);
         } catch (TimeoutException e) {

@@ -1,6 +1,7 @@
 package io.cdcflow.cache.redis;
 
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import io.vertx.redis.client.impl.types.ErrorType;
 
 import java.util.concurrent.CompletionException;
@@ -28,6 +29,17 @@ sealed interface RedisReply {
 
     /** Redis is unavailable for now; the change is retried with backoff. */
     record Unavailable(String message) implements RedisReply {
+    }
+
+    /**
+     * Sorts an answer: the apply script answers a number (applied or stale), or the text of the error Redis gave it
+     * for a key that holds something other than a hash ({@code WRONGTYPE ...}), which is the record's fault.
+     */
+    static RedisReply of(Response response) {
+        if (response != null && (response.type() == ResponseType.BULK || response.type() == ResponseType.SIMPLE)) {
+            return new Rejected(response.toString());
+        }
+        return new Answer(response);
     }
 
     /** Sorts a failed command by its cause. */

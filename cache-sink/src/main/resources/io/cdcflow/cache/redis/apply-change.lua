@@ -14,7 +14,9 @@
 --
 -- A live row is the hash {row = <JSON>, pos = <position>}; a deleted row is the tombstone {pos = <position>,
 -- deleted = 1}. Returns 1 when the change was applied, 0 when it was stale (the store held a newer or the same
--- position, or the table was truncated at or after it).
+-- position, or the table was truncated at or after it), and the error text ('WRONGTYPE ...') as a string when a key
+-- holds something other than a hash: that is the record's fault, not the server's, so it is an answer rather than an
+-- error reply, and one such row does not fail the pipeline of calls it travels in.
 
 local function newer(a, b)
   if not b then
@@ -27,6 +29,15 @@ local function newer(a, b)
 end
 
 local op, pos, ttl = ARGV[1], ARGV[2], tonumber(ARGV[4])
+
+-- HGET that answers a failure (a key of another type) as {err = text} instead of raising it.
+local function field(key, name)
+  return redis.pcall('HGET', key, name)
+end
+
+local function failed(value)
+  return type(value) == 'table'
+end
 
 local function expire(key)
   if ttl > 0 then
@@ -42,7 +53,11 @@ end
 
 if op == 't' then
   local changed = 0
-  if newer(pos, redis.call('HGET', KEYS[1], 'truncated')) then
+  local truncated = field(KEYS[1], 'truncated')
+  if failed(truncated) then
+    return truncated.err
+  end
+  if newer(pos, truncated) then
     redis.call('HSET', KEYS[1], 'truncated', pos)
     if ttl > 0 then
       redis.call('PEXPIRE', KEYS[1], ttl)
@@ -52,7 +67,10 @@ if op == 't' then
     changed = 1
   end
   if KEYS[2] then
-    local held = redis.call('HGET', KEYS[2], 'pos')
+    local held = field(KEYS[2], 'pos')
+    if failed(held) then
+      return held.err
+    end
     -- Only keys this sink wrote (they have a position) and only rows older than the truncate.
     if held and newer(pos, held) and redis.call('HGET', KEYS[2], 'deleted') ~= '1' then
       tombstone(KEYS[2])
@@ -62,10 +80,18 @@ if op == 't' then
   return changed
 end
 
-if not newer(pos, redis.call('HGET', KEYS[2], 'pos')) then
+local held = field(KEYS[2], 'pos')
+if failed(held) then
+  return held.err
+end
+if not newer(pos, held) then
   return 0
 end
-if not newer(pos, redis.call('HGET', KEYS[1], 'truncated')) then
+local truncated = field(KEYS[1], 'truncated')
+if failed(truncated) then
+  return truncated.err
+end
+if not newer(pos, truncated) then
   return 0
 end
 if op == 'd' then

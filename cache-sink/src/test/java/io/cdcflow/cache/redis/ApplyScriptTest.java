@@ -84,7 +84,7 @@ class ApplyScriptTest {
 
     @Test
     void theScriptIsCalledByTheSha1OfItsText() throws Exception {
-        assertThat(ApplyScript.SOURCE).contains("redis.call('HGET', KEYS[2], 'pos')");
+        assertThat(ApplyScript.SOURCE).contains("field(KEYS[2], 'pos')");
         assertThat(ApplyScript.SHA).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
                 .digest(ApplyScript.SOURCE.getBytes(StandardCharsets.UTF_8))));
         // The request as it goes on the wire (RESP): EVALSHA <sha> 2 <table key> <row key> ...
