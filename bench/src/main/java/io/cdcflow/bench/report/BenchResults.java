@@ -59,6 +59,15 @@ public record BenchResults(String startedAt, String command, Machine machine, Li
      */
     public record Drain(long changes, Map<String, Double> appliedPerSecond, Map<String, Double> cpuCores, long ms) {
 
+        /** Microseconds of CPU per change the named processes spent together over the drain; NaN when one is missing. */
+        public double cpuMicrosPerChange(java.util.Collection<String> processes) {
+            double cores = 0;
+            for (String p : processes) {
+                cores += cpuCores.getOrDefault(p, Double.NaN);
+            }
+            return changes <= 0 ? Double.NaN : cores * ms * 1000.0 / changes;
+        }
+
         /** The slowest sink's rate, the pipeline's sustained throughput to all of them. */
         public double slowestPerSecond() {
             return appliedPerSecond.values().stream().mapToDouble(v -> Double.isNaN(v) ? 0 : v).min().orElse(Double.NaN);

@@ -23,7 +23,7 @@ public final class MarkdownReport {
                         + " treat the absolute figures as noisy; the ratios, measured in the same run, less so.\n\n");
 
         if (!r.targets().isEmpty()) {
-            md.append("## Targets (issue 8)\n\n");
+            md.append("## Targets (issue 15)\n\n");
             targetsTable(md, r);
         }
         if (!r.capture().isEmpty()) {
