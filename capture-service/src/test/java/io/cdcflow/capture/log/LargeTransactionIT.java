@@ -22,12 +22,14 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One transaction of many narrow rows streams through capture-service with a small heap, and survives a crash in
+ * One transaction of many narrow rows streams through capture-service with a small heap, and survives a fault in
  * its middle: the packaged service ({@code target/quarkus-app}) runs in its own JVM with {@code -Xmx128m} and
  * captures a log-based PostgreSQL source; one {@code INSERT ... SELECT generate_series} commits the rows at once;
- * when a third of them are in Kafka the service is killed ({@code kill -9}) and started again on the same offsets;
- * every row must then be in Kafka (each id at least once, no other). Prints the times, the re-deliveries and the
- * service's peak RSS over both runs.
+ * when a third of them are in Kafka either the service is killed ({@code kill -9}) and started again on the same
+ * offsets, or the source PostgreSQL is stopped and started again under the running service (which reconnects and
+ * reads the transaction again from its start, since its commit was never confirmed); every row must then be in
+ * Kafka (each id at least once, no other) and the service alive. Prints the times, the re-deliveries and the
+ * service's peak RSS over the whole run.
  * 100,000 rows by default; {@code -Dcdc.it.large-tx-rows=1000000} for the million-row run.
  */
 class LargeTransactionIT {
@@ -43,8 +45,32 @@ class LargeTransactionIT {
     private static final String SOURCE = "largetx";
     private static final String TOPIC = SOURCE + ".large_tx.rows";
 
+    /**
+     * What happens when a third of the transaction is in Kafka, to the service running on {@code state} with the
+     * {@code source} properties; returns the service that goes on.
+     */
+    private interface Fault {
+        PackagedCapture inject(PackagedCapture service, Path state, Map<String, String> source) throws Exception;
+    }
+
     @Test
-    void oneHugeTransactionReachesKafkaWithBoundedMemory() throws Exception {
+    void oneHugeTransactionReachesKafkaWithBoundedMemoryThroughACrashOfCapture() throws Exception {
+        run("capture killed (-9) and restarted", (service, state, source) -> {
+            service.kill();
+            return PackagedCapture.start("largetx", state, source, "-Xmx128m", "-XX:+UseSerialGC");
+        });
+    }
+
+    @Test
+    void oneHugeTransactionReachesKafkaWithBoundedMemoryThroughARestartOfTheSourceDatabase() throws Exception {
+        run("source PostgreSQL stopped and started under the running capture", (service, state, source) -> {
+            Stack.stop("pg-source");
+            Stack.start("pg-source");
+            return service;
+        });
+    }
+
+    private void run(String fault, Fault inject) throws Exception {
         int rows = Integer.getInteger("cdc.it.large-tx-rows", 100_000);
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
@@ -80,7 +106,7 @@ class LargeTransactionIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(120 + rows / 2_000).toNanos();
             try (TestKafka kafka = TestKafka.of(stack); KafkaConsumer<byte[], byte[]> consumer =
                     kafka.subscribe(TOPIC, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000))) {
-                // kill -9 once a third of the transaction is in Kafka, then a restart on the same offsets.
+                // The fault once a third of the transaction is in Kafka.
                 long beforeKill = 0;
                 while (beforeKill < rows / 3 && System.nanoTime() < deadline && service.isAlive()) {
                     peakRss = Math.max(peakRss, service.rssHighWaterKb());
@@ -90,9 +116,8 @@ class LargeTransactionIT {
                 assertThat(beforeKill).as("the kill lands in the middle of the transaction's publication; see " + log)
                         .isBetween((long) rows / 3, (long) rows - 1);
                 peakRss = Math.max(peakRss, service.rssHighWaterKb());
-                service.kill();
                 long killed = System.nanoTime();
-                service = PackagedCapture.start("largetx", state, source, "-Xmx128m", "-XX:+UseSerialGC");
+                service = inject.inject(service, state, source);
 
                 // Every row's change is in Kafka at least once, none of another row.
                 java.util.BitSet seen = new java.util.BitSet(rows + 1);
@@ -109,10 +134,10 @@ class LargeTransactionIT {
                 peakRss = Math.max(peakRss, service.rssHighWaterKb());
                 assertThat(service.isAlive()).as("the service is still running (no OutOfMemoryError); see " + log).isTrue();
                 assertThat(seen.cardinality()).as("rows of the transaction in Kafka after the restart").isEqualTo(rows);
-                System.out.printf("large transaction: %d rows committed in %.1f s; capture killed (-9) with %d in Kafka, "
-                                + "restarted; all rows in Kafka %.1f s after the commit (%.1f s after the kill), %d events "
-                                + "read (%d re-delivered); capture-service -Xmx128m peak RSS %d MB%n", rows,
-                        (committed - started) / 1e9, beforeKill, (System.nanoTime() - committed) / 1e9,
+                System.out.printf("large transaction: %d rows committed in %.1f s; %s with %d in Kafka; all rows in "
+                                + "Kafka %.1f s after the commit (%.1f s after the fault), %d events read (%d re-delivered); "
+                                + "capture-service -Xmx128m peak RSS %d MB%n", rows,
+                        (committed - started) / 1e9, fault, beforeKill, (System.nanoTime() - committed) / 1e9,
                         (System.nanoTime() - killed) / 1e9, read, read - rows, peakRss / 1024);
             }
         } finally {
