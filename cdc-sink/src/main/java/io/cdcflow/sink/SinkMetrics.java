@@ -54,6 +54,14 @@ public class SinkMetrics {
     }
 
     /**
+     * A change not written because a newer change of the same row came in the same batch and was written instead:
+     * counted apart from {@code skipped.stale}, which then counts only what the store already held (re-deliveries).
+     */
+    public void superseded(TableRef table) {
+        counter("cdc.sink.superseded", "table", table.qualifiedName()).increment();
+    }
+
+    /**
      * {@code count} records of a validated topic set aside, not applied: its table is paused for this sink (or they
      * were copies fetched before its partition was held); they are read again when it is resumed.
      */

@@ -5,15 +5,18 @@ import java.util.List;
 
 /**
  * What a {@link ChangeWriter} did with a list of changes. Every change ends in exactly one list: applied, skipped
- * because the store already held a newer (or the same) position, dead-lettered, or to be retried because the store
- * was unavailable ({@link #retryCause()} says why); the caller backs off and writes the {@code retry} list again.
+ * because the store already held a newer (or the same) position (a re-delivery, or a change that arrived after a
+ * newer one of its row), superseded by a newer change of the same row in the same list (written instead of it),
+ * dead-lettered, or to be retried because the store was unavailable ({@link #retryCause()} says why); the caller
+ * backs off and writes the {@code retry} list again.
  */
-public record WriteResult(List<SinkChange> applied, List<SinkChange> skippedStale, List<DeadLetter> deadLetters,
-                          List<SinkChange> retry, String retryCause) {
+public record WriteResult(List<SinkChange> applied, List<SinkChange> skippedStale, List<SinkChange> superseded,
+                          List<DeadLetter> deadLetters, List<SinkChange> retry, String retryCause) {
 
     public WriteResult {
         applied = List.copyOf(applied);
         skippedStale = List.copyOf(skippedStale);
+        superseded = List.copyOf(superseded);
         deadLetters = List.copyOf(deadLetters);
         retry = List.copyOf(retry);
     }
@@ -27,6 +30,7 @@ public record WriteResult(List<SinkChange> applied, List<SinkChange> skippedStal
     public static final class Builder {
         private final List<SinkChange> applied = new ArrayList<>();
         private final List<SinkChange> stale = new ArrayList<>();
+        private final List<SinkChange> superseded = new ArrayList<>();
         private final List<DeadLetter> dead = new ArrayList<>();
         private final List<SinkChange> retry = new ArrayList<>();
         private String retryCause;
@@ -38,6 +42,12 @@ public record WriteResult(List<SinkChange> applied, List<SinkChange> skippedStal
 
         public Builder stale(SinkChange c) {
             stale.add(c);
+            return this;
+        }
+
+        /** Not written: a newer change of the same row in the same list was written instead. */
+        public Builder superseded(SinkChange c) {
+            superseded.add(c);
             return this;
         }
 
@@ -68,7 +78,7 @@ public record WriteResult(List<SinkChange> applied, List<SinkChange> skippedStal
         }
 
         public WriteResult build() {
-            return new WriteResult(applied, stale, dead, retry, retryCause);
+            return new WriteResult(applied, stale, superseded, dead, retry, retryCause);
         }
     }
 }

@@ -53,9 +53,9 @@ final class FaultReport {
                         + " recovery: from the end of the fault until every sink held exactly the source's rows."
                         + " m/e/s: rows missing / extra / stale in the sink after the scenario."
                         + " stale skips: changes each sink skipped because it held the row at that position or a newer one,"
-                        + " counted by its running instances (what a killed process had counted is lost with it): in the"
-                        + " warehouse these are re-deliveries after a crash, restart or rebalance; Redis and OpenSearch also"
-                        + " count a change that a newer one of the same row overtook in the same batch."
+                        + " counted by its running instances (what a killed process had counted is lost with it): the"
+                        + " re-deliveries after a crash, restart or rebalance (a change that a newer one of the same row"
+                        + " overtook in the same batch is counted apart, as superseded, and not here)."
                         + " longest partition stall: the longest time one of the sink's partitions held changes its consumer"
                         + " group did not commit (a crashed instance's session running out, a rebalance, an outage),"
                         + " sampled every 250 ms from the start of the scenario's load until every sink had converged.\n")

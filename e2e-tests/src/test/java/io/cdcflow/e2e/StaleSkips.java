@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The changes each sink skipped as stale ({@code cdc_sink_skipped_stale_total}), read from every running instance of
- * each sink: the duplicates that crashes, restarts and rebalances re-deliver (and, in the sinks that keep only a
- * row's latest state, changes a newer one of the same row overtook in the same batch). An instance's
+ * each sink: the duplicates that crashes, restarts and rebalances re-deliver (a change a newer one of the same row
+ * overtook in the same batch is counted apart, as {@code cdc_sink_superseded_total}, and not here). An instance's
  * counter starts at 0 with its process ({@code process_start_time_seconds} tells a restart apart), so what a killed
  * process counted is lost with it; its successor's count is included.
  */

@@ -104,7 +104,7 @@ public class RedisChangeWriter implements ChangeWriter {
     /** Writes a run of row changes, newest per row only; returns what Redis could not take, or null. */
     private Unwritten writeRows(List<SinkChange> changes, WriteResult.Builder out) {
         ChangeBatches.Latest latest = ChangeBatches.latestPerRow(changes);
-        latest.superseded().forEach(out::stale);
+        latest.superseded().forEach(out::superseded);
         List<SinkChange> kept = latest.kept();
         for (int from = 0; from < kept.size(); from += config.pipelineSize()) {
             int to = Math.min(kept.size(), from + config.pipelineSize());

@@ -112,6 +112,7 @@ public class ChangeConsumer {
             WriteResult r = writer.write(pending);
             r.applied().forEach(c -> metrics.applied(c.table(), c.event().source().tsMs()));
             r.skippedStale().forEach(c -> metrics.skippedStale(c.table()));
+            r.superseded().forEach(c -> metrics.superseded(c.table()));
             dead.addAll(r.deadLetters());
             if (r.complete()) {
                 recovered();

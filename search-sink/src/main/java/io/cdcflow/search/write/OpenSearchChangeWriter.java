@@ -136,10 +136,10 @@ public class OpenSearchChangeWriter implements ChangeWriter {
             pending = prepare(latest.kept(), refused);
         } catch (StoreUnavailableException e) {
             latest.kept().forEach(c -> result.retry(c, e.getMessage()));
-            latest.superseded().forEach(result::stale);
+            latest.superseded().forEach(result::superseded);
             throw e;
         }
-        latest.superseded().forEach(result::stale);
+        latest.superseded().forEach(result::superseded);
         refused.forEach(result::deadLetter);
         List<List<Pending>> chunks = chunks(pending);
         for (int i = 0; i < chunks.size(); i++) {

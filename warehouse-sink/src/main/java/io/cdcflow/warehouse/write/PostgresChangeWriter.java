@@ -44,7 +44,7 @@ import java.util.function.IntFunction;
  * types of their registered schemas ({@link RowPlanner}), (3) in one transaction, per table: applies truncates, then
  * two statements whatever the number of rows, each binding one array per column (values in PostgreSQL's text form,
  * {@link PgText}, cast to the column's type in SQL): the guarded upsert of the newest change of each key into the
- * current-state table, which returns the changes it applied (every other one is stale: older than the stored row,
+ * current-state table, which returns the changes it applied (every other one is stale, older than the stored row or
  * at or below a truncate, or superseded by a newer change of its key in the batch), and the insert of every
  * version into the history table, and (4) commits, and only then returns, so the consumer commits Kafka offsets
  * after the warehouse has the data. When a statement fails because of a record's values, the transaction is rolled
@@ -103,6 +103,7 @@ public class PostgresChangeWriter implements ChangeWriter {
             Applied applied = applyInOneTransaction(c, plans, dead);
             applied.applied.forEach(result::applied);
             applied.stale.forEach(result::stale);
+            applied.superseded.forEach(result::superseded);
             dead.forEach(result::deadLetter);
             return result.build();
         } catch (SQLException e) {
@@ -242,8 +243,17 @@ public class PostgresChangeWriter implements ChangeWriter {
             history.setString(i, p.names().current());
             history.executeUpdate();
         }
+        // Not applied: superseded when a newer change of its row in this batch was offered instead, else stale.
+        java.util.Set<SinkChange> superseded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        superseded.addAll(io.cdcflow.sink.ChangeBatches.latestPerRow(rows.stream().map(BoundRow::change).toList())
+                .superseded());
         for (int r = 0; r < n; r++) {
-            applied.count(rows.get(r).change(), done.get(r));
+            SinkChange change = rows.get(r).change();
+            if (!done.get(r) && superseded.contains(change)) {
+                applied.superseded.add(change);
+            } else {
+                applied.count(change, done.get(r));
+            }
         }
     }
 
@@ -384,6 +394,7 @@ public class PostgresChangeWriter implements ChangeWriter {
     private static final class Applied {
         private final List<SinkChange> applied = new ArrayList<>();
         private final List<SinkChange> stale = new ArrayList<>();
+        private final List<SinkChange> superseded = new ArrayList<>();
 
         void count(SinkChange change, boolean done) {
             (done ? applied : stale).add(change);
