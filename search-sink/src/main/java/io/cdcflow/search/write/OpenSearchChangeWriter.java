@@ -20,6 +20,7 @@ import io.cdcflow.sink.SinkChange;
 import io.cdcflow.sink.StoreUnavailableException;
 import io.cdcflow.sink.WriteResult;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.OpenSearchException;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.IntFunction;
 
 /**
  * Applies changes to OpenSearch: one index per table ({@link OpenSearchIndices}), one document per row with id
@@ -72,12 +74,19 @@ public class OpenSearchChangeWriter implements ChangeWriter {
 
     private final OpenSearchClient client;
     private final OpenSearchIndices indices;
-    private final SchemaRegistryClient schemas;
+    private final IntFunction<Optional<RowSchema>> schemas;
     private final OpenSearchSinkConfig.Bulk bulk;
     private volatile boolean scriptStored;
 
-    OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices, SchemaRegistryClient schemas,
+    @Inject
+    OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices, SchemaRegistryClient registry,
                            OpenSearchSinkConfig config) {
+        this(client, indices, id -> registry.byId(id).flatMap(RegisteredSchema::rowSchema), config);
+    }
+
+    /** A writer that looks the row schema of a schema id up with {@code schemas} (the registry, or a test's). */
+    OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices,
+                           IntFunction<Optional<RowSchema>> schemas, OpenSearchSinkConfig config) {
         this.client = client;
         this.indices = indices;
         this.schemas = schemas;
@@ -163,7 +172,7 @@ public class OpenSearchChangeWriter implements ChangeWriter {
             Map<Integer, RowSchema> tableSchemas = new LinkedHashMap<>();
             for (int id : new TreeSet<>(table.getValue().stream().filter(c -> c.schemaId().isPresent())
                     .map(c -> c.schemaId().getAsInt()).toList())) {
-                schemas.byId(id).flatMap(RegisteredSchema::rowSchema).ifPresent(s -> tableSchemas.put(id, s));
+                schemas.apply(id).ifPresent(s -> tableSchemas.put(id, s));
             }
             OpenSearchIndices.IndexState state = null;
             try {
