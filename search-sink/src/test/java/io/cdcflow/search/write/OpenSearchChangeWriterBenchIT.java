@@ -35,7 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * per change (the calling thread, and the whole test JVM: the client's I/O threads, GC and JIT included),
  * OpenSearch's CPU per change (utime + stime of its process and children, from {@code /proc}) and the index's
  * refresh, get and indexing counts, and appends them to {@code target/writer-bench.txt}; it asserts only that every
- * change was applied or found stale, never a timing. Runs only with {@code -Dcdc.bench=true}.
+ * change was applied or found stale, never a timing. Runs only with {@code -Dcdc.bench=true}; {@code
+ * -Dcdc.bench.refresh-interval=1s,5s} runs once per value, each on a new index given that refresh interval, and
+ * {@code -Dcdc.bench.max-actions}, {@code -Dcdc.bench.batch} and {@code -Dcdc.bench.changes} change the sizes;
+ * {@code -Dcdc.bench.rate=500} offers the changes at that many per second instead of as fast as they go, which is
+ * where a periodic refresh costs most per change.
  */
 @EnabledIfSystemProperty(named = "cdc.bench", matches = "true")
 class OpenSearchChangeWriterBenchIT {
@@ -44,6 +48,7 @@ class OpenSearchChangeWriterBenchIT {
     private static final int WARM_UP = Integer.getInteger("cdc.bench.warm-up", 10_000);
     private static final int BATCH = Integer.getInteger("cdc.bench.batch", 500);
     private static final int MAX_ACTIONS = Integer.getInteger("cdc.bench.max-actions", 1000);
+    private static final int RATE = Integer.getInteger("cdc.bench.rate", 0);
     private static final int KEYS = 4_000;
     private static final String ROW = """
             {"type":"object","additionalProperties":false,"required":["id"],"properties":{
@@ -72,15 +77,18 @@ class OpenSearchChangeWriterBenchIT {
         try (WriterHarness h = new WriterHarness(Stack.up(), prefix, bulk)) {
             h.schemas.put(1, RowSchema.ofJsonSchemaRow(1, Json.mapper().readTree(ROW)));
             try {
-                run(h, new TableRef("bench", "public", "warmup"), WARM_UP, false);
-                run(h, new TableRef("bench", "public", "orders"), CHANGES, true);
+                run(h, new TableRef("bench", "public", "warmup"), WARM_UP, "", false);
+                for (String refresh : System.getProperty("cdc.bench.refresh-interval", "").split(",")) {
+                    run(h, new TableRef("bench", "public", "orders" + refresh.strip()), CHANGES, refresh.strip(), true);
+                }
             } finally {
                 h.deleteIndices();
             }
         }
     }
 
-    private static void run(WriterHarness h, TableRef t, int count, boolean measured) throws Exception {
+    private static void run(WriterHarness h, TableRef t, int count, String refresh,
+                            boolean measured) throws Exception {
         Random random = new Random(7);
         List<SinkChange> all = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -103,10 +111,14 @@ class OpenSearchChangeWriterBenchIT {
         // The index exists before the clock starts, so that the counts are of this run's writes only.
         h.writer.write(List.of(all.getFirst()));
         String index = h.indices.indexFor(t);
+        if (!refresh.isEmpty()) {
+            h.call("PUT", "/" + index + "/_settings", "{\"index\":{\"refresh_interval\":\"" + refresh + "\"}}");
+        }
         // The node's own pid (the stack's run/opensearch.pid names the same process).
         int pid = h.call("GET", "/_nodes/_local/process", null).path("nodes").elements().next()
                 .path("process").path("id").asInt();
         long osBefore = ticks(pid);
+        System.gc(); // the garbage of building the changes is not the writer's
         var threads = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long threadBefore = threads.getCurrentThreadCpuTime();
@@ -116,6 +128,13 @@ class OpenSearchChangeWriterBenchIT {
         int applied = 0;
         int stale = 0;
         for (int i = 1; i < all.size(); i += BATCH) {
+            if (RATE > 0) {
+                long due = start + (long) (i * 1e9 / RATE);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
             WriteResult r = h.writer.write(all.subList(i, Math.min(all.size(), i + BATCH)));
             assertThat(r.deadLetters()).isEmpty();
             assertThat(r.complete()).isTrue();
@@ -133,11 +152,12 @@ class OpenSearchChangeWriterBenchIT {
         }
         int n = count - 1;
         String line = String.format(Locale.ROOT,
-                "writer bench: %d changes in batches of %d (bulk max-actions %d) over %d keys, rows of %s chars:"
+                "writer bench: %d changes in batches of %d (bulk max-actions %d, refresh_interval %s, rate %s) over %d keys,"
+                        + " rows of %s chars:"
                         + " %.2f s, %.0f changes/s; applied %d, stale %d;"
                         + " sink thread CPU %.2f s (%.1f us/change), sink JVM CPU %.2f s (%.1f us/change);"
                         + " OpenSearch %d CPU %.2f s (%.1f us/change); index %s%n",
-                n, BATCH, MAX_ACTIONS, KEYS, rowChars, seconds, n / seconds, applied, stale,
+                n, BATCH, MAX_ACTIONS, refresh.isEmpty() ? "as created" : refresh, RATE > 0 ? RATE + "/s" : "unbounded", KEYS, rowChars, seconds, n / seconds, applied, stale,
                 threadCpu, threadCpu * 1e6 / n, processCpu, processCpu * 1e6 / n,
                 pid, osCpu, osCpu * 1e6 / n, counts(statsBefore, statsAfter));
         System.out.print(line);
