@@ -78,8 +78,9 @@ class OpenSearchChangeWriterBenchIT {
             h.schemas.put(1, RowSchema.ofJsonSchemaRow(1, Json.mapper().readTree(ROW)));
             try {
                 run(h, new TableRef("bench", "public", "warmup"), WARM_UP, "", false);
-                for (String refresh : System.getProperty("cdc.bench.refresh-interval", "").split(",")) {
-                    run(h, new TableRef("bench", "public", "orders" + refresh.strip()), CHANGES, refresh.strip(), true);
+                String[] refreshes = System.getProperty("cdc.bench.refresh-interval", "").split(",", -1);
+                for (int r = 0; r < refreshes.length; r++) {
+                    run(h, new TableRef("bench", "public", "orders" + r), CHANGES, refreshes[r].strip(), true);
                 }
             } finally {
                 h.deleteIndices();
