@@ -67,7 +67,7 @@ public interface OpenSearchSinkConfig {
         @WithDefault("1000")
         int maxActions();
 
-        /** Most bytes of documents in one bulk request. */
+        /** Most bytes in one bulk request, counted as sent (action and body lines); a larger operation goes alone. */
         @WithDefault("10000000")
         long maxBytes();
     }

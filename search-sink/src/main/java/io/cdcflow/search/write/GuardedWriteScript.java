@@ -1,14 +1,15 @@
 package io.cdcflow.search.write;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.model.Json;
 import io.cdcflow.model.Position;
 import io.cdcflow.search.index.IndexMappings;
-import org.opensearch.client.json.JsonData;
-import org.opensearch.client.opensearch._types.Script;
-import org.opensearch.client.opensearch.core.bulk.BulkOperation;
 
-import java.util.Map;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The stored Painless script every document write goes through: it replaces the document only when the change's
@@ -27,6 +28,8 @@ final class GuardedWriteScript {
             + " if (held instanceof String && ((String) held).compareTo(params.pos) >= 0) { ctx.op = 'none'; }"
             + " else { ctx._source.clear(); ctx._source.putAll(params.doc); }";
 
+    private static final ObjectMapper MAPPER = Json.mapper();
+
     /** Tries of an update that found the document changed between its read and its write. */
     private static final int RETRY_ON_CONFLICT = 5;
 
@@ -40,11 +43,39 @@ final class GuardedWriteScript {
         return body;
     }
 
-    /** The bulk operation writing {@code document} (which carries the position) as the row {@code id}. */
-    static BulkOperation write(String index, String id, ObjectNode document, Position position) {
-        Script script = Script.of(s -> s.stored(st -> st.id(ID).params(Map.of(
-                "pos", JsonData.of(position.sortKey()), "doc", JsonData.of(document)))));
-        return BulkOperation.of(b -> b.update(u -> u.index(index).id(id).retryOnConflict(RETRY_ON_CONFLICT)
-                .script(script).scriptedUpsert(true).upsert(Map.of())));
+    /**
+     * The bulk operation writing {@code document} (which carries the position) as the row {@code id}, serialized:
+     * its action line and its body line, each ending in a newline, ready to be sent by {@link OpenSearchBulk}. The
+     * document is written once, here, straight from its tree.
+     */
+    static byte[] write(String index, String id, ObjectNode document, Position position) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("update");
+            g.writeStringField("_index", index);
+            g.writeStringField("_id", id);
+            g.writeNumberField("retry_on_conflict", RETRY_ON_CONFLICT);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeRaw('\n');
+            g.writeStartObject();
+            g.writeObjectFieldStart("script");
+            g.writeStringField("id", ID);
+            g.writeObjectFieldStart("params");
+            g.writeStringField("pos", position.sortKey());
+            g.writeFieldName("doc");
+            MAPPER.writeTree(g, document);
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeBooleanField("scripted_upsert", true);
+            g.writeObjectFieldStart("upsert");
+            g.writeEndObject();
+            g.writeEndObject();
+            g.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("serializing a bulk operation for " + index + "/" + id, e);
+        }
+        return out.toByteArray();
     }
 }

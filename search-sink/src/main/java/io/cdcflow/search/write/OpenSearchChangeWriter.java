@@ -23,12 +23,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.opensearch.client.opensearch.OpenSearchClient;
-import org.opensearch.client.opensearch._types.OpenSearchException;
-import org.opensearch.client.opensearch.core.BulkResponse;
-import org.opensearch.client.opensearch.core.bulk.BulkOperation;
-import org.opensearch.client.opensearch.core.bulk.BulkResponseItem;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +52,9 @@ import java.util.function.IntFunction;
  * and bulk rounds until none is left (409 for rows changed after it). It is not atomic: a row of another partition
  * written concurrently by another consumer with an older position can survive it.
  *
+ * <p>Each document is serialized once, into its bulk operation's bytes ({@link GuardedWriteScript#write}), which
+ * also size the bulk requests ({@code cdc.sink.opensearch.bulk.*}); {@link OpenSearchBulk} sends them as they are.
+ *
  * <p>Items are classified by {@link BulkItemOutcome}: a document OpenSearch refuses (mapping errors) is returned as a
  * dead letter with reason {@code rejected_by_store} while the rest of the batch applies; items refused for load
  * (429, 5xx) and every change after a request that could not be made are returned for retry. Lifecycle: one instance
@@ -72,7 +70,7 @@ public class OpenSearchChangeWriter implements ChangeWriter {
     static final int MAX_ID_BYTES = 512;
     private static final int TRUNCATE_PAGE = 1000;
 
-    private final OpenSearchClient client;
+    private final OpenSearchBulk bulkClient;
     private final OpenSearchIndices indices;
     private final IntFunction<Optional<RowSchema>> schemas;
     private final OpenSearchSinkConfig.Bulk bulk;
@@ -87,7 +85,7 @@ public class OpenSearchChangeWriter implements ChangeWriter {
     /** A writer that looks the row schema of a schema id up with {@code schemas} (the registry, or a test's). */
     OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices,
                            IntFunction<Optional<RowSchema>> schemas, OpenSearchSinkConfig config) {
-        this.client = client;
+        this.bulkClient = new OpenSearchBulk(client);
         this.indices = indices;
         this.schemas = schemas;
         this.bulk = config.bulk();
@@ -133,8 +131,8 @@ public class OpenSearchChangeWriter implements ChangeWriter {
         return result.build();
     }
 
-    /** One pending bulk operation. */
-    private record Pending(SinkChange change, String index, String id, ObjectNode document, long bytes) {
+    /** One pending bulk operation, serialized. */
+    private record Pending(SinkChange change, String index, String id, byte[] operation) {
     }
 
     private void writeRows(List<SinkChange> rows, WriteResult.Builder result) {
@@ -198,7 +196,8 @@ public class OpenSearchChangeWriter implements ChangeWriter {
                 ObjectNode doc = c.event().op() == Op.DELETE
                         ? Documents.tombstone(Op.DELETE, c.position(), c.event().source().tsMs())
                         : Documents.live(c.event(), c.position(), schema, state.fieldTypes());
-                out.add(new Pending(c, state.index(), id, doc, doc.toString().length()));
+                out.add(new Pending(c, state.index(), id,
+                        GuardedWriteScript.write(state.index(), id, doc, c.position())));
             }
         }
         return out;
@@ -209,13 +208,14 @@ public class OpenSearchChangeWriter implements ChangeWriter {
         List<Pending> current = new ArrayList<>();
         long bytes = 0;
         for (Pending p : pending) {
-            if (!current.isEmpty() && (current.size() >= bulk.maxActions() || bytes + p.bytes() > bulk.maxBytes())) {
+            if (!current.isEmpty() && (current.size() >= bulk.maxActions()
+                    || bytes + p.operation().length > bulk.maxBytes())) {
                 out.add(current);
                 current = new ArrayList<>();
                 bytes = 0;
             }
             current.add(p);
-            bytes += p.bytes();
+            bytes += p.operation().length;
         }
         if (!current.isEmpty()) {
             out.add(current);
@@ -224,16 +224,15 @@ public class OpenSearchChangeWriter implements ChangeWriter {
     }
 
     private void send(List<Pending> chunk, WriteResult.Builder result) {
-        List<BulkResponseItem> items = bulk(chunk.stream().map(p -> GuardedWriteScript.write(p.index(), p.id(),
-                p.document(), p.change().position())).toList());
+        List<OpenSearchBulk.Item> items = bulk(chunk.stream().map(Pending::operation).toList());
         for (int i = 0; i < chunk.size(); i++) {
             Pending p = chunk.get(i);
-            BulkResponseItem item = items.get(i);
-            String type = item.error() == null ? null : item.error().type();
+            OpenSearchBulk.Item item = items.get(i);
+            String type = item.errorType();
             switch (BulkItemOutcome.classify(item.status(), type, item.result())) {
                 case APPLIED -> result.applied(p.change());
                 case STALE -> result.stale(p.change());
-                case REJECTED -> result.deadLetter(p.change(), REJECTED, type + ": " + item.error().reason());
+                case REJECTED -> result.deadLetter(p.change(), REJECTED, type + ": " + item.errorReason());
                 case RETRY -> {
                     if ("index_not_found_exception".equals(type)) {
                         indices.forget(p.index());
@@ -245,29 +244,15 @@ public class OpenSearchChangeWriter implements ChangeWriter {
         }
     }
 
-    private List<BulkResponseItem> bulk(List<BulkOperation> operations) {
+    private List<OpenSearchBulk.Item> bulk(List<byte[]> operations) {
         storeScript();
-        BulkResponse response;
-        try {
-            response = client.bulk(b -> b.operations(operations));
-        } catch (IOException e) {
-            throw new StoreUnavailableException("OpenSearch unreachable for a bulk request: " + e, e);
-        } catch (OpenSearchException e) {
-            // A whole request refused: overloaded or failing (429, 5xx), or a request we should not have built;
-            // either way nothing was decided per row, so the rows are retried rather than lost.
-            throw new StoreUnavailableException("OpenSearch refused a bulk request (" + e.status() + "): "
-                    + e.getMessage(), e);
-        }
-        if (response.items().size() != operations.size()) {
-            throw new StoreUnavailableException("OpenSearch answered " + response.items().size() + " items for "
-                    + operations.size() + " operations", null);
-        }
-        for (BulkResponseItem item : response.items()) {
-            if (item.error() != null && String.valueOf(item.error().reason()).contains(GuardedWriteScript.ID)) {
+        List<OpenSearchBulk.Item> items = bulkClient.send(operations);
+        for (OpenSearchBulk.Item item : items) {
+            if (item.errorReason() != null && item.errorReason().contains(GuardedWriteScript.ID)) {
                 scriptStored = false; // the cluster lost it (a restore, a new cluster): store it again, then retry
             }
         }
-        return response.items();
+        return items;
     }
 
     /** Stores the guarded write script once per process, and again after the cluster lost it. */
@@ -292,18 +277,18 @@ public class OpenSearchChangeWriter implements ChangeWriter {
             if (ids.isEmpty()) {
                 break;
             }
-            List<BulkResponseItem> items = bulk(ids.stream()
+            List<OpenSearchBulk.Item> items = bulk(ids.stream()
                     .map(id -> GuardedWriteScript.write(index, id, tombstone, t.position())).toList());
             long written = 0;
-            for (BulkResponseItem item : items) {
-                String type = item.error() == null ? null : item.error().type();
+            for (OpenSearchBulk.Item item : items) {
+                String type = item.errorType();
                 switch (BulkItemOutcome.classify(item.status(), type, item.result())) {
                     case APPLIED -> written++;
                     case STALE -> { }
                     case RETRY -> throw new StoreUnavailableException("truncate of " + index + ": OpenSearch answered "
                             + item.status() + " " + type, null);
                     case REJECTED -> LOG.warnf("truncate of %s: tombstone of %s refused: %s", index, item.id(),
-                            Optional.ofNullable(item.error()).map(e -> e.reason()).orElse(""));
+                            Optional.ofNullable(item.errorReason()).orElse(""));
                 }
             }
             total += written;
