@@ -34,12 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * batches of 500, after a warm-up of 10,000 changes on another index. Prints changes per second, the sink's CPU
  * per change (the calling thread, and the whole test JVM: the client's I/O threads, GC and JIT included),
  * OpenSearch's CPU per change (utime + stime of its process and children, from {@code /proc}) and the index's
- * refresh, get and indexing counts, and appends them to {@code target/writer-bench.txt}; it asserts only that every
+ * refresh, get, indexing and merge counts and times, and appends them to {@code target/writer-bench.txt}; it asserts only that every
  * change was applied or found stale, never a timing. Runs only with {@code -Dcdc.bench=true}; {@code
  * -Dcdc.bench.refresh-interval=1s,5s} runs once per value, each on a new index given that refresh interval, and
  * {@code -Dcdc.bench.max-actions}, {@code -Dcdc.bench.batch} and {@code -Dcdc.bench.changes} change the sizes;
  * {@code -Dcdc.bench.rate=500} offers the changes at that many per second instead of as fast as they go, which is
- * where a periodic refresh costs most per change.
+ * where a periodic refresh costs most per change (OpenSearch's CPU is then given less what it used in the 10 s
+ * before the run, idle).
  */
 @EnabledIfSystemProperty(named = "cdc.bench", matches = "true")
 class OpenSearchChangeWriterBenchIT {
@@ -50,6 +51,7 @@ class OpenSearchChangeWriterBenchIT {
     private static final int MAX_ACTIONS = Integer.getInteger("cdc.bench.max-actions", 1000);
     private static final int RATE = Integer.getInteger("cdc.bench.rate", 0);
     private static final int KEYS = 4_000;
+    private static final long IDLE_MS = 10_000;
     private static final String ROW = """
             {"type":"object","additionalProperties":false,"required":["id"],"properties":{
               "id":{"type":"integer","connect.type":"int64"},
@@ -119,12 +121,20 @@ class OpenSearchChangeWriterBenchIT {
         int pid = h.call("GET", "/_nodes/_local/process", null).path("nodes").elements().next()
                 .path("process").path("id").asInt();
         long osBefore = ticks(pid);
+        double idleTicksPerSecond = 0;
+        if (RATE > 0) {
+            // At a fixed rate OpenSearch's own background work (other indices, cluster tasks) is a fair share of
+            // its CPU per change: measured for a while before, and taken off.
+            long idleBefore = ticks(pid);
+            Thread.sleep(IDLE_MS);
+            idleTicksPerSecond = (ticks(pid) - idleBefore) * 1000.0 / IDLE_MS;
+        }
         System.gc(); // the garbage of building the changes is not the writer's
         var threads = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long threadBefore = threads.getCurrentThreadCpuTime();
         long processBefore = os.getProcessCpuTime();
-        JsonNode statsBefore = h.call("GET", "/" + index + "/_stats/refresh,indexing,get", null);
+        JsonNode statsBefore = h.call("GET", "/" + index + "/_stats/refresh,indexing,get,merge,flush", null);
         long start = System.nanoTime();
         int applied = 0;
         int stale = 0;
@@ -145,8 +155,8 @@ class OpenSearchChangeWriterBenchIT {
         double seconds = (System.nanoTime() - start) / 1e9;
         double threadCpu = (threads.getCurrentThreadCpuTime() - threadBefore) / 1e9;
         double processCpu = (os.getProcessCpuTime() - processBefore) / 1e9;
-        double osCpu = (ticks(pid) - osBefore) / 100.0; // USER_HZ
-        JsonNode statsAfter = h.call("GET", "/" + index + "/_stats/refresh,indexing,get", null);
+        double osCpu = (ticks(pid) - osBefore - idleTicksPerSecond * seconds) / 100.0; // USER_HZ
+        JsonNode statsAfter = h.call("GET", "/" + index + "/_stats/refresh,indexing,get,merge,flush", null);
         assertThat(applied + stale).isEqualTo(count - 1);
         if (!measured) {
             return;
@@ -157,20 +167,28 @@ class OpenSearchChangeWriterBenchIT {
                         + " rows of %s chars:"
                         + " %.2f s, %.0f changes/s; applied %d, stale %d;"
                         + " sink thread CPU %.2f s (%.1f us/change), sink JVM CPU %.2f s (%.1f us/change);"
-                        + " OpenSearch %d CPU %.2f s (%.1f us/change); index %s%n",
+                        + " OpenSearch %d CPU %.2f s (%.1f us/change%s); index %s%n",
                 n, BATCH, MAX_ACTIONS, refresh.isEmpty() ? "as created" : refresh, RATE > 0 ? RATE + "/s" : "unbounded", KEYS, rowChars, seconds, n / seconds, applied, stale,
                 threadCpu, threadCpu * 1e6 / n, processCpu, processCpu * 1e6 / n,
-                pid, osCpu, osCpu * 1e6 / n, counts(statsBefore, statsAfter));
+                pid, osCpu, osCpu * 1e6 / n, RATE > 0 ? String.format(Locale.ROOT,
+                        ", less its idle %.1f ticks/s", idleTicksPerSecond) : "", counts(statsBefore, statsAfter));
         System.out.print(line);
         Files.writeString(Path.of("target", "writer-bench.txt"), line, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 
-    /** Refreshes (all, external), realtime gets, index operations and noops of the run, from two _stats answers. */
+    /**
+     * Refreshes (all, external), realtime gets, index operations, noops and merges of the run, and the time the
+     * shard spent indexing, getting, refreshing, merging and flushing, from two _stats answers: the index's own
+     * share of the node's work, which other users of a shared node do not blur as they blur its process CPU.
+     */
     private static String counts(JsonNode before, JsonNode after) {
         StringBuilder out = new StringBuilder();
         for (String[] f : new String[][]{{"refresh", "total"}, {"refresh", "external_total"}, {"get", "total"},
-                {"indexing", "index_total"}, {"indexing", "noop_update_total"}}) {
+                {"indexing", "index_total"}, {"indexing", "noop_update_total"}, {"merges", "total"},
+                {"indexing", "index_time_in_millis"}, {"get", "time_in_millis"},
+                {"refresh", "total_time_in_millis"}, {"merges", "total_time_in_millis"},
+                {"flush", "total_time_in_millis"}}) {
             long delta = total(after, f) - total(before, f);
             out.append(f[0]).append('.').append(f[1]).append(' ').append(delta).append(' ');
         }
