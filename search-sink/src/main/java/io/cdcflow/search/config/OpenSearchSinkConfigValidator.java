@@ -1,5 +1,6 @@
 package io.cdcflow.search.config;
 
+import io.cdcflow.search.index.IndexMappings;
 import io.cdcflow.search.index.IndexNames;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -43,6 +44,10 @@ public class OpenSearchSinkConfigValidator {
         }
         if (index.replicas() < 0) {
             p.add("cdc.sink.opensearch.index.replicas: must not be negative");
+        }
+        if (!IndexMappings.isRefreshInterval(index.refreshInterval())) {
+            p.add("cdc.sink.opensearch.index.refresh-interval: '" + index.refreshInterval()
+                    + "' is neither a positive time value (500ms, 5s, 1m) nor 'default'");
         }
         if (c.bulk().maxActions() < 1) {
             p.add("cdc.sink.opensearch.bulk.max-actions: must be at least 1");

@@ -69,11 +69,38 @@ public final class IndexMappings {
     private IndexMappings() {
     }
 
+    /** The value of {@code cdc.sink.opensearch.index.refresh-interval} that leaves OpenSearch's default. */
+    public static final String DEFAULT_REFRESH = "default";
+    private static final java.util.regex.Pattern TIME_VALUE = java.util.regex.Pattern.compile("[1-9][0-9]{0,8}(ms|s|m)");
+
+    /** True for a refresh interval the sink can set: a positive OpenSearch time value, or {@link #DEFAULT_REFRESH}. */
+    public static boolean isRefreshInterval(String value) {
+        return DEFAULT_REFRESH.equals(value) || TIME_VALUE.matcher(value).matches();
+    }
+
+    /**
+     * The settings of an index the sink creates; {@code refreshInterval} is set unless it is {@link #DEFAULT_REFRESH}
+     * (an explicit interval also ends OpenSearch's search-idle pause of refreshes).
+     */
+    public static ObjectNode indexSettings(int shards, int replicas, String refreshInterval) {
+        ObjectNode index = F.objectNode().put("number_of_shards", shards).put("number_of_replicas", replicas);
+        if (!DEFAULT_REFRESH.equals(refreshInterval)) {
+            index.put("refresh_interval", refreshInterval);
+        }
+        ObjectNode settings = F.objectNode();
+        settings.set("index", index);
+        return settings;
+    }
+
     /** The body of a create-index request: settings, the mapping, and the filtered alias that hides tombstones. */
     public static ObjectNode createIndexBody(int shards, int replicas, String alias, ObjectNode columnProperties) {
+        return createIndexBody(indexSettings(shards, replicas, DEFAULT_REFRESH), alias, columnProperties);
+    }
+
+    /** The body of a create-index request with these {@link #indexSettings settings}. */
+    public static ObjectNode createIndexBody(ObjectNode settings, String alias, ObjectNode columnProperties) {
         ObjectNode body = F.objectNode();
-        body.putObject("settings").putObject("index").put("number_of_shards", shards)
-                .put("number_of_replicas", replicas);
+        body.set("settings", settings);
         ObjectNode mappings = body.putObject("mappings");
         mappings.put("dynamic", true);
         ObjectNode props = mappings.putObject("properties");

@@ -181,14 +181,18 @@ final class IndexMigration {
         return a.status() == 404 || (a.ok() && !(a.body().size() == 1 && a.body().has(plan.from())));
     }
 
+    private ObjectNode indexSettings() {
+        return IndexMappings.indexSettings(settings.shards(), settings.replicas(), settings.refreshInterval());
+    }
+
     /** Creates the new version; one that exists is used as it is (the copy and the next round check it). */
     private void create(IndexMigrationPlan plan) {
         OpenSearchIndices.Answer created = http.call("PUT", "/" + plan.to(),
-                plan.createBody(settings.shards(), settings.replicas()));
+                plan.createBody(indexSettings()));
         if (!created.ok() && "mapper_parsing_exception".equals(created.errorType())
                 && created.error().contains("[scaled_float]")) {
             created = http.call("PUT", "/" + plan.to(),
-                    plan.withoutScaledFloat().createBody(settings.shards(), settings.replicas()));
+                    plan.withoutScaledFloat().createBody(indexSettings()));
         }
         if (created.ok()) {
             return;

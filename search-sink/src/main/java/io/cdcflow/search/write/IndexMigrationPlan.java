@@ -79,9 +79,13 @@ record IndexMigrationPlan(String name, String liveAlias, String from, String to,
 
     /** The body of {@code PUT <to>}: no aliases yet, the names move in {@link #swapBody()}. */
     ObjectNode createBody(int shards, int replicas) {
+        return createBody(IndexMappings.indexSettings(shards, replicas, IndexMappings.DEFAULT_REFRESH));
+    }
+
+    /** The body of {@code PUT <to>} with these {@link IndexMappings#indexSettings settings}. */
+    ObjectNode createBody(ObjectNode settings) {
         ObjectNode body = Json.mapper().createObjectNode();
-        body.putObject("settings").putObject("index").put("number_of_shards", shards)
-                .put("number_of_replicas", replicas);
+        body.set("settings", settings);
         ObjectNode mappings = body.putObject("mappings");
         mappings.put("dynamic", true);
         mappings.putObject("_meta").put(IndexMappings.META_SCHEMA_ID, schemaId).put("cdc_migrated_from", from);

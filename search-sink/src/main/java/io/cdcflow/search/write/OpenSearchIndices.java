@@ -139,8 +139,8 @@ public class OpenSearchIndices {
         }
         ObjectNode columns = schema == null ? MAPPER.createObjectNode()
                 : IndexMappings.columnProperties(schema.columns(), scaledFloat);
-        ObjectNode body = IndexMappings.createIndexBody(settings.shards(), settings.replicas(), names.aliasFor(index),
-                columns);
+        ObjectNode body = IndexMappings.createIndexBody(IndexMappings.indexSettings(settings.shards(),
+                settings.replicas(), settings.refreshInterval()), names.aliasFor(index), columns);
         // The table's name is an alias of its first version, so that a later version can take the name over in one
         // step (IndexMigration).
         ((ObjectNode) body.path("aliases")).putObject(index);

@@ -119,4 +119,22 @@ class IndexMappingsTest {
         assertThat(body.path("aliases").path("cdc-t-live").path("filter").path("bool").path("must_not")
                 .path("term").path(IndexMappings.DELETED).asBoolean()).isTrue();
     }
+
+    @Test
+    void settingsCarryTheRefreshIntervalUnlessItIsOpenSearchsDefault() {
+        assertThat(IndexMappings.indexSettings(2, 1, "5s").path("index").path("refresh_interval").asText())
+                .isEqualTo("5s");
+        assertThat(IndexMappings.indexSettings(2, 1, "5s").path("index").path("number_of_shards").asInt())
+                .isEqualTo(2);
+        assertThat(IndexMappings.indexSettings(1, 0, IndexMappings.DEFAULT_REFRESH).path("index")
+                .has("refresh_interval")).isFalse();
+    }
+
+    @Test
+    void aRefreshIntervalIsAPositiveTimeValueOrDefault() {
+        assertThat(java.util.List.of("500ms", "1s", "5s", "2m", "default"))
+                .allMatch(IndexMappings::isRefreshInterval);
+        assertThat(java.util.List.of("", "0s", "-1", "5", "5 s", "1h", "PT5S", "05s", "Default"))
+                .noneMatch(IndexMappings::isRefreshInterval);
+    }
 }

@@ -294,6 +294,10 @@ class IndexMigrationReplicasIT {
                     public int replicas() {
                         return 0;
                     }
+
+                    public String refreshInterval() {
+                        return "default";
+                    }
                 };
             }
 

@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class WriterHarness implements AutoCloseable {
 
     static final long T0 = 1_735_689_600_000L; // 2025-01-01T00:00:00Z
+    /** The refresh interval of the indices the writer creates: {@code cdc.sink.opensearch.index.refresh-interval}'s default. */
+    static final String REFRESH_INTERVAL = "5s";
 
     final String url;
     final String prefix;
@@ -129,6 +131,10 @@ final class WriterHarness implements AutoCloseable {
 
                     public int replicas() {
                         return 0;
+                    }
+
+                    public String refreshInterval() {
+                        return REFRESH_INTERVAL;
                     }
                 };
             }
