@@ -60,10 +60,9 @@ public interface OpenSearchSinkConfig {
         int replicas();
 
         /**
-         * How soon writes become searchable in an index the sink creates ({@code index.refresh_interval}: {@code
-         * 500ms}, {@code 5s}, {@code 1m}), or {@code default} for OpenSearch's own (1s, none while nobody searches).
-         * Each refresh writes a segment that later merges: at 500 changes/s, 1s costs OpenSearch about twice the
-         * work per change of 5s.
+         * How soon writes become searchable in an index the sink creates, its refresh_interval (500ms, 5s, 1m), or
+         * 'default' for OpenSearch's own (1s, paused while nobody searches); each refresh writes a segment that later
+         * merges, so at 500 changes/s 1s costs OpenSearch about twice the work per change of 5s.
          */
         @WithDefault("5s")
         String refreshInterval();
