@@ -84,13 +84,14 @@ final class SinkProgress {
         }
     }
 
-    /** Applied plus skipped-as-stale changes per sink, from a scrape. */
+    /** Every change a sink is done with (applied, skipped as stale, superseded in its batch), per sink, from a scrape. */
     static Map<String, Long> applied(Map<String, String> scrapes) {
         Map<String, Long> out = new LinkedHashMap<>();
         scrapes.forEach((sink, text) -> {
             long sum = 0;
             for (String line : text.split("\n")) {
-                if (line.startsWith("cdc_sink_applied_total") || line.startsWith("cdc_sink_skipped_stale_total")) {
+                if (line.startsWith("cdc_sink_applied_total") || line.startsWith("cdc_sink_skipped_stale_total")
+                        || line.startsWith("cdc_sink_superseded_total")) {
                     sum += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 }
             }
