@@ -27,11 +27,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
@@ -226,11 +231,24 @@ public class PostgresChangeWriter implements ChangeWriter {
             upsert.setArray(i++, c.createArrayOf("text", sourceTimes));
             upsert.setString(i++, p.names().schema());
             upsert.setString(i, p.names().current());
+            // Rows (ordinal, key) for the changes offered and (null, key) for the keys written: pair them.
+            Map<String, Integer> offered = new HashMap<>();
+            Set<String> written = new HashSet<>();
             try (ResultSet rs = upsert.executeQuery()) {
                 while (rs.next()) {
-                    done.set(rs.getInt(1) - 1);
+                    int ordinal = rs.getInt(1);
+                    if (rs.wasNull()) {
+                        written.add(rs.getString(2));
+                    } else {
+                        offered.put(rs.getString(2), ordinal);
+                    }
                 }
             }
+            offered.forEach((key, ordinal) -> {
+                if (written.contains(key)) {
+                    done.set(ordinal - 1);
+                }
+            });
         }
         try (PreparedStatement history = c.prepareStatement(sql.insertHistoryRows(p.shape()))) {
             int i = bindColumns(c, history, values);
@@ -244,7 +262,7 @@ public class PostgresChangeWriter implements ChangeWriter {
             history.executeUpdate();
         }
         // Not applied: superseded when a newer change of its row in this batch was offered instead, else stale.
-        java.util.Set<SinkChange> superseded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<SinkChange> superseded = Collections.newSetFromMap(new IdentityHashMap<>());
         superseded.addAll(io.cdcflow.sink.ChangeBatches.latestPerRow(rows.stream().map(BoundRow::change).toList())
                 .superseded());
         for (int r = 0; r < n; r++) {

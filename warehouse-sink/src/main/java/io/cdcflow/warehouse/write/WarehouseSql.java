@@ -200,8 +200,15 @@ public final class WarehouseSql {
      * deleted {@code boolean[]}, ops {@code text[]}, source times {@code text[]}; then target schema and table (for
      * the truncation guard). Only the newest change of each key is offered to the table (one statement cannot
      * update a row twice); it updates only a row holding an older position and is refused at or below the
-     * table's truncation watermark. The statement returns the 1-based ordinals of the changes applied; every
-     * other change of the batch is stale (older than the stored row, or superseded within the batch).
+     * table's truncation watermark. The statement returns two kinds of rows: (ordinal, key text) for each change
+     * offered, its 1-based ordinal in the arrays and its key as PostgreSQL prints it, and (null, key text) for each
+     * row it wrote; an offered change whose key comes back written was applied, and every other change of the
+     * batch is stale (older than the stored row, or superseded within the batch). The caller pairs them: joining
+     * the offered rows to the written ones inside the statement would join two CTEs, whose sizes the planner does
+     * not know (it assumes a handful of rows), and the nested loop it then picks costs the square of the batch.
+     * (A key written in another form that compares equal, such as an unconstrained {@code numeric} 1.0 against a
+     * stored 1.00, comes back in the stored form and its change counts as stale; the stored row is right either
+     * way.)
      */
     public String upsertCurrentRows(TableShape shape) {
         List<String> cols = new ArrayList<>(shape.columns().keySet());
@@ -232,7 +239,8 @@ public final class WarehouseSql {
                 + " ON CONFLICT (" + list(keys, Identifiers::quote) + ") DO UPDATE SET " + String.join(", ", updates)
                 + " WHERE t.\"_cdc_position\" < EXCLUDED.\"_cdc_position\""
                 + " RETURNING " + list(keys, c -> "t." + quote(c)) + ")"
-                + " SELECT l.\"_cdc_n\" FROM l JOIN up ON " + keyMatch(shape, "l", "up");
+                + " SELECT l.\"_cdc_n\", " + keyText(keys, "l") + " FROM l"
+                + " UNION ALL SELECT NULL, " + keyText(keys, "up") + " FROM up";
     }
 
     /**
@@ -240,9 +248,12 @@ public final class WarehouseSql {
      * {@link #insertHistory}: idempotent on (key, position), and each version's {@code _cdc_valid_to} the
      * {@code _cdc_valid_from} of the next version of its key (or the time of the newest truncate, when that lies
      * between them). A data-modifying CTE's rows are invisible to the rest of its statement, so the neighbours are
-     * worked out explicitly: per key, the batch's new versions together with the stored version just before and
-     * just after each of them, ordered by position ({@code lead()}); a new version takes its successor there, and
-     * a stored version whose successor there is a new one (and no truncate between them) is closed by it.
+     * worked out explicitly, for each new version of the batch: the batch's new versions of its key just before and
+     * just after it ({@code lag}/{@code lead}) and the stored versions just before and just after it (an index
+     * lookup each). Its successor is the nearer of the two next ones; the stored version just before it is closed
+     * by it when no new version lies between them (and no truncate does). Every step reads the batch once or looks
+     * one key up by index: no step joins two CTEs, whose sizes the planner does not know, so the cost grows with
+     * the batch, not with its square.
      * Parameters: one {@code text[]} per source column, then positions {@code text[]}, ops {@code text[]}, deleted
      * {@code boolean[]}, source times {@code text[]}, valid from {@code text[]}; then target schema and table.
      */
@@ -253,9 +264,9 @@ public final class WarehouseSql {
         String k = list(keys, Identifiers::quote);
         String meta = "\"_cdc_position\", \"_cdc_op\", \"_cdc_deleted\", \"_cdc_source_ts\", \"_cdc_valid_from\"";
         String pos = "\"_cdc_position\"";
-        String neighbour = "SELECT " + list(keys, c -> "s." + quote(c)) + ", s." + pos + ", s.\"_cdc_valid_from\", false"
-                + " FROM nw CROSS JOIN LATERAL (SELECT " + list(keys, c -> "x." + quote(c)) + ", x." + pos
-                + ", x.\"_cdc_valid_from\" FROM " + h + " x WHERE " + keyMatch(shape, "x", "nw") + " AND x." + pos;
+        String stored = " FROM " + h + " x WHERE " + keyMatch(shape, "x", "nw") + " AND x." + pos;
+        // The successor: the batch's next new version unless a stored one comes first.
+        String storedFirst = "nb.\"_cdc_next_new\" IS NULL OR nb.\"_cdc_next_stored\" < nb.\"_cdc_next_new\"";
         return "WITH b AS (SELECT " + typedColumns(shape) + ", u." + pos + " COLLATE \"C\" AS " + pos
                 + ", u.\"_cdc_op\", u.\"_cdc_deleted\", CAST(u.\"_cdc_source_ts\" AS timestamptz) AS \"_cdc_source_ts\","
                 + " CAST(u.\"_cdc_valid_from\" AS timestamptz) AS \"_cdc_valid_from\""
@@ -265,29 +276,35 @@ public final class WarehouseSql {
                 + " v AS (SELECT DISTINCT ON (" + k + ", " + pos + ") * FROM b ORDER BY " + k + ", " + pos + "),"
                 + " nw AS (SELECT v.* FROM v WHERE NOT EXISTS (SELECT 1 FROM " + h + " x WHERE "
                 + keyMatch(shape, "x", "v") + " AND x." + pos + " = v." + pos + ")),"
-                + " tl AS (SELECT " + list(keys, c -> "nw." + quote(c)) + ", nw." + pos + ", nw.\"_cdc_valid_from\","
-                + " true AS \"_cdc_new\" FROM nw"
-                + " UNION " + neighbour + " < nw." + pos + " ORDER BY x." + pos + " DESC LIMIT 1) s"
-                + " UNION " + neighbour + " > nw." + pos + " ORDER BY x." + pos + " LIMIT 1) s),"
-                + " nx AS (SELECT tl.*, lead(" + pos + ") OVER w AS \"_cdc_next_position\","
-                + " lead(\"_cdc_valid_from\") OVER w AS \"_cdc_next_from\", lead(\"_cdc_new\") OVER w AS \"_cdc_next_new\""
-                + " FROM tl WINDOW w AS (PARTITION BY " + k + " ORDER BY " + pos + ")),"
+                + " nb AS (SELECT nw.*, lag(nw." + pos + ") OVER w AS \"_cdc_prev_new\","
+                + " lead(nw." + pos + ") OVER w AS \"_cdc_next_new\","
+                + " lead(nw.\"_cdc_valid_from\") OVER w AS \"_cdc_next_new_from\","
+                + " sp.p AS \"_cdc_prev_stored\", sn.p AS \"_cdc_next_stored\", sn.f AS \"_cdc_next_stored_from\" FROM nw"
+                + " LEFT JOIN LATERAL (SELECT x." + pos + stored + " < nw." + pos + " ORDER BY x." + pos
+                + " DESC LIMIT 1) sp(p) ON true"
+                + " LEFT JOIN LATERAL (SELECT x." + pos + ", x.\"_cdc_valid_from\"" + stored + " > nw." + pos
+                + " ORDER BY x." + pos + " LIMIT 1) sn(p, f) ON true"
+                + " WINDOW w AS (PARTITION BY " + list(keys, c -> "nw." + quote(c)) + " ORDER BY nw." + pos + ")),"
+                + " nx AS (SELECT nb.*, CASE WHEN " + storedFirst + " THEN nb.\"_cdc_next_stored\""
+                + " ELSE nb.\"_cdc_next_new\" END AS \"_cdc_next_position\","
+                + " CASE WHEN " + storedFirst + " THEN nb.\"_cdc_next_stored_from\""
+                + " ELSE nb.\"_cdc_next_new_from\" END AS \"_cdc_next_from\" FROM nb),"
                 + " wm AS (SELECT w.position, w.source_ts FROM " + truncations + " w"
                 + " WHERE w.target_schema = ? AND w.target_table = ?),"
                 + " ins AS (INSERT INTO " + h + " (" + list(cols, Identifiers::quote) + ", " + meta
-                + ", \"_cdc_valid_to\") SELECT " + list(cols, c -> "nw." + quote(c)) + ", nw." + pos + ", nw.\"_cdc_op\","
-                + " nw.\"_cdc_deleted\", nw.\"_cdc_source_ts\", nw.\"_cdc_valid_from\","
-                + " CASE WHEN wm.position > nw." + pos + " AND (nx.\"_cdc_next_position\" IS NULL"
+                + ", \"_cdc_valid_to\") SELECT " + list(cols, c -> "nx." + quote(c)) + ", nx." + pos + ", nx.\"_cdc_op\","
+                + " nx.\"_cdc_deleted\", nx.\"_cdc_source_ts\", nx.\"_cdc_valid_from\","
+                + " CASE WHEN wm.position > nx." + pos + " AND (nx.\"_cdc_next_position\" IS NULL"
                 + " OR wm.position < nx.\"_cdc_next_position\") THEN wm.source_ts ELSE nx.\"_cdc_next_from\" END"
-                + " FROM nw JOIN nx ON " + keyMatch(shape, "nx", "nw") + " AND nx." + pos + " = nw." + pos
-                + " AND nx.\"_cdc_new\" LEFT JOIN wm ON true ORDER BY " + list(keys, c -> "nw." + quote(c)) + ", nw." + pos
-                + " ON CONFLICT (" + k + ", " + pos + ") DO NOTHING"
-                + " RETURNING " + k + ", " + pos + ", \"_cdc_valid_from\")"
-                + " UPDATE " + h + " AS p SET \"_cdc_valid_to\" = ins.\"_cdc_valid_from\" FROM nx JOIN ins ON "
-                + keyMatch(shape, "ins", "nx") + " AND ins." + pos + " = nx.\"_cdc_next_position\""
-                + " WHERE NOT nx.\"_cdc_new\" AND nx.\"_cdc_next_new\" AND " + keyMatch(shape, "p", "nx")
-                + " AND p." + pos + " = nx." + pos
-                + " AND NOT EXISTS (SELECT 1 FROM wm WHERE wm.position > p." + pos + " AND wm.position < ins." + pos + ")";
+                + " FROM nx LEFT JOIN wm ON true ORDER BY " + list(keys, c -> "nx." + quote(c)) + ", nx." + pos
+                + " ON CONFLICT (" + k + ", " + pos + ") DO NOTHING)"
+                // Closes the stored version before the first new version after it. (A concurrent writer that
+                // inserted that new version first closed it the same way.)
+                + " UPDATE " + h + " AS p SET \"_cdc_valid_to\" = nx.\"_cdc_valid_from\" FROM nx"
+                + " WHERE nx.\"_cdc_prev_stored\" IS NOT NULL"
+                + " AND (nx.\"_cdc_prev_new\" IS NULL OR nx.\"_cdc_prev_new\" < nx.\"_cdc_prev_stored\")"
+                + " AND " + keyMatch(shape, "p", "nx") + " AND p." + pos + " = nx.\"_cdc_prev_stored\""
+                + " AND NOT EXISTS (SELECT 1 FROM wm WHERE wm.position > p." + pos + " AND wm.position < nx." + pos + ")";
     }
 
     /** Blocks concurrent writers of the table pair while a truncate applies (they wait for its commit). */
@@ -340,6 +357,11 @@ public final class WarehouseSql {
     /** {@code n} parameters {@code CAST(? AS text[])}, one per source column. */
     private static String arrayParameters(int n) {
         return java.util.stream.Stream.generate(() -> "CAST(? AS text[])").limit(n).collect(Collectors.joining(", "));
+    }
+
+    /** The key columns of {@code alias} as one text value, {@code CAST(ROW(alias."k1", ...) AS text)}. */
+    private static String keyText(List<String> keys, String alias) {
+        return "CAST(ROW(" + list(keys, c -> alias + "." + quote(c)) + ") AS text)";
     }
 
     private static String keyMatch(TableShape shape, String left, String right) {
