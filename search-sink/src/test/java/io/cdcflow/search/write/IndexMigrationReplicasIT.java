@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -252,66 +251,15 @@ class IndexMigrationReplicasIT {
     }
 
     private static OpenSearchSinkConfig config(String url) {
-        return new OpenSearchSinkConfig() {
-            public String url() {
-                return url;
+        OpenSearchSinkConfig.Bulk bulk = new OpenSearchSinkConfig.Bulk() {
+            public int maxActions() {
+                return 1000;
             }
 
-            public Optional<String> username() {
-                return Optional.empty();
-            }
-
-            public Optional<String> password() {
-                return Optional.empty();
-            }
-
-            public Duration connectTimeout() {
-                return Duration.ofSeconds(5);
-            }
-
-            public Duration responseTimeout() {
-                return Duration.ofSeconds(60);
-            }
-
-            public Index index() {
-                return new Index() {
-                    public String prefix() {
-                        return "osrep-" + RUN;
-                    }
-
-                    public Map<String, String> names() {
-                        return Map.of();
-                    }
-
-                    public String liveAliasSuffix() {
-                        return "-live";
-                    }
-
-                    public int shards() {
-                        return 1;
-                    }
-
-                    public int replicas() {
-                        return 0;
-                    }
-
-                    public String refreshInterval() {
-                        return "default";
-                    }
-                };
-            }
-
-            public Bulk bulk() {
-                return new Bulk() {
-                    public int maxActions() {
-                        return 1000;
-                    }
-
-                    public long maxBytes() {
-                        return 10_000_000;
-                    }
-                };
+            public long maxBytes() {
+                return 10_000_000;
             }
         };
+        return WriterHarness.config(url, "osrep-" + RUN, bulk, "default");
     }
 }

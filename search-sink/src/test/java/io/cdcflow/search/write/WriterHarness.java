@@ -90,6 +90,11 @@ final class WriterHarness implements AutoCloseable {
     }
 
     static OpenSearchSinkConfig config(String url, String prefix, OpenSearchSinkConfig.Bulk bulk) {
+        return config(url, prefix, bulk, REFRESH_INTERVAL);
+    }
+
+    /** The service's configuration for this cluster, with indices named from {@code prefix} and that refresh interval. */
+    static OpenSearchSinkConfig config(String url, String prefix, OpenSearchSinkConfig.Bulk bulk, String refreshInterval) {
         return new OpenSearchSinkConfig() {
             public String url() {
                 return url;
@@ -134,7 +139,7 @@ final class WriterHarness implements AutoCloseable {
                     }
 
                     public String refreshInterval() {
-                        return REFRESH_INTERVAL;
+                        return refreshInterval;
                     }
                 };
             }
