@@ -2,6 +2,7 @@
 # Shared helpers of bin/stack: the work folder, ports, processes, packages, JDKs and Maven artifacts.
 # Sourced by bin/stack, never run. Every server file (stack-<kind>.sh) builds on these.
 
+# The servers, in start order; stack_init replaces kafka by kafka-1..kafka-<n> when CDC_KAFKA_BROKERS=n > 1.
 STACK_SERVERS=(pg-source pg-store mariadb mariadb-replica redis kafka opensearch)
 
 # Fixed credentials of the local stack (the services' application.properties use the same).
@@ -50,6 +51,7 @@ stack_init() {
   KAFKA_CONTROLLER_PORT=$(stack_port_var CDC_KAFKA_CONTROLLER_PORT 19093)
   OPENSEARCH_PORT=$(stack_port_var CDC_OPENSEARCH_PORT 19200)
   OPENSEARCH_TRANSPORT_PORT=$(stack_port_var CDC_OPENSEARCH_TRANSPORT_PORT 19300)
+  kafka_init_brokers
 }
 
 path_traversable_by_all() {
@@ -75,6 +77,7 @@ stack_kind() {
     pg-source | pg-store) echo pg ;;
     mariadb | mariadb-replica) echo mariadb ;;
     redis | kafka | opensearch) echo "$1" ;;
+    kafka-[1-9]) [ "${1#kafka-}" -le "$KAFKA_BROKERS" ] && echo kafka ;;
     *) return 1 ;;
   esac
 }
