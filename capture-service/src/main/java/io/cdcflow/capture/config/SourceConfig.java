@@ -119,8 +119,11 @@ public interface SourceConfig {
         @WithDefault("1")
         int offsetTopicPartitions();
 
-        /** With {@code offset-store=kafka}: replication factor of the offset topic when capture creates it (3 in production); the schema-history topic takes the broker's default. */
-        @WithDefault("1")
+        /**
+         * With {@code offset-store=kafka}: replication factor of the offset topic when capture creates it; -1 takes the
+         * broker's {@code default.replication.factor} (3 in production), as the schema-history topic always does.
+         */
+        @WithDefault("-1")
         short offsetTopicReplicationFactor();
 
         /** With {@code offset-store=kafka}, MySQL/MariaDB: the schema-history topic, one per source; defaults to {@code cdcflow-capture-schema-history.<source>}. */

@@ -88,6 +88,10 @@ final class DebeziumProperties {
                         p.setProperty("schema.history.internal.producer." + k, v);
                         p.setProperty("schema.history.internal.consumer." + k, v);
                     });
+                    // Debezium's history producer is not idempotent by default; like every producer of the
+                    // platform it waits for all in-sync replicas and writes each record once.
+                    p.setProperty("schema.history.internal.producer.acks", "all");
+                    p.setProperty("schema.history.internal.producer.enable.idempotence", "true");
                 } else {
                     p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
                     p.setProperty("schema.history.internal.file.filename",

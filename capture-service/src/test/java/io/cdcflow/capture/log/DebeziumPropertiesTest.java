@@ -67,6 +67,9 @@ class DebeziumPropertiesTest {
         assertThat(maria.getProperty("schema.history.internal.kafka.topic")).isEqualTo("cdcflow-capture-schema-history.shop");
         assertThat(maria.getProperty("schema.history.internal.kafka.bootstrap.servers")).isEqualTo("kafka:9092");
         assertThat(maria.getProperty("schema.history.internal.producer.security.protocol")).isEqualTo("SASL_SSL");
+        assertThat(maria.getProperty("schema.history.internal.producer.acks")).isEqualTo("all");
+        assertThat(maria.getProperty("schema.history.internal.producer.enable.idempotence")).isEqualTo("true");
+        assertThat(maria.getProperty("offset.storage.replication.factor")).as("the broker's default").isEqualTo("-1");
         assertThat(maria.getProperty("signal.data.collection")).isEqualTo("shop.cdcflow_signal_shop");
     }
 
