@@ -40,6 +40,18 @@ kafka_init_brokers() {
   done
 }
 
+kafka_other_layout() {
+  # The Kafka servers of this work folder that run under another CDC_KAFKA_BROKERS (by their pid files), if any.
+  local file s pid
+  for file in "$STACK_HOME"/run/kafka.pid "$STACK_HOME"/run/kafka-[1-9].pid; do
+    [ -f "$file" ] || continue
+    s=$(basename "$file" .pid)
+    case " ${KAFKA_SERVERS[*]} " in *" $s "*) continue ;; esac
+    pid=$(cat "$file" 2>/dev/null || true)
+    if kafka_owns_pid "$s" "$pid"; then printf '%s ' "$s"; fi
+  done
+}
+
 kafka_node() { if [ "$1" = kafka ]; then echo 1; else echo "${1#kafka-}"; fi; }
 kafka_port() { echo $((KAFKA_PORT + 10 * ($(kafka_node "$1") - 1))); }
 kafka_controller_port() { echo $((KAFKA_CONTROLLER_PORT + 10 * ($(kafka_node "$1") - 1))); }
