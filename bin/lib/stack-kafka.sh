@@ -200,9 +200,21 @@ kafka_start() {
 }
 
 kafka_ping() {
-  # A metadata request through the admin client (kafka-topics --list) to this node, once its port accepts connections.
+  # Once the node's port accepts connections: its log since its last start says it started (it is then a running,
+  # unfenced broker), or else a metadata request through the admin client (kafka-topics --list) to it answers.
+  # Short client timeouts: a node still loading its logs under load can hold a request of the default 60 s tool
+  # timeout, though it is ready seconds later; the next ping then asks again.
+  local admin
   port_open "$(kafka_port "$1")" || return 1
-  kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$(kafka_address "$1")" --list >/dev/null 2>&1
+  # Our own node says so in its log (a tool JVM takes many seconds on a busy machine).
+  if server_pid "$1" >/dev/null \
+    && awk '/bin\/stack starting/ { up = 0 } /Kafka Server started/ { up = 1 } END { exit !up }' "$(stack_log "$1")" 2>/dev/null; then
+    return 0
+  fi
+  admin=$(kafka_conf_dir "$1")/ping-admin.properties
+  [ -s "$admin" ] || { mkdir -p "$(dirname "$admin")" && printf 'request.timeout.ms=5000\ndefault.api.timeout.ms=10000\n' >"$admin"; } || return 1
+  kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$(kafka_address "$1")" --command-config "$admin" \
+    --list >/dev/null 2>&1
 }
 
 kafka_provision() { :; }

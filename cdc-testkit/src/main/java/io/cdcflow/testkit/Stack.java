@@ -54,6 +54,14 @@ public final class Stack {
         Scripts.run(serverCommand("down", servers), Scripts.LONG);
     }
 
+    /**
+     * Kills the named servers of the local stack with SIGKILL ({@code bin/stack kill}), as a crash would; {@link #start}
+     * brings them back with their data. Not available with the containers backend.
+     */
+    public static void kill(String... servers) {
+        Scripts.run(serverCommand("kill", servers), Scripts.QUICK);
+    }
+
     /** Starts the named servers of the local stack again ({@code bin/stack up}) and waits until each answers. */
     public static void start(String... servers) {
         Scripts.run(serverCommand("up", servers), Scripts.LONG);

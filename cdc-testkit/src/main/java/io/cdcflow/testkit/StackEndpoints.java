@@ -24,6 +24,14 @@ public record StackEndpoints(Map<String, String> env) {
         return get("CDC_KAFKA_BOOTSTRAP");
     }
 
+    /**
+     * How many Kafka brokers the stack runs ({@code CDC_KAFKA_BROKERS} of {@code bin/stack}); their servers are
+     * {@code kafka-1} to {@code kafka-<n>} when there are several, {@code kafka} when there is one.
+     */
+    public int kafkaBrokers() {
+        return Integer.parseInt(env.getOrDefault("CDC_KAFKA_BROKERS", "1"));
+    }
+
     /** JDBC URL of the source PostgreSQL's inventory database. */
     public String sourcePgJdbcUrl() {
         return "jdbc:postgresql://" + get("CDC_SOURCE_PG_HOST") + ":" + get("CDC_SOURCE_PG_PORT") + "/"

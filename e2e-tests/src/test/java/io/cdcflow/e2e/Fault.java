@@ -2,11 +2,17 @@ package io.cdcflow.e2e;
 
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
+import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TestKafka;
+import org.apache.kafka.common.Node;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One fault of the fault suite: {@link #inject} breaks something (and holds the outage, if it has a length),
@@ -78,6 +84,79 @@ sealed interface Fault {
 
         public void end() {
             Stack.start(servers.toArray(String[]::new));
+        }
+    }
+
+    /**
+     * Nodes of a several-broker Kafka (each broker and KRaft controller) killed with SIGKILL one after the other under
+     * load, each chosen when its turn comes and followed by the hold, then all started again together. Of three nodes,
+     * one killed leaves every partition two in-sync replicas ({@code min.insync.replicas=2}: producers go on once
+     * leaders moved); a second leaves one voter of three and one replica, so producers stall until the restart.
+     */
+    record KillKafkaNodes(StackEndpoints stack, List<KafkaNode> picks, Duration hold, List<String> killed) implements Fault {
+
+        KillKafkaNodes(StackEndpoints stack, List<KafkaNode> picks, Duration hold) {
+            this(stack, picks, hold, new ArrayList<>());
+        }
+
+        public String name() {
+            return "kill -9 " + String.join(", then ", picks.stream().map(KafkaNode::toString).toList())
+                    + (killed.isEmpty() ? "" : " (" + String.join(", ", killed) + ")") + ", " + hold.toSeconds()
+                    + " s each";
+        }
+
+        public void inject() {
+            try (TestKafka kafka = TestKafka.of(stack)) {
+                for (KafkaNode pick : picks) {
+                    String server = "kafka-" + pick.choose(kafka);
+                    System.out.printf("fault suite: kill -9 %s (%s)%n", server, pick);
+                    Stack.kill(server);
+                    killed.add(server);
+                    pause(hold);
+                }
+            }
+        }
+
+        public void end() {
+            if (!killed.isEmpty()) {
+                Stack.start(killed.toArray(String[]::new));
+            }
+        }
+    }
+
+    /** Which Kafka node a {@link KillKafkaNodes} kills next, asked of the cluster when its turn comes. */
+    enum KafkaNode {
+        /** A broker that is not the active controller (the one of lowest id): it leads its share of the partitions. */
+        BROKER("a broker"),
+        /** The active KRaft controller, the leader of the metadata quorum (also a broker here). */
+        CONTROLLER("the active controller");
+
+        private final String description;
+
+        KafkaNode(String description) {
+            this.description = description;
+        }
+
+        int choose(TestKafka kafka) {
+            try {
+                int controller = kafka.admin().describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+                if (this == CONTROLLER) {
+                    return controller;
+                }
+                return kafka.admin().describeCluster().nodes().get(30, TimeUnit.SECONDS).stream().mapToInt(Node::id)
+                        .filter(id -> id != controller).min()
+                        .orElseThrow(() -> new IllegalStateException("no live Kafka broker besides the controller " + controller));
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Kafka did not say which node is " + description + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while asking Kafka for " + description, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return description;
         }
     }
 
@@ -173,6 +252,7 @@ sealed interface Fault {
                     case ScaleOut o -> o.inject();
                     case ScaleIn i -> i.inject();
                     case RollingRestart r -> r.inject();
+                    case KillKafkaNodes k -> k.inject();
                 }
             }
             pause(longest);

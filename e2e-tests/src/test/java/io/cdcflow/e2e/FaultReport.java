@@ -13,10 +13,12 @@ final class FaultReport {
     /**
      * One scenario's figures; {@code diffs} maps each sink to its difference from the source at the end,
      * {@code staleSkips} each sink to the changes it skipped as stale (see {@link StaleSkips}), {@code longestStalls}
-     * each sink to its longest partition stall in seconds (see {@link PartitionStalls}).
+     * each sink to its longest partition stall in seconds (see {@link PartitionStalls}), {@code produceStalls} capture-service
+     * and router-service to their longest produce stall in seconds (see {@link ProduceStalls}).
      */
     record Line(String fault, long changes, long inFlight, double restartSeconds, double recoverySeconds, boolean converged,
-                Map<String, RowDiff> diffs, Map<String, Long> staleSkips, Map<String, Double> longestStalls) {
+                Map<String, RowDiff> diffs, Map<String, Long> staleSkips, Map<String, Double> longestStalls,
+                Map<String, Double> produceStalls) {
     }
 
     private final String title;
@@ -36,17 +38,18 @@ final class FaultReport {
 
     String markdown() {
         StringBuilder out = new StringBuilder("### " + title + "\n\n")
-                .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s | stale skips w/r/o | longest partition stall w/r/o (s) |\n")
-                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s | stale skips w/r/o | longest partition stall w/r/o (s) | longest produce stall capture/router (s) |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Line l : lines) {
-            out.append(String.format("| %s | %d | %d | %.1f | %s | %s | %s | %s | %s | %.1f/%.1f/%.1f |%n", l.fault(), l.changes(), l.inFlight(),
+            out.append(String.format("| %s | %d | %d | %.1f | %s | %s | %s | %s | %s | %.1f/%.1f/%.1f | %.1f/%.1f |%n", l.fault(), l.changes(), l.inFlight(),
                     l.restartSeconds(),
                     l.converged() ? String.format("%.1f", l.recoverySeconds()) : "not in " + Math.round(l.recoverySeconds()),
                     l.diffs().get("warehouse"), l.diffs().get("redis"), l.diffs().get("opensearch"),
                     l.staleSkips().get("warehouse-sink") + "/" + l.staleSkips().get("cache-sink") + "/"
                             + l.staleSkips().get("search-sink"),
                     l.longestStalls().get("warehouse-sink"), l.longestStalls().get("cache-sink"),
-                    l.longestStalls().get("search-sink")));
+                    l.longestStalls().get("search-sink"), l.produceStalls().get("capture-service"),
+                    l.produceStalls().get("router-service")));
         }
         return out.append("\nin flight: changes committed at the source and not yet committed by the slowest sink's consumer"
                         + " group when the fault began. restart: from the end of the fault until the restarted part was ready."
@@ -58,7 +61,10 @@ final class FaultReport {
                         + " overtook in the same batch is counted apart, as superseded, and not here)."
                         + " longest partition stall: the longest time one of the sink's partitions held changes its consumer"
                         + " group did not commit (a crashed instance's session running out, a rebalance, an outage),"
-                        + " sampled every 250 ms from the start of the scenario's load until every sink had converged.\n")
+                        + " sampled every 250 ms from the start of the scenario's load until every sink had converged."
+                        + " longest produce stall: the longest time capture-service's raw topics (capture) or router-service's"
+                        + " validated topics (router) did not grow although the source had committed changes since they"
+                        + " last grew (Kafka nodes away, leaders moving, too few in-sync replicas), sampled the same way.\n")
                 .toString();
     }
 

@@ -3,6 +3,10 @@ package io.cdcflow.e2e;
 import io.cdcflow.testkit.Services;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
+import io.cdcflow.testkit.TestKafka;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,11 +46,16 @@ class FaultSuiteIT {
     private static final List<String> SINKS = List.of("warehouse-sink", "cache-sink", "search-sink");
     /** What scales out as consumer groups: the router and the sinks. */
     private static final List<String> GROUPS = List.of("router-service", "warehouse-sink", "cache-sink", "search-sink");
+    /** The prefixes of the topics the services create: raw, validated, dead letters and control, capture's own. */
+    private static final List<String> SERVICE_TOPICS = List.of("inventory.", "validated.", "cdc.", "cdcflow-");
+    /** The brokers the Kafka scenarios need: one killed leaves two replicas, {@code min.insync.replicas}. */
+    private static final int KAFKA_SCENARIO_BROKERS = 3;
 
     private static StackEndpoints stack;
     private static FaultWorkload workload;
     private static StoreStates states;
     private static SinkBacklog backlog;
+    private static TestKafka kafka;
 
     @BeforeAll
     static void startEverything() throws Exception {
@@ -60,12 +69,16 @@ class FaultSuiteIT {
         workload = new FaultWorkload(stack);
         states = new StoreStates(stack);
         backlog = new SinkBacklog(stack);
+        kafka = TestKafka.of(stack);
     }
 
     @AfterAll
     static void close() throws Exception {
         if (backlog != null) {
             backlog.close();
+        }
+        if (kafka != null) {
+            kafka.close();
         }
         if (states != null) {
             states.close();
@@ -79,11 +92,18 @@ class FaultSuiteIT {
         // A first batch without fault creates the topics, tables and indices, and proves the pipeline converges.
         workload.run(300, 300).get(60, TimeUnit.SECONDS);
         assertThat(converge(mode.convergeWithin()).equal()).as("the pipeline converges before any fault").isTrue();
+        String kafkaNote = kafkaReplication();
 
-        List<Fault> faults = mode.faults();
+        List<Fault> faults = mode.faults(stack);
+        String only = System.getProperty("cdc.faults.only", "");
+        if (!only.isBlank()) {
+            // A few scenarios of a size, e.g. -Dcdc.faults.only=broker while working on one fault.
+            faults = faults.stream().filter(f -> f.name().contains(only)).toList();
+            Assumptions.assumeFalse(faults.isEmpty(), "no scenario's name contains cdc.faults.only=" + only);
+        }
         long perScenario = mode.changes() / faults.size();
         FaultReport report = new FaultReport(mode + " fault suite: " + perScenario * faults.size() + " changes, "
-                + faults.size() + " scenarios");
+                + faults.size() + " scenarios; " + kafkaNote);
         for (Fault fault : faults) {
             report.add(scenario(fault, perScenario, mode));
             System.out.println(report.lines().getLast());
@@ -98,11 +118,43 @@ class FaultSuiteIT {
         }
     }
 
+    /**
+     * What the Kafka scenarios run on, for the report: with three brokers or more, every topic the services created
+     * must have three replicas and {@code min.insync.replicas=2} (the stack's broker defaults, which the services'
+     * topics take), or the suite fails; with fewer, the scenarios that kill brokers are left out.
+     */
+    private static String kafkaReplication() throws Exception {
+        int brokers = stack.kafkaBrokers();
+        if (brokers < KAFKA_SCENARIO_BROKERS) {
+            String note = "Kafka: " + brokers + " broker, so the broker and controller kills are skipped (they need "
+                    + KAFKA_SCENARIO_BROKERS + ": bin/faults --full, or CDC_KAFKA_BROKERS=3)";
+            System.out.println("fault suite: " + note);
+            return note;
+        }
+        Map<String, String> topics = new java.util.TreeMap<>();
+        try (TestKafka kafka = TestKafka.of(stack)) {
+            List<String> names = kafka.topics().stream()
+                    .filter(t -> SERVICE_TOPICS.stream().anyMatch(t::startsWith)).toList();
+            Map<String, TopicDescription> described = kafka.admin().describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            Map<ConfigResource, Config> configs = kafka.admin().describeConfigs(names.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).all().get(30, TimeUnit.SECONDS);
+            described.forEach((name, d) -> topics.put(name, "RF " + d.partitions().stream()
+                    .mapToInt(p -> p.replicas().size()).min().orElse(0) + ", min.insync.replicas " + configs
+                    .get(new ConfigResource(ConfigResource.Type.TOPIC, name)).get("min.insync.replicas").value()));
+        }
+        System.out.println("fault suite: Kafka " + brokers + " brokers, the services' topics: " + topics);
+        assertThat(topics).as("the topics the services created").isNotEmpty()
+                .allSatisfy((topic, settings) -> assertThat(settings).as(topic).isEqualTo("RF 3, min.insync.replicas 2"));
+        return "Kafka: " + brokers + " brokers, " + topics.size() + " topics of the services, each RF 3, min.insync.replicas 2";
+    }
+
     private FaultReport.Line scenario(Fault fault, long changes, Mode mode) throws Exception {
         backlog.mark();
         Map<String, StaleSkips.Count> staleBefore = StaleSkips.read(SINKS);
         PartitionStalls stalls = new PartitionStalls(backlog, SinkBacklog.GROUPS);
         stalls.start();
+        ProduceStalls produceStalls = new ProduceStalls(kafka, workload::committed);
+        produceStalls.start();
         long startCount = workload.committed();
         // The load lasts as long as the fault does, however long its injection and repair take.
         java.util.concurrent.atomic.AtomicBoolean faulting = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -128,7 +180,7 @@ class FaultSuiteIT {
         return new FaultReport.Line(fault.name(), workload.committed() - startCount, inFlight,
                 (repaired - ended) / 1e9, Math.max(0, (result.at() - ended) / 1e9),
                 result.diffs().values().stream().allMatch(RowDiff::equal), result.diffs(),
-                StaleSkips.between(staleBefore, StaleSkips.read(SINKS), SINKS), longestStalls);
+                StaleSkips.between(staleBefore, StaleSkips.read(SINKS), SINKS), longestStalls, produceStalls.stop());
     }
 
     private record Result(long at, Map<String, RowDiff> diffs) {
@@ -222,8 +274,10 @@ class FaultSuiteIT {
             return convergeWithin;
         }
 
-        List<Fault> faults() {
+        /** The scenarios, in order; those that kill Kafka nodes only when {@code stack} runs three brokers or more. */
+        List<Fault> faults(StackEndpoints stack) {
             Duration kafkaDown = this == SHORT ? Duration.ofSeconds(5) : Duration.ofSeconds(10);
+            boolean brokers = stack.kafkaBrokers() >= KAFKA_SCENARIO_BROKERS;
             Duration sourceDown = Duration.ofSeconds(5);
             // Idempotent, so that a rerun on the same stack finds the table as the first run left it.
             Fault ddl = new Fault.Ddl(List.of("ALTER TABLE products ALTER COLUMN price TYPE numeric(14,2)",
@@ -231,10 +285,14 @@ class FaultSuiteIT {
                     List.of("router-service", "warehouse-sink"));
             List<String> second = instances(2);
             if (this == SHORT) {
-                return List.of(
+                List<Fault> faults = new java.util.ArrayList<>(List.of(
                         new Fault.Kill(SERVICES),
                         ddl,
-                        new Fault.StopServers(List.of("kafka"), kafkaDown),
+                        new Fault.StopServers(List.of("kafka"), kafkaDown)));
+                if (brokers) {
+                    faults.add(new Fault.KillKafkaNodes(stack, List.of(Fault.KafkaNode.BROKER), kafkaDown));
+                }
+                faults.addAll(List.of(
                         new Fault.StopServers(List.of("pg-source"), sourceDown),
                         new Fault.Together(List.of(new Fault.StopServers(List.of("redis", "opensearch"), outage),
                                 new Fault.StopServices(List.of("schema-registry"), outage))),
@@ -243,9 +301,16 @@ class FaultSuiteIT {
                         // second instances leave again.
                         new Fault.ScaleOut(second),
                         new Fault.Kill(second),
-                        new Fault.ScaleIn(second));
+                        new Fault.ScaleIn(second)));
+                return faults;
             }
-            return List.of(
+            List<Fault> kafkaNodes = !brokers ? List.of() : List.of(
+                    // One broker, then the controller, alone (producers go on after the leaders moved); then a broker
+                    // and the controller after it, which leaves one node of three (producers stall until the restart).
+                    new Fault.KillKafkaNodes(stack, List.of(Fault.KafkaNode.BROKER), kafkaDown),
+                    new Fault.KillKafkaNodes(stack, List.of(Fault.KafkaNode.CONTROLLER), kafkaDown),
+                    new Fault.KillKafkaNodes(stack, List.of(Fault.KafkaNode.BROKER, Fault.KafkaNode.CONTROLLER), kafkaDown));
+            return java.util.stream.Stream.concat(kafkaNodes.stream(), List.of(
                     ddl,
                     new Fault.Kill(List.of("warehouse-sink")),
                     new Fault.Kill(List.of("cache-sink")),
@@ -265,7 +330,8 @@ class FaultSuiteIT {
                     new Fault.Kill(instances(1)),
                     new Fault.ScaleOut(instances(3)),
                     new Fault.RollingRestart(java.util.stream.Stream.of(1, 2, 3).flatMap(n -> instances(n).stream()).toList()),
-                    new Fault.ScaleIn(java.util.stream.Stream.concat(second.stream(), instances(3).stream()).toList()));
+                    new Fault.ScaleIn(java.util.stream.Stream.concat(second.stream(), instances(3).stream()).toList())).stream())
+                    .toList();
         }
 
         /** Instance {@code n} of the router and of each sink. */
