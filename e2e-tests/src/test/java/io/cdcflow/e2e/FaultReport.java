@@ -62,9 +62,10 @@ final class FaultReport {
                         + " longest partition stall: the longest time one of the sink's partitions held changes its consumer"
                         + " group did not commit (a crashed instance's session running out, a rebalance, an outage),"
                         + " sampled every 250 ms from the start of the scenario's load until every sink had converged."
-                        + " longest produce stall: the longest time capture-service's raw topics (capture) or router-service's"
-                        + " validated topics (router) did not grow although the source had committed changes since they"
-                        + " last grew (Kafka nodes away, leaders moving, too few in-sync replicas), sampled the same way.\n")
+                        + " longest produce stall: the longest time no new record reached capture-service's raw topics"
+                        + " (capture) although the source had committed changes since its last one, or router-service's"
+                        + " validated topics (router) although raw records had arrived since its last one (Kafka nodes"
+                        + " away, leaders moving, too few in-sync replicas), read by a consumer polling every 250 ms.\n")
                 .toString();
     }
 

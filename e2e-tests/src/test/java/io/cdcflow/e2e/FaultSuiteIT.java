@@ -46,8 +46,8 @@ class FaultSuiteIT {
     private static final List<String> SINKS = List.of("warehouse-sink", "cache-sink", "search-sink");
     /** What scales out as consumer groups: the router and the sinks. */
     private static final List<String> GROUPS = List.of("router-service", "warehouse-sink", "cache-sink", "search-sink");
-    /** The prefixes of the topics the services create: raw, validated, dead letters and control, capture's own. */
-    private static final List<String> SERVICE_TOPICS = List.of("inventory.", "validated.", "cdc.", "cdcflow-");
+    /** The prefixes of the topics the services create: raw, validated, dead letters and control, capture's own and its heartbeats. */
+    private static final List<String> SERVICE_TOPICS = List.of("inventory.", "validated.", "cdc.", "cdcflow-", "__debezium-heartbeat");
     /** The brokers the Kafka scenarios need: one killed leaves two replicas, {@code min.insync.replicas}. */
     private static final int KAFKA_SCENARIO_BROKERS = 3;
 
