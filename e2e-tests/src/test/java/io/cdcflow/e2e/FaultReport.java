@@ -64,8 +64,10 @@ final class FaultReport {
                         + " sampled every 250 ms from the start of the scenario's load until every sink had converged."
                         + " longest produce stall: the longest time no new record reached capture-service's raw topics"
                         + " (capture) although the source had committed changes since its last one, or router-service's"
-                        + " validated topics (router) although raw records had arrived since its last one (Kafka nodes"
-                        + " away, leaders moving, too few in-sync replicas), read by a consumer polling every 250 ms.\n")
+                        + " validated topics (router) although raw records had arrived since its last one: the service"
+                        + " killed or restarting, Kafka nodes away, partition leaders moving (a broker killed with kill -9 is"
+                        + " fenced after broker.session.timeout.ms, 9 s), too few in-sync replicas; read by a consumer"
+                        + " polling every 250 ms.\n")
                 .toString();
     }
 

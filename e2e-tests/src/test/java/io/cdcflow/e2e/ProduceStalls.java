@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * capture-service writes the raw inventory topics (waiting: changes the source committed since its last record),
  * router-service the validated ones (waiting: raw records that arrived since its last record). While a Kafka node is
  * away, the controller quorum, or the in-sync replicas a write needs ({@code min.insync.replicas}), the producers
- * wait and retry; this is how long. A consumer of its own reads the new records of those topics from {@link #start}
+ * wait and retry; this is how long (a killed or restarting service stalls its topics too, and counts the same). A consumer of its own reads the new records of those topics from {@link #start}
  * to {@link #stop}, polling every 250 ms: a record is seen as soon as the producer's write is committed, and a
  * partition whose leader is away does not hold back the others.
  */
