@@ -51,7 +51,11 @@ stack_init() {
   KAFKA_CONTROLLER_PORT=$(stack_port_var CDC_KAFKA_CONTROLLER_PORT 19093)
   OPENSEARCH_PORT=$(stack_port_var CDC_OPENSEARCH_PORT 19200)
   OPENSEARCH_TRANSPORT_PORT=$(stack_port_var CDC_OPENSEARCH_TRANSPORT_PORT 19300)
-  kafka_init_brokers
+  # The brokers' names and ports, where the caller loaded stack-kafka.sh (bin/stack does; bin/bench reads the
+  # stack's addresses from bin/stack env instead).
+  if declare -F kafka_init_brokers >/dev/null; then
+    kafka_init_brokers
+  fi
 }
 
 path_traversable_by_all() {
