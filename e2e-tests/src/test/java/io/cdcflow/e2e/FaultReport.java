@@ -12,13 +12,15 @@ final class FaultReport {
 
     /**
      * One scenario's figures; {@code diffs} maps each sink to its difference from the source at the end,
-     * {@code staleSkips} each sink to the changes it skipped as stale (see {@link StaleSkips}), {@code longestStalls}
+     * {@code staleSkips} each sink to the changes it skipped as stale (see {@link SinkCounters}), {@code longestStalls}
      * each sink to its longest partition stall in seconds (see {@link PartitionStalls}), {@code produceStalls} capture-service
-     * and router-service to their longest produce stall in seconds (see {@link ProduceStalls}).
+     * and router-service to their longest produce stall in seconds (see {@link ProduceStalls}), {@code p99Lags} each
+     * sink to the 99th percentile of its end-to-end latency over the scenario in seconds, as a bucket's upper bound
+     * (see {@link SinkCounters#p99Between}).
      */
     record Line(String fault, long changes, long inFlight, double restartSeconds, double recoverySeconds, boolean converged,
                 Map<String, RowDiff> diffs, Map<String, Long> staleSkips, Map<String, Double> longestStalls,
-                Map<String, Double> produceStalls) {
+                Map<String, Double> produceStalls, Map<String, Double> p99Lags) {
     }
 
     private final String title;
@@ -38,10 +40,10 @@ final class FaultReport {
 
     String markdown() {
         StringBuilder out = new StringBuilder("### " + title + "\n\n")
-                .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s | stale skips w/r/o | longest partition stall w/r/o (s) | longest produce stall capture/router (s) |\n")
-                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s | stale skips w/r/o | longest partition stall w/r/o (s) | longest produce stall capture/router (s) | end-to-end p99 ≤ w/r/o (s) |\n")
+                .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Line l : lines) {
-            out.append(String.format("| %s | %d | %d | %.1f | %s | %s | %s | %s | %s | %.1f/%.1f/%.1f | %.1f/%.1f |%n", l.fault(), l.changes(), l.inFlight(),
+            out.append(String.format("| %s | %d | %d | %.1f | %s | %s | %s | %s | %s | %.1f/%.1f/%.1f | %.1f/%.1f | %s/%s/%s |%n", l.fault(), l.changes(), l.inFlight(),
                     l.restartSeconds(),
                     l.converged() ? String.format("%.1f", l.recoverySeconds()) : "not in " + Math.round(l.recoverySeconds()),
                     l.diffs().get("warehouse"), l.diffs().get("redis"), l.diffs().get("opensearch"),
@@ -49,7 +51,8 @@ final class FaultReport {
                             + l.staleSkips().get("search-sink"),
                     l.longestStalls().get("warehouse-sink"), l.longestStalls().get("cache-sink"),
                     l.longestStalls().get("search-sink"), l.produceStalls().get("capture-service"),
-                    l.produceStalls().get("router-service")));
+                    l.produceStalls().get("router-service"), seconds(l.p99Lags().get("warehouse-sink")),
+                    seconds(l.p99Lags().get("cache-sink")), seconds(l.p99Lags().get("search-sink"))));
         }
         return out.append("\nin flight: changes committed at the source and not yet committed by the slowest sink's consumer"
                         + " group when the fault began. restart: from the end of the fault until the restarted part was ready."
@@ -67,8 +70,23 @@ final class FaultReport {
                         + " validated topics (router) although raw records had arrived since its last one: the service"
                         + " killed or restarting, Kafka nodes away, partition leaders moving (a broker killed with kill -9 is"
                         + " fenced after broker.session.timeout.ms, 9 s), too few in-sync replicas; read by a consumer"
-                        + " polling every 250 ms.\n")
+                        + " polling every 250 ms."
+                        + " end-to-end p99: the 99th percentile of the time from the source's commit to the change applied,"
+                        + " over the changes each sink applied during the scenario (cdc_sink_lag_seconds, every running"
+                        + " instance; what a killed process had counted is lost with it), as the upper bound of its"
+                        + " histogram bucket; > 30 past the last bucket.\n")
                 .toString();
+    }
+
+    /** A p99 bound: two decimals below 1 s, one above; "> 30" beyond the histogram's last bucket; "-" for none. */
+    static String seconds(Double bound) {
+        if (bound == null || bound.isNaN()) {
+            return "-";
+        }
+        if (bound.isInfinite()) {
+            return "> 30";
+        }
+        return String.format(java.util.Locale.ROOT, bound < 1 ? "%.2f" : "%.1f", bound);
     }
 
     void write(Path file) throws IOException {

@@ -150,7 +150,7 @@ class FaultSuiteIT {
 
     private FaultReport.Line scenario(Fault fault, long changes, Mode mode) throws Exception {
         backlog.mark();
-        Map<String, StaleSkips.Count> staleBefore = StaleSkips.read(SINKS);
+        Map<String, SinkCounters.Count> countersBefore = SinkCounters.read(SINKS);
         PartitionStalls stalls = new PartitionStalls(backlog, SinkBacklog.GROUPS);
         stalls.start();
         ProduceStalls produceStalls = new ProduceStalls(kafka, workload::committed);
@@ -177,10 +177,12 @@ class FaultSuiteIT {
         load.get(10, TimeUnit.MINUTES);
         Result result = convergeTimed(mode.convergeWithin());
         Map<String, Double> longestStalls = stalls.stop();
+        Map<String, SinkCounters.Count> countersAfter = SinkCounters.read(SINKS);
         return new FaultReport.Line(fault.name(), workload.committed() - startCount, inFlight,
                 (repaired - ended) / 1e9, Math.max(0, (result.at() - ended) / 1e9),
                 result.diffs().values().stream().allMatch(RowDiff::equal), result.diffs(),
-                StaleSkips.between(staleBefore, StaleSkips.read(SINKS), SINKS), longestStalls, produceStalls.stop());
+                SinkCounters.between(countersBefore, countersAfter, SINKS), longestStalls, produceStalls.stop(),
+                SinkCounters.p99Between(countersBefore, countersAfter, SINKS));
     }
 
     private record Result(long at, Map<String, RowDiff> diffs) {
