@@ -29,7 +29,10 @@ public interface CaptureConfig {
     @WithDefault("true")
     boolean leaderLock();
 
-    /** How often a standby tries to take a source's lock, and the holder checks it still has it. */
+    /**
+     * How often a standby tries to take a source's lock, and the holder checks it still has it; a holder silent for
+     * three intervals (at least 10 s) loses the lock (the idle timeout of its session).
+     */
     @WithDefault("5s")
     java.time.Duration leaderLockInterval();
 

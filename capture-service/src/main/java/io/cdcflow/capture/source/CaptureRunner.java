@@ -74,7 +74,8 @@ public class CaptureRunner {
             SourceConfig source = config.sources().get(name);
             Counter errors = meters.counter("cdc.capture.errors", "source", name); // exported from the start, at 0
             SourceSupervisor supervisor = new SourceSupervisor(name, sources.get(), sources,
-                    config.leaderLock() ? Optional.of(new JdbcLeaderLock(name, source)) : Optional.empty(), timing,
+                    config.leaderLock() ? Optional.of(new JdbcLeaderLock(name, source,
+                            JdbcLeaderLock.sessionTimeout(config.leaderLockInterval()))) : Optional.empty(), timing,
                     tables -> recordRepair(name, source, tables), errors);
             supervisors.put(name, supervisor);
             meters.gauge("cdc.capture.source.up", List.of(Tag.of("source", name)), supervisor,

@@ -8,6 +8,7 @@ import io.cdcflow.testkit.StackEndpoints;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -44,6 +45,37 @@ class JdbcLeaderLockIT {
             first.close();
             assertThat(first.held()).isFalse();
             assertThat(second.tryAcquire()).isTrue();
+        }
+    }
+
+    /**
+     * A holder that goes silent with its session still open (its host lost, its process frozen) loses the lock once
+     * the session's idle timeout ends the session; a holder that keeps checking keeps it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = DatabaseKind.class, names = {"postgresql", "mariadb"})
+    void aSilentHolderLosesTheLockAfterItsSessionTimeout(DatabaseKind kind) throws Exception {
+        SourceConfig source = source(Stack.up(), kind);
+        String name = "lock-it-" + UUID.randomUUID();
+        Duration timeout = Duration.ofSeconds(2);
+        try (JdbcLeaderLock checking = new JdbcLeaderLock(name + "-checked", source, timeout);
+             JdbcLeaderLock silent = new JdbcLeaderLock(name, source, timeout);
+             JdbcLeaderLock standby = new JdbcLeaderLock(name, source, timeout)) {
+            assertThat(checking.tryAcquire()).isTrue();
+            assertThat(silent.tryAcquire()).isTrue();
+            assertThat(standby.tryAcquire()).isFalse();
+            long start = System.nanoTime();
+            boolean taken = false;
+            while (!taken && System.nanoTime() - start < Duration.ofSeconds(30).toNanos()) {
+                Thread.sleep(500);
+                assertThat(checking.held()).as("a holder that checks its session every 0.5 s keeps it").isTrue();
+                taken = standby.tryAcquire();
+            }
+            assertThat(taken).as("the standby took the lock of the silent holder").isTrue();
+            System.out.printf("leader lock (%s): a silent holder's lock was taken %.1f s after it went silent "
+                    + "(session timeout %s)%n", kind, (System.nanoTime() - start) / 1e9, timeout);
+            assertThat(silent.held()).isFalse();
+            assertThat(checking.held()).isTrue();
         }
     }
 
