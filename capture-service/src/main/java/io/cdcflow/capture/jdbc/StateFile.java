@@ -17,7 +17,7 @@ import java.nio.file.StandardOpenOption;
  * state, never half of one. Kept in the state folder rather than in the source database, so capture needs no
  * write access there beyond what its strategy requires.
  */
-public final class StateFile {
+public final class StateFile implements StateStore {
 
     private final Path file;
 
@@ -25,7 +25,7 @@ public final class StateFile {
         this.file = stateDir.resolve(name);
     }
 
-    /** The stored object; empty when nothing was stored yet. */
+    @Override
     public ObjectNode load() throws IOException {
         if (!Files.exists(file)) {
             return Json.mapper().createObjectNode();
@@ -37,7 +37,7 @@ public final class StateFile {
         return (ObjectNode) root;
     }
 
-    /** Replaces the stored object, durably. */
+    @Override
     public void save(ObjectNode state) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -35,6 +35,9 @@ public sealed interface ChangeLog permits PostgresChangeLog, MariaDbChangeLog {
         };
     }
 
+    /** Where the change log is kept: a PostgreSQL schema or a MySQL/MariaDB database. */
+    String namespace();
+
     /** Creates, if absent, the change-log table and trigger function, and (re)creates the triggers of the tables. */
     void install(Connection c, List<CapturedTable> tables) throws SQLException;
 

@@ -34,6 +34,11 @@ public record MariaDbChangeLog(MariaDbDialect dialect, String database) implemen
     /** ER_BAD_FIELD_ERROR: a trigger names a column the table no longer has. */
     private static final int UNKNOWN_COLUMN = 1054;
 
+    @Override
+    public String namespace() {
+        return database;
+    }
+
     private String log() {
         return dialect.quote(database) + "." + dialect.quote(TABLE);
     }

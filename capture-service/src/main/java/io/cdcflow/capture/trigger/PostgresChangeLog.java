@@ -35,6 +35,11 @@ public record PostgresChangeLog(PostgresDialect dialect, String schema) implemen
     /** The name of the trigger function. */
     public static final String FUNCTION = "cdcflow_capture_change";
 
+    @Override
+    public String namespace() {
+        return schema;
+    }
+
     private String log() {
         return dialect.quote(schema) + "." + dialect.quote(TABLE);
     }

@@ -66,6 +66,8 @@ public final class TriggerChangeSource implements ChangeSource {
     private static final Duration SEQUENCE_CHECK_EVERY = Duration.ofSeconds(SEQUENCE_CHECK_SECONDS);
     /** ER_BAD_FIELD_ERROR. */
     private static final int UNKNOWN_COLUMN = 1054;
+    /** The name of the snapshot's progress in {@link TriggerStateTable} (and of its file in earlier versions). */
+    static final String SNAPSHOT_STATE = "trigger-snapshot";
 
     private final JdbcSource source;
     private final ChangeLog changeLog;
@@ -78,6 +80,8 @@ public final class TriggerChangeSource implements ChangeSource {
     private final IncompleteImages incompleteImages;
     private ColumnWatch columnWatch;
     private PublishedSequence published;
+    /** The snapshot's progress, in the source database: a standby that takes over resumes the snapshot. */
+    private TriggerStateTable state;
     private SourceGeneration generation;
     private Map<TableId, TableEnvelopes> tables;
     private TriggerSnapshot snapshot;
@@ -89,8 +93,8 @@ public final class TriggerChangeSource implements ChangeSource {
     /**
      * @param initialSnapshot whether the rows the tables held before their triggers are read
      *                        ({@code trigger-snapshot=initial})
-     * @param stateDir        the state folder: the snapshot's progress, the highest published {@code seq} and the
-     *                        source's generation
+     * @param stateDir        the state folder: the highest published {@code seq} and the source's generation (the
+     *                        snapshot's progress is in the source database, {@link TriggerStateTable})
      */
     public TriggerChangeSource(JdbcSource source, ChangeLog changeLog, boolean install, Duration maxAge,
                                boolean initialSnapshot, Path stateDir, BatchPublisher publisher) {
@@ -129,6 +133,10 @@ public final class TriggerChangeSource implements ChangeSource {
             } else if (!changeLog.installed(c, source.tables())) {
                 throw new IllegalStateException("source " + source.name() + ": the capture triggers are not installed "
                         + "on every table of " + source.tables() + " and trigger-install is off");
+            }
+            state = new TriggerStateTable(source.dialect(), changeLog.namespace(), source.name(), stateDir);
+            if (install) {
+                state.create(c);
             }
             published = new PublishedSequence(stateDir, source.name());
             generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.trigger,
@@ -206,7 +214,7 @@ public final class TriggerChangeSource implements ChangeSource {
         }
         tables = next;
         begunIn = generation.generation();
-        snapshot = TriggerSnapshot.of(source.dialect(), stateDir, source.name(), shapes, initialSnapshot,
+        snapshot = TriggerSnapshot.of(source.dialect(), state.store(c, SNAPSHOT_STATE), shapes, initialSnapshot,
                 generation.resetPending(), generation.sweepPending());
         generation.resetPending().forEach(this::resetDone);
         for (TableId id : source.tables()) {

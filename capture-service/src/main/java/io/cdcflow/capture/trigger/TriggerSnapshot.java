@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.capture.jdbc.Column;
 import io.cdcflow.capture.jdbc.SqlDialect;
-import io.cdcflow.capture.jdbc.StateFile;
+import io.cdcflow.capture.jdbc.StateStore;
 import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
 import io.cdcflow.capture.jdbc.CapturedTable;
@@ -13,7 +13,6 @@ import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.model.Json;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,36 +33,35 @@ import java.util.StringJoiner;
  * applying by position keeps it and takes a read only for a row it does not hold. Chunks therefore need no lock and
  * no consistent snapshot across the table, and reading a chunk twice is harmless.
  *
- * <p><b>Progress.</b> After each chunk Kafka acknowledged, the last key read (as text) is saved in
- * {@code <source>.trigger-snapshot.json} in the state folder, per table, and {@code "done"} when the table is read
- * through; a restart resumes after the saved key. A table without an entry (a new one, or a lost state folder) is
- * read once more. Lifecycle: created per run of a {@link TriggerChangeSource}; it asks for a chunk between polls
- * of the change log, so changes keep flowing while a large table is read.
+ * <p><b>Progress.</b> After each chunk Kafka acknowledged, the last key read (as text) is saved, per table, and
+ * {@code "done"} when the table is read through, in the source database ({@link TriggerStateTable}, so that a standby
+ * that takes over resumes it too); a restart resumes after the saved key. A table without an entry (a new one, or
+ * lost progress) is read once more. Lifecycle: created per run of a {@link TriggerChangeSource}; it asks for a
+ * chunk between polls of the change log, so changes keep flowing while a large table is read.
  */
 final class TriggerSnapshot {
 
     private final SqlDialect dialect;
-    private final StateFile file;
+    private final StateStore store;
     private final ObjectNode state;
     private final List<CapturedTable> pending = new ArrayList<>();
     private Chunk read;
 
-    private TriggerSnapshot(SqlDialect dialect, StateFile file, ObjectNode state) {
+    private TriggerSnapshot(SqlDialect dialect, StateStore store, ObjectNode state) {
         this.dialect = dialect;
-        this.file = file;
+        this.store = store;
         this.state = state;
     }
 
     /**
-     * The snapshot of the tables to read, by this source's state in {@code stateDir}: those named in {@code readAgain}
+     * The snapshot of the tables to read, by this source's progress in {@code store}: those named in {@code readAgain}
      * (a new generation, see {@code SourceGeneration}: their progress is forgotten and they are read from the start),
      * those in {@code toSweep} not read through yet (a new generation's read resumed after a restart), and, when
      * {@code initial}, every table not read through yet.
      */
-    static TriggerSnapshot of(SqlDialect dialect, Path stateDir, String source, List<CapturedTable> tables,
+    static TriggerSnapshot of(SqlDialect dialect, StateStore store, List<CapturedTable> tables,
                               boolean initial, Set<String> readAgain, Set<String> toSweep) throws IOException {
-        StateFile file = new StateFile(stateDir, source + ".trigger-snapshot.json");
-        TriggerSnapshot s = new TriggerSnapshot(dialect, file, file.load());
+        TriggerSnapshot s = new TriggerSnapshot(dialect, store, store.load());
         boolean forgot = false;
         for (CapturedTable t : tables) {
             String name = t.id().qualifiedName();
@@ -75,7 +73,7 @@ final class TriggerSnapshot {
             }
         }
         if (forgot) {
-            file.save(s.state);
+            store.save(s.state);
         }
         return s;
     }
@@ -93,7 +91,7 @@ final class TriggerSnapshot {
     List<OutgoingChange> readChunk(Connection c, TableEnvelopes envelopes, int size) throws SQLException {
         CapturedTable table = pending.getFirst();
         List<Column> key = table.keyColumns();
-        Optional<List<String>> after = savedKey(table);
+        Optional<List<String>> after = resumesAfter(table.id());
         List<OutgoingChange> rows = new ArrayList<>();
         List<String> last = null;
         long now = System.currentTimeMillis();
@@ -130,11 +128,12 @@ final class TriggerSnapshot {
             chunk.last().forEach(key::add);
         }
         state.set(chunk.table().id().qualifiedName(), progress);
-        file.save(state);
+        store.save(state);
     }
 
-    private Optional<List<String>> savedKey(CapturedTable table) {
-        JsonNode saved = state.path(table.id().qualifiedName()).get("after");
+    /** The key after which the table's next chunk starts; empty when it is read from its start. */
+    Optional<List<String>> resumesAfter(TableId table) {
+        JsonNode saved = state.path(table.qualifiedName()).get("after");
         if (saved == null) {
             return Optional.empty();
         }

@@ -42,6 +42,9 @@ class MariaDbTriggerCaptureIT {
         db = Stack.up().get("CDC_MARIADB_DB");
         MariaDbTestSupport.allowTriggers();
         try (Connection c = MariaDbTestSupport.connect(); Statement s = c.createStatement()) {
+            // The source's snapshot progress is kept in the database (TriggerStateTable): a rerun starts without it.
+            s.execute(new TriggerStateTable(new io.cdcflow.capture.jdbc.MariaDbDialect(true), db, SOURCE, null).createStatement());
+            s.execute("DELETE FROM " + TriggerStateTable.TABLE + " WHERE source = '" + SOURCE + "'");
             for (String t : List.of("basic", "held", "restart", "seeded", "rekeyed", "kept")) {
                 s.execute("DROP TABLE IF EXISTS " + PREFIX + t);
                 s.execute("CREATE TABLE " + PREFIX + t + " (id BIGINT PRIMARY KEY, name VARCHAR(50) NOT NULL, "
