@@ -42,11 +42,16 @@ record KillTarget(CaptureStrategy strategy, DatabaseKind kind, String source, St
     }
 
     static KillTarget of(Case c) {
+        return of(c, "kill");
+    }
+
+    /** A run-unique target whose source, schema or table names start with {@code prefix} (lower-case letters). */
+    static KillTarget of(Case c, String prefix) {
         String run = UUID.randomUUID().toString().substring(0, 6);
-        String source = "kill" + c.strategy.name().substring(0, 3) + (c.kind == DatabaseKind.postgresql ? "pg" : "my") + run;
+        String source = prefix + c.strategy.name().substring(0, 3) + (c.kind == DatabaseKind.postgresql ? "pg" : "my") + run;
         return c.kind == DatabaseKind.postgresql
-                ? new KillTarget(c.strategy, c.kind, source, "kill_" + run, "items")
-                : new KillTarget(c.strategy, c.kind, source, Stack.up().get("CDC_MARIADB_DB"), "kill_" + run + "_items");
+                ? new KillTarget(c.strategy, c.kind, source, prefix + "_" + run, "items")
+                : new KillTarget(c.strategy, c.kind, source, Stack.up().get("CDC_MARIADB_DB"), prefix + "_" + run + "_items");
     }
 
     boolean postgres() {
@@ -127,6 +132,15 @@ record KillTarget(CaptureStrategy strategy, DatabaseKind kind, String source, St
                 : "INSERT INTO " + qualified() + " (id, version, name, created_at, updated_at) VALUES (?, 0, ?, NOW(6), NOW(6))";
     }
 
+    /** One statement inserting rows {@code first..last} (version 0, name {@code row-<id>}): one transaction. */
+    String insertRange(long first, long last) {
+        return postgres()
+                ? "INSERT INTO " + qualified() + " (id, version, name, created_at, updated_at) SELECT g, 0, 'row-' || g, "
+                        + "now(), now() FROM generate_series(" + first + ", " + last + ") g"
+                : "INSERT INTO " + qualified() + " (id, version, name, created_at, updated_at) SELECT seq, 0, "
+                        + "CONCAT('row-', seq), NOW(6), NOW(6) FROM seq_" + first + "_to_" + last;
+    }
+
     String update() {
         return "UPDATE " + qualified() + " SET version = version + 1, name = ?, updated_at = " + now() + " WHERE id = ?";
     }
@@ -159,6 +173,7 @@ record KillTarget(CaptureStrategy strategy, DatabaseKind kind, String source, St
                 s.execute("DROP TABLE IF EXISTS " + namespace + "." + signalTable());
                 if (strategy == CaptureStrategy.trigger) {
                     s.execute("DELETE FROM " + namespace + ".cdc_changelog WHERE table_name = '" + table + "'");
+                    s.execute("DELETE FROM " + namespace + ".cdc_capture_state WHERE source = '" + source + "'");
                 }
             }
         }

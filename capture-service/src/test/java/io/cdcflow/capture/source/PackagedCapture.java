@@ -97,6 +97,47 @@ public final class PackagedCapture implements AutoCloseable {
                 + get("/q/health/ready").body() + "; see " + log);
     }
 
+    /**
+     * Waits until readiness reports every source {@code RUNNING} (capturing), as opposed to {@code STANDBY}, which
+     * is ready too; fails naming the log.
+     */
+    public PackagedCapture awaitCapturing(Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            HttpResponse<String> r = get("/q/health/ready");
+            if (r.statusCode() == 200 && r.body().contains("\"RUNNING\"") && !r.body().contains("\"STANDBY\"")) {
+                return this;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("capture-service was not capturing within " + timeout + ": "
+                + get("/q/health/ready").body() + "; see " + log);
+    }
+
+    /** The first line of the service's log that contains {@code text}, if it logged one yet. */
+    public java.util.Optional<String> logLine(String text) throws IOException {
+        // Latin-1 reads any byte: a log line with other characters must not break the search.
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+            return lines.filter(l -> l.contains(text)).findFirst();
+        }
+    }
+
+    /** Waits until the service's log has a line containing {@code text}; that line. */
+    public String awaitLogLine(String text, Duration timeout) throws IOException, InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            java.util.Optional<String> line = logLine(text);
+            if (line.isPresent()) {
+                return line.get();
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("capture-service exited with status " + process.exitValue() + "; see " + log);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("capture-service did not log \"" + text + "\" within " + timeout + "; see " + log);
+    }
+
     /** {@code GET path}: the status and the body. */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
