@@ -29,11 +29,39 @@ final class ConnectRecordConverter {
      */
     OutgoingChange convert(SourceRecord record, int generation) {
         byte[] key = record.key() == null ? null : json.key(record.topic(), record.keySchema(), record.key());
-        if (generation > 0 && record.value() instanceof Struct envelope && envelope.schema().field("op") != null) {
-            Struct stamped = stamp.stamp(envelope, generation);
+        if (record.value() instanceof Struct envelope && envelope.schema().field("op") != null) {
+            Struct streamed = streamed(envelope);
+            Struct stamped = stamp.stamp(streamed, generation);
             return change(record.topic(), key, stamped.schema(), stamped);
         }
         return change(record.topic(), key, record.valueSchema(), record.value());
+    }
+
+    /**
+     * The envelope of a change read from the stream ({@code op} {@code c}, {@code u}, {@code d} or {@code t}) with
+     * {@code source.snapshot} {@code "false"}, whatever Debezium wrote there; snapshot reads ({@code r}) and envelopes
+     * already marked {@code "false"} are returned as they are. Debezium keeps the snapshot marker of the last record
+     * in its offsets, and a PostgreSQL connector started from offsets committed in the middle of an incremental
+     * snapshot (a standby taking over, a restart) marks the changes it streams {@code "true"}: every consumer would
+     * take them for snapshot reads, which sit below every change, and skip those updates and deletes as stale.
+     */
+    static Struct streamed(Struct envelope) {
+        Object op = envelope.get("op");
+        if ("r".equals(op) || !(envelope.schema().field("source") != null && envelope.get("source") instanceof Struct source)
+                || source.schema().field("snapshot") == null || source.get("snapshot") == null
+                || "false".equals(source.get("snapshot"))) {
+            return envelope;
+        }
+        Struct fixedSource = new Struct(source.schema());
+        for (Field f : source.schema().fields()) {
+            fixedSource.put(f, source.get(f));
+        }
+        fixedSource.put("snapshot", "false");
+        Struct out = new Struct(envelope.schema());
+        for (Field f : envelope.schema().fields()) {
+            out.put(f, f.name().equals("source") ? fixedSource : envelope.get(f));
+        }
+        return out;
     }
 
     /**

@@ -73,6 +73,38 @@ class ConnectRecordConverterTest {
                 .isEqualByComparingTo("12.50");
     }
 
+    /**
+     * A change streamed after a start from offsets committed in the middle of an incremental snapshot comes from
+     * Debezium marked {@code snapshot: "true"}; published so, consumers would order it as a snapshot read (below every
+     * change) and skip it. It is published as a streamed change; snapshot reads keep their marker.
+     */
+    @Test
+    void aStreamedChangeIsNeverPublishedAsASnapshotRead() throws Exception {
+        Schema row = row("v1", false);
+        Schema source = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+                .field("connector", Schema.STRING_SCHEMA).field("table", Schema.STRING_SCHEMA)
+                .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
+                .field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
+        Schema envelope = SchemaBuilder.struct().name("src.public.items.Envelope")
+                .field("before", row).field("after", row).field("source", source).field("op", Schema.STRING_SCHEMA).build();
+        ConnectRecordConverter converter = new ConnectRecordConverter();
+        for (String op : new String[] {"c", "u", "d", "r"}) {
+            for (String marker : new String[] {"true", "incremental", "last", "false"}) {
+                Struct image = new Struct(row).put("id", 7L).put("name", "n");
+                Struct value = new Struct(envelope).put("before", op.equals("c") || op.equals("r") ? null : image)
+                        .put("after", op.equals("d") ? null : image).put("op", op)
+                        .put("source", new Struct(source).put("connector", "postgresql").put("table", "items")
+                                .put("snapshot", marker).put("lsn", 4242L));
+                JsonNode out = Json.mapper().readTree(converter.convert(new SourceRecord(Map.of(), Map.of(),
+                        "src.public.items", null, null, null, envelope, value), 0).value());
+                assertThat(out.at("/payload/source/snapshot").asText()).as("op %s marked %s", op, marker)
+                        .isEqualTo(op.equals("r") ? marker : "false");
+                assertThat(out.at("/payload/source/lsn").asLong()).isEqualTo(4242L);
+                assertThat(out.at("/payload/op").asText()).isEqualTo(op);
+            }
+        }
+    }
+
     @Test
     void aNewSchemaInstanceIsWrittenWithItsOwnFields() throws Exception {
         ConnectRecordConverter converter = new ConnectRecordConverter();
