@@ -180,7 +180,8 @@ class CaptureFailoverIT {
                 replica.close();
             }
             target.cleanUp();
-            KafkaTestSupport.deleteTopics(offsetTopic(target), "cdcflow-capture-schema-history." + target.source());
+            KafkaTestSupport.deleteTopics(offsetTopic(target), "cdcflow-capture-schema-history." + target.source(),
+                    "__debezium-heartbeat." + target.source());
             if (!passed) {
                 stateDirs.forEach(dir -> System.out.println("capture failover (" + testCase + "): a replica's log: "
                         + dir.resolve("service.log").toAbsolutePath()));
