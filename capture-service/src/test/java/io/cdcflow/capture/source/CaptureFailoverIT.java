@@ -56,7 +56,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is in the topic, and a sink applying the whole topic by position holds exactly the table's rows and values.
  * Prints each takeover: kill to the lock taken (the standby's log), and kill to the first event the standby
  * published (the Kafka timestamp of the first record produced after the kill). Sizes:
- * {@code -Dcdc.it.failover-snapshot-rows} (default 4,000) and {@code -Dcdc.it.failover-tx-rows} (default 30,000).
+ * {@code -Dcdc.it.failover-snapshot-rows} (default 40,000) and {@code -Dcdc.it.failover-tx-rows} (default 30,000).
  */
 class CaptureFailoverIT {
 
@@ -70,14 +70,19 @@ class CaptureFailoverIT {
         }
     }
 
-    private static final int SNAPSHOT_ROWS = Integer.getInteger("cdc.it.failover-snapshot-rows", 4_000);
+    /**
+     * Rows of the snapshot that is killed: enough that on an idle machine it outlasts the kill's conditions (a
+     * tenth published and 1.2 s, see below) by seconds: on an idle 2-core machine the log strategy read 20,000 rows
+     * in about 3 s (PostgreSQL) and 4 s (MariaDB), and 4,000 rows were over before the kill.
+     */
+    private static final int SNAPSHOT_ROWS = Integer.getInteger("cdc.it.failover-snapshot-rows", 40_000);
     private static final int TX_ROWS = Integer.getInteger("cdc.it.failover-tx-rows", 30_000);
     /**
      * Rows per snapshot chunk, so that the snapshot lasts long enough to be killed in: a log chunk costs a round trip
      * through the stream (its watermarks), longer on MariaDB; the trigger strategy (its batch size) reads faster.
      */
     private static final int LOG_CHUNK_POSTGRESQL = 20;
-    private static final int LOG_CHUNK_MARIADB = 100;
+    private static final int LOG_CHUNK_MARIADB = 20;
     private static final int TRIGGER_CHUNK = 20;
     /** The writer's inserts, then the large transaction's rows, are numbered from here. */
     private static final long INSERTED_FIRST = 1_000_000;
@@ -120,16 +125,20 @@ class CaptureFailoverIT {
 
             // 1. Killed in the middle of a snapshot.
             if (target.strategy() == CaptureStrategy.log) {
+                // A tenth published, then 1.2 s more, so that the offsets (committed every second) hold the
+                // snapshot's progress. Kafka's end offsets, not the events read back, tell when: reading and parsing
+                // them lags the publication by seconds on a fast machine, where the snapshot would be over by then.
+                long published = events.endOffset();
                 var answer = leader.post("/sources/" + target.source() + "/snapshots",
                         "{\"tables\":[\"" + target.qualified() + "\"]}");
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+                events.awaitEndOffset(published + SNAPSHOT_ROWS / 10);
+                Thread.sleep(1_200);
+            } else {
+                // Three chunks read (the trigger strategy saves its progress with each); its snapshot began when the
+                // leader started.
+                events.await(e -> e.snapshotReads() >= 3 * chunk, "the snapshot under way");
             }
-            // Log: a quarter read, two seconds after the first read, so that the offsets (committed every second)
-            // hold the snapshot's progress. Trigger: three chunks (it saves its progress with each, and reads fast).
-            long settle = target.strategy() == CaptureStrategy.log ? 2_000 : 0;
-            int readFirst = target.strategy() == CaptureStrategy.log ? SNAPSHOT_ROWS / 4 : 3 * chunk;
-            events.await(e -> e.snapshotReadIds(Long.MIN_VALUE, Long.MAX_VALUE).size() >= readFirst
-                    && System.currentTimeMillis() - e.firstSnapshotRead() >= settle, "the snapshot under way");
             long killed = kill(leader);
             Takeover first = awaitTakeover(events, standby, killed);
             events.await(e -> e.snapshotReadIds(Long.MIN_VALUE, Long.MAX_VALUE).containsAll(writer.untouched()),
@@ -381,6 +390,8 @@ class CaptureFailoverIT {
         private final KafkaConsumer<byte[], byte[]> consumer;
         final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         private final List<ChangeEvent> parsed = new ArrayList<>();
+        private int snapshotReads;
+        private long firstSnapshotRead;
         private final Map<Long, ChangeEvent> held = new HashMap<>();
         private Runnable check = () -> { };
 
@@ -459,6 +470,12 @@ class CaptureFailoverIT {
                         .as("a streamed change is not marked as a snapshot read: %s", e).isTrue();
                 records.add(r);
                 parsed.add(e);
+                if (e.op() == Op.READ) {
+                    snapshotReads++;
+                    if (firstSnapshotRead == 0) {
+                        firstSnapshotRead = r.timestamp();
+                    }
+                }
                 held.merge(e.row().get("id").asLong(), e, (old, now) -> now.position().isNewerThan(old.position()) ? now : old);
             }
         }
@@ -501,12 +518,12 @@ class CaptureFailoverIT {
 
         /** The producer timestamp of the first snapshot read; 0 when none yet. */
         long firstSnapshotRead() {
-            for (int i = 0; i < records.size(); i++) {
-                if (parsed.get(i).op() == Op.READ) {
-                    return records.get(i).timestamp();
-                }
-            }
-            return 0;
+            return firstSnapshotRead;
+        }
+
+        /** Snapshot reads read so far (a row read twice counts twice). */
+        int snapshotReads() {
+            return snapshotReads;
         }
 
         /** The producer timestamp of the first event produced at or after {@code time}; 0 when none yet. */
