@@ -86,7 +86,12 @@ final class TriggerStateTable {
                     ps.setString(2, name);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
-                            return before.load();
+                            // Saved here at once, so that a standby without this state folder sees it too.
+                            ObjectNode earlier = before.load();
+                            if (!earlier.isEmpty()) {
+                                save(earlier);
+                            }
+                            return earlier;
                         }
                         JsonNode state = Json.mapper().readTree(rs.getString(1));
                         if (state == null || !state.isObject()) {
