@@ -39,6 +39,8 @@ class PostgresTriggerCaptureIT {
     static final String SCHEMA = "capture_trg_" + RUN;
     static final String LOG_SCHEMA = SCHEMA + "_log";
     static final String SOURCE = "ittrg";
+    /** A source of its own, whose snapshot progress no other test writes. */
+    static final String LEGACY_SOURCE = "ittrglegacy";
     static StackEndpoints stack;
 
     @BeforeAll
@@ -48,7 +50,7 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + SCHEMA);
-            for (String t : List.of("basic", "held", "restart", "truncated", "rekeyed", "epoch", "mended", "reshaped")) {
+            for (String t : List.of("basic", "held", "restart", "truncated", "rekeyed", "epoch", "mended", "reshaped", "legacy")) {
                 s.execute("CREATE TABLE " + SCHEMA + "." + t + " (id bigint PRIMARY KEY, name text NOT NULL, "
                         + "price numeric(10,2), added date, seen timestamptz, at timestamp, tags text[], doc jsonb, raw bytea)");
             }
@@ -64,7 +66,7 @@ class PostgresTriggerCaptureIT {
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + " CASCADE");
         }
         KafkaTestSupport.deleteTopics(topic("basic"), topic("held"), topic("restart"), topic("truncated"), topic("seeded"),
-                topic("rekeyed"), topic("epoch"));
+                topic("rekeyed"), topic("epoch"), LEGACY_SOURCE + "." + SCHEMA + ".legacy");
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS " + LOG_SCHEMA + "_epoch CASCADE");
         }
@@ -260,11 +262,42 @@ class PostgresTriggerCaptureIT {
         }
     }
 
-    /** The trigger snapshot's progress of the source, as its state table holds it; empty when it has no row. */
+    @Test
+    void progressAnEarlierVersionKeptInTheStateFolderIsCopiedIntoTheStateTable() throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO " + SCHEMA + ".legacy (id, name) VALUES (1, 'old'), (2, 'older')");
+        }
+        // What an earlier version left in its state folder: the table read through.
+        java.nio.file.Path state = java.nio.file.Files.createTempDirectory("trigger-legacy");
+        java.nio.file.Files.writeString(state.resolve(LEGACY_SOURCE + "." + TriggerChangeSource.SNAPSHOT_STATE + ".json"),
+                "{\"" + SCHEMA + ".legacy\":{\"done\":true}}");
+        JdbcSource source = new JdbcSource(LEGACY_SOURCE, new PostgresDialect(), stack.get("CDC_SOURCE_PG_HOST"),
+                Integer.parseInt(stack.get("CDC_SOURCE_PG_PORT")), stack.get("CDC_SOURCE_PG_DB"),
+                stack.get("CDC_SOURCE_PG_USER"), stack.get("CDC_SOURCE_PG_PASSWORD"),
+                List.of(new TableId(SCHEMA, "legacy")), Duration.ofMillis(100), 2);
+        try (KafkaTestSupport kafka = new KafkaTestSupport();
+             KafkaTestSupport.Reader reader = new KafkaTestSupport.Reader(LEGACY_SOURCE + "." + SCHEMA + ".legacy");
+             Connection c = connect(); Statement s = c.createStatement();
+             SourceThread capture = new SourceThread(new TriggerChangeSource(source, ChangeLog.of(source.dialect(), LOG_SCHEMA),
+                     true, Duration.ofDays(1), true, state, kafka.publisher())).awaitCapturing()) {
+            s.execute("INSERT INTO " + SCHEMA + ".legacy (id, name) VALUES (3, 'new')");
+            List<ChangeEvent> events = KafkaTestSupport.events(reader.await(r -> !r.isEmpty(), Duration.ofSeconds(30)));
+            assertThat(events).as("no snapshot read: the file said the table was read through")
+                    .extracting(ChangeEvent::op).containsExactly(Op.CREATE);
+            assertThat(snapshotProgress(LEGACY_SOURCE)).as("copied into the state table for every instance")
+                    .contains("\"done\":true");
+        }
+    }
+
     private static String snapshotProgress() {
+        return snapshotProgress(SOURCE);
+    }
+
+    /** The trigger snapshot's progress of {@code sourceName}, as its state table holds it; empty when it has no row. */
+    private static String snapshotProgress(String sourceName) {
         try (Connection c = connect(); java.sql.PreparedStatement ps = c.prepareStatement("SELECT state FROM " + LOG_SCHEMA
                 + "." + TriggerStateTable.TABLE + " WHERE source = ? AND name = ?")) {
-            ps.setString(1, SOURCE);
+            ps.setString(1, sourceName);
             ps.setString(2, TriggerChangeSource.SNAPSHOT_STATE);
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : "";
