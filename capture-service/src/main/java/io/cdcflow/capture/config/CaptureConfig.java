@@ -25,6 +25,14 @@ public interface CaptureConfig {
     @WithDefault("target/capture-state")
     Path stateDir();
 
+    /**
+     * The compacted Kafka topic where sources with {@code state-store=kafka} keep their own state, one record per
+     * source and piece of state; sources share it. Created when absent (one partition, replication from the broker's
+     * defaults); an existing topic must be compacted.
+     */
+    @WithDefault("cdcflow-capture-state")
+    String stateTopic();
+
     /** Take a lock in each source database so that only one instance captures it; others wait as standbys. */
     @WithDefault("true")
     boolean leaderLock();

@@ -39,6 +39,15 @@ public interface SourceConfig {
     /** The captured tables as {@code schema.table} (PostgreSQL) or {@code database.table} (MySQL/MariaDB). */
     List<String> tables();
 
+    /**
+     * Where the source keeps its own state (its generation, which a repair or a strategy switch raises; the trigger
+     * strategy's highest published {@code seq}; the timestamp strategy's watermarks): {@code file} (in
+     * {@code state-dir}) or {@code kafka} (the compacted {@code state-topic}, which every replica reads, so that a
+     * standby needs no shared volume). Defaults to {@code kafka} for a log source with {@code log.offset-store=kafka},
+     * {@code file} otherwise. Moving to {@code kafka} copies what the state folder holds into the topic on first read.
+     */
+    Optional<StateStoreKind> stateStore();
+
     /** Log strategy (Debezium): slot, snapshots, column filters, where offsets are kept. */
     Log log();
 

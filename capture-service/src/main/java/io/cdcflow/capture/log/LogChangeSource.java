@@ -1,6 +1,7 @@
 package io.cdcflow.capture.log;
 
 import io.cdcflow.capture.publish.KafkaChangePublisher;
+import io.cdcflow.capture.state.SourceStates;
 import io.cdcflow.capture.publish.OutgoingChange;
 import io.cdcflow.capture.source.CaptureMetrics;
 import io.cdcflow.capture.config.CaptureStrategy;
@@ -43,7 +44,7 @@ final class LogChangeSource implements ChangeSource {
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
     private final String signalTopic;
-    private final java.nio.file.Path stateDir;
+    private final SourceStates states;
     private final List<String> tables;
     private final SignalTable signals;
     private final java.util.function.Supplier<BinlogHistoryWatch> historyWatches;
@@ -56,17 +57,17 @@ final class LogChangeSource implements ChangeSource {
     private volatile boolean taskRunning;
 
     /**
-     * @param stateDir where the source's generation is kept
+     * @param states   where the source's generation is kept
      * @param tables   the captured tables, as configured
      * @param signals  the source's signal table, for the blocking snapshot a new generation asks for
      * @param historyWatches a new watch of the server's binlog for each run (MySQL/MariaDB), or null
      */
     LogChangeSource(String name, Properties properties, KafkaChangePublisher publisher, CaptureMetrics metrics,
-                    java.nio.file.Path stateDir, List<String> tables, SignalTable signals,
+                    SourceStates states, List<String> tables, SignalTable signals,
                     java.util.function.Supplier<BinlogHistoryWatch> historyWatches) {
         this.historyWatches = historyWatches;
         this.name = name;
-        this.stateDir = stateDir;
+        this.states = states;
         this.tables = tables;
         this.signals = signals;
         this.signalTopic = name + "." + properties.getProperty("signal.data.collection");
@@ -82,7 +83,7 @@ final class LogChangeSource implements ChangeSource {
 
     @Override
     public void run() throws Exception {
-        generation = SourceGeneration.load(stateDir, name, CaptureStrategy.log, tables);
+        generation = SourceGeneration.load(states, name, CaptureStrategy.log, tables);
         if (!generation.resetPending().isEmpty()) {
             // Read in the stream once the engine reaches it. After a lost slot with the offsets deleted, the new
             // slot starts after this insert: the initial snapshot the engine takes then does the same work.

@@ -7,6 +7,7 @@ import io.cdcflow.capture.publish.KafkaChangePublisher;
 import io.cdcflow.capture.source.CaptureMetrics;
 import io.cdcflow.capture.source.ChangeSource;
 import io.cdcflow.capture.source.ChangeSourceFactory;
+import io.cdcflow.capture.state.CaptureStates;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -38,10 +39,12 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
     private final MeterRegistry meters;
+    private final CaptureStates states;
     private final Map<String, PostgresSlotLag> slotLags = new ConcurrentHashMap<>();
 
     LogChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics,
-                           MeterRegistry meters) {
+                           MeterRegistry meters, CaptureStates states) {
+        this.states = states;
         this.config = config;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -88,7 +91,7 @@ public class LogChangeSourceFactory implements ChangeSourceFactory {
             }
             Supplier<BinlogHistoryWatch> historyWatch = source.kind() == DatabaseKind.postgresql
                     ? null : () -> new BinlogHistoryWatch(source);
-            return new LogChangeSource(name, properties, publisher, metrics, config.stateDir(), source.tables(),
+            return new LogChangeSource(name, properties, publisher, metrics, states.of(name, source), source.tables(),
                     signals, historyWatch);
         };
     }

@@ -1,5 +1,6 @@
 package io.cdcflow.capture.source;
 
+import io.cdcflow.capture.state.CaptureStates;
 import io.cdcflow.capture.config.CaptureConfig;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.config.SourceConfig;
@@ -45,10 +46,13 @@ public class CaptureRunner {
     private final Map<CaptureStrategy, ChangeSourceFactory> factories = new EnumMap<>(CaptureStrategy.class);
     private final Map<String, SourceSupervisor> supervisors = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    private final CaptureStates states;
     private ExecutorService threads;
 
-    CaptureRunner(CaptureConfig config, Instance<ChangeSourceFactory> factories, MeterRegistry meters) {
+    CaptureRunner(CaptureConfig config, Instance<ChangeSourceFactory> factories, MeterRegistry meters,
+                  CaptureStates states) {
         this.config = config;
+        this.states = states;
         this.meters = meters;
         factories.forEach(f -> this.factories.put(f.strategy(), f));
     }
@@ -102,7 +106,8 @@ public class CaptureRunner {
     }
 
     private void recordRepair(String name, SourceConfig source, Set<String> tables) throws IOException {
-        SourceGeneration generation = SourceGeneration.load(config.stateDir(), name, source.strategy(), source.tables());
+        SourceGeneration generation = SourceGeneration.load(states.of(name, source), name, source.strategy(),
+                source.tables());
         generation.raise(tables);
         LOG.infof("source %s: repair of %s: generation %d", name, tables, generation.generation());
     }

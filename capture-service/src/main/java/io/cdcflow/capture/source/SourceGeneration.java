@@ -3,12 +3,12 @@ package io.cdcflow.capture.source;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.capture.config.CaptureStrategy;
-import io.cdcflow.capture.jdbc.StateFile;
+import io.cdcflow.capture.state.SourceStates;
+import io.cdcflow.capture.state.StateStore;
 import io.cdcflow.model.Json;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * A source's generation ({@code source.cdc_generation} of its events, see {@code Position}): raised when its
  * positions start again in a number space of their own, so that its new changes win over everything the sinks hold
- * from before, whatever positions those had. Kept in {@code <source>.generation.json} in the state folder, with the
+ * from before, whatever positions those had. Kept as the source's state {@code generation} ({@link SourceStates}: the
+ * state folder's {@code <source>.generation.json} or the capture state topic), with the
  * strategy that wrote it and the work a raise leaves to do per table: the state to reset (what the strategy has
  * read so far) and the sweep to publish once the table was read again.
  *
@@ -29,14 +30,14 @@ public final class SourceGeneration {
 
     private static final Logger LOG = Logger.getLogger(SourceGeneration.class);
 
-    private final StateFile file;
+    private final StateStore file;
     private int generation;
     private String strategy;
     private final Set<String> resetPending = new LinkedHashSet<>();
     private final Set<String> sweepPending = new LinkedHashSet<>();
     private Set<String> tables;
 
-    private SourceGeneration(StateFile file) {
+    private SourceGeneration(StateStore file) {
         this.file = file;
     }
 
@@ -44,9 +45,9 @@ public final class SourceGeneration {
      * The generation of a source that captures {@code tables} (qualified {@code namespace.table}) with
      * {@code strategy}; raised, with every table to read again and sweep, when the recorded strategy differs.
      */
-    public static SourceGeneration load(Path stateDir, String source, CaptureStrategy strategy, Collection<String> tables)
-            throws IOException {
-        SourceGeneration g = new SourceGeneration(new StateFile(stateDir, source + ".generation.json"));
+    public static SourceGeneration load(SourceStates states, String source, CaptureStrategy strategy,
+                                        Collection<String> tables) throws IOException {
+        SourceGeneration g = new SourceGeneration(states.store("generation"));
         ObjectNode state = g.file.load();
         g.generation = state.path("generation").asInt(0);
         g.strategy = state.path("strategy").asText(null);

@@ -1,11 +1,10 @@
 package io.cdcflow.capture.timestamp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cdcflow.capture.jdbc.StateFile;
+import io.cdcflow.capture.state.StateStore;
 import io.cdcflow.model.Json;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,26 +16,26 @@ import java.util.function.LongSupplier;
  * <p>Each number is {@code max(last + 1, now in epoch microseconds)}, so it stays above what an earlier run assigned
  * even when this state file is lost (clocks permitting), and close to the time of the read. Numbers are reserved
  * ahead in blocks of ten seconds, saved durably before any of them is used: after a crash the next number starts
- * above every one handed out, whatever was saved with the watermarks. Stored in {@code <source>.read-seq.json}.
+ * above every one handed out, whatever was saved with the watermarks. Stored as the source's state {@code read-seq}.
  */
 final class ReadSequence {
 
     private static final long RESERVE_US = 10_000_000;
 
-    private final StateFile file;
+    private final StateStore file;
     private final LongSupplier nowUs;
     private long last;
     private long reserved;
 
-    ReadSequence(Path stateDir, String sourceName, LongSupplier nowUs) throws IOException {
-        this.file = new StateFile(stateDir, sourceName + ".read-seq.json");
+    ReadSequence(StateStore file, LongSupplier nowUs) throws IOException {
+        this.file = file;
         this.nowUs = nowUs;
         this.reserved = file.load().path("reserved").asLong(0);
         this.last = reserved;
     }
 
-    ReadSequence(Path stateDir, String sourceName) throws IOException {
-        this(stateDir, sourceName, () -> {
+    ReadSequence(StateStore file) throws IOException {
+        this(file, () -> {
             java.time.Instant now = java.time.Instant.now();
             return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
         });

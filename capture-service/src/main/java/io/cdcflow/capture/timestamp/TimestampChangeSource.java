@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.cdcflow.capture.state.SourceStates;
 
 /**
  * Timestamp-based capture: polls each table for rows whose modification time is at or after its watermark
@@ -70,7 +71,7 @@ public final class TimestampChangeSource implements ChangeSource {
     private final Columns columns;
     private final long overlapUs;
     private final WatermarkStore store;
-    private final java.nio.file.Path stateDir;
+    private final SourceStates states;
     private final BatchPublisher publisher;
     private ReadSequence sequence;
     private SourceGeneration generation;
@@ -81,13 +82,14 @@ public final class TimestampChangeSource implements ChangeSource {
     private long lastSaveNs;
     private long lastSaveTookNs;
 
-    public TimestampChangeSource(JdbcSource source, Columns columns, Duration overlap, WatermarkStore store,
-                                 java.nio.file.Path stateDir, BatchPublisher publisher) {
+    /** @param states where the source keeps its state: the watermarks, the read sequence, the generation */
+    public TimestampChangeSource(JdbcSource source, Columns columns, Duration overlap, SourceStates states,
+                                 BatchPublisher publisher) {
         this.source = source;
         this.columns = columns;
         this.overlapUs = overlap.toNanos() / 1000;
-        this.store = store;
-        this.stateDir = stateDir;
+        this.store = new WatermarkStore(states.store("timestamp"));
+        this.states = states;
         this.publisher = publisher;
     }
 
@@ -108,7 +110,7 @@ public final class TimestampChangeSource implements ChangeSource {
     @Override
     public void run() throws Exception {
         try (Connection c = source.connect()) {
-            generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.timestamp,
+            generation = SourceGeneration.load(states, source.name(), CaptureStrategy.timestamp,
                     source.tables().stream().map(TableId::qualifiedName).toList());
             ColumnWatch columnWatch = new ColumnWatch(source.dialect());
             List<Polled> tables = new ArrayList<>();
@@ -116,7 +118,7 @@ public final class TimestampChangeSource implements ChangeSource {
                 columnWatch.changed(c, id); // before the shape is read: DDL in between is noticed at the next poll
                 tables.add(polled(c, id));
             }
-            sequence = new ReadSequence(stateDir, source.name());
+            sequence = new ReadSequence(states.store("read-seq"));
             Map<String, PublishedWindow> state = new HashMap<>();
             Map<String, Long> resumeAt = new java.util.TreeMap<>();
             store.load().forEach((table, w) -> {

@@ -11,6 +11,7 @@ import io.cdcflow.capture.publish.KafkaChangePublisher;
 import io.cdcflow.capture.source.CaptureMetrics;
 import io.cdcflow.capture.source.ChangeSource;
 import io.cdcflow.capture.source.ChangeSourceFactory;
+import io.cdcflow.capture.state.CaptureStates;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -33,8 +34,11 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
     private final CaptureConfig config;
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
+    private final CaptureStates states;
 
-    TimestampChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics) {
+    TimestampChangeSourceFactory(CaptureConfig config, KafkaChangePublisher publisher, CaptureMetrics metrics,
+                                 CaptureStates states) {
+        this.states = states;
         this.config = config;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -75,7 +79,7 @@ public class TimestampChangeSourceFactory implements ChangeSourceFactory {
         TimestampChangeSource.Columns columns = new TimestampChangeSource.Columns(timestamp.column(),
                 timestamp.deletedColumn(), timestamp.createdColumn());
         return () -> new TimestampChangeSource(jdbc, columns, timestamp.overlap(),
-                new WatermarkStore(config.stateDir(), name), config.stateDir(), batch -> {
+                states.of(name, source), batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);
                     metrics.published(name, batch, started);

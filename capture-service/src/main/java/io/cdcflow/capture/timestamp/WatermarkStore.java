@@ -1,28 +1,27 @@
 package io.cdcflow.capture.timestamp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cdcflow.capture.jdbc.StateFile;
+import io.cdcflow.capture.state.StateStore;
 import io.cdcflow.model.Json;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The timestamp strategy's durable state, one JSON file per source in {@code cdc.capture.state-dir}
- * ({@code <source>.timestamp.json}, a {@link StateFile}): per table, the watermark (highest published timestamp,
+ * The timestamp strategy's durable state, the source's state {@code timestamp} ({@code <source>.timestamp.json} in
+ * {@code cdc.capture.state-dir}, or the capture state topic): per table, the watermark (highest published timestamp,
  * epoch microseconds) and the (timestamp, key) pairs published within the overlap window below it. Chosen over a
  * table in the source database so capture needs only SELECT there.
  */
 public final class WatermarkStore {
 
-    private final StateFile file;
+    private final StateStore file;
 
-    public WatermarkStore(Path stateDir, String sourceName) {
-        this.file = new StateFile(stateDir, sourceName + ".timestamp.json");
+    public WatermarkStore(StateStore file) {
+        this.file = file;
     }
 
     /** The stored state by {@code namespace.table}; empty when nothing was stored yet. */

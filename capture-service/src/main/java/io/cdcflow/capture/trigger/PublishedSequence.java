@@ -1,23 +1,22 @@
 package io.cdcflow.capture.trigger;
 
-import io.cdcflow.capture.jdbc.StateFile;
+import io.cdcflow.capture.state.StateStore;
 import io.cdcflow.model.Json;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
- * The highest change-log {@code seq} a trigger source has published, kept durably ({@code <source>.trigger-seq.json}
- * in the state folder) before the published rows are deleted from the change log, so that a change log re-created
+ * The highest change-log {@code seq} a trigger source has published, kept durably (the source's state
+ * {@code trigger-seq}: {@code <source>.trigger-seq.json} in the state folder, or the capture state topic) before the published rows are deleted from the change log, so that a change log re-created
  * or restored later can be told to number its changes above it: positions never go back below what the sinks hold.
  */
 final class PublishedSequence {
 
-    private final StateFile file;
+    private final StateStore file;
     private long highest;
 
-    PublishedSequence(Path stateDir, String sourceName) throws IOException {
-        this.file = new StateFile(stateDir, sourceName + ".trigger-seq.json");
+    PublishedSequence(StateStore file) throws IOException {
+        this.file = file;
         this.highest = file.load().path("highest_seq").asLong(0);
     }
 

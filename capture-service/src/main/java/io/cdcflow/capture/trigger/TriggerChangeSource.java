@@ -2,6 +2,7 @@ package io.cdcflow.capture.trigger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcflow.capture.publish.BatchPublisher;
+import io.cdcflow.capture.state.SourceStates;
 import io.cdcflow.capture.jdbc.Column;
 import io.cdcflow.capture.jdbc.ColumnWatch;
 import io.cdcflow.capture.jdbc.JdbcSource;
@@ -75,6 +76,7 @@ public final class TriggerChangeSource implements ChangeSource {
     private final Duration maxAge;
     private final boolean initialSnapshot;
     private final Path stateDir;
+    private final SourceStates states;
     private final BatchPublisher publisher;
     /** For triggers that name the table's columns (MySQL/MariaDB), null otherwise. */
     private final IncompleteImages incompleteImages;
@@ -93,19 +95,29 @@ public final class TriggerChangeSource implements ChangeSource {
     /**
      * @param initialSnapshot whether the rows the tables held before their triggers are read
      *                        ({@code trigger-snapshot=initial})
-     * @param stateDir        the state folder: the highest published {@code seq} and the source's generation (the
-     *                        snapshot's progress is in the source database, {@link TriggerStateTable})
+     * @param stateDir        the state folder, where an earlier version kept the snapshot's progress (now in the
+     *                        source database, {@link TriggerStateTable})
+     * @param states          where the source keeps the highest published {@code seq} and its generation
      */
     public TriggerChangeSource(JdbcSource source, ChangeLog changeLog, boolean install, Duration maxAge,
-                               boolean initialSnapshot, Path stateDir, BatchPublisher publisher) {
+                               boolean initialSnapshot, Path stateDir, SourceStates states,
+                               BatchPublisher publisher) {
         this.source = source;
         this.changeLog = changeLog;
         this.install = install;
         this.maxAge = maxAge;
         this.initialSnapshot = initialSnapshot;
         this.stateDir = stateDir;
+        this.states = states;
         this.publisher = publisher;
         this.incompleteImages = changeLog instanceof MariaDbChangeLog m ? new IncompleteImages(m.dialect()) : null;
+    }
+
+    /** A source that keeps its state in the folder {@code stateDir} ({@link SourceStates#inFolder}). */
+    public TriggerChangeSource(JdbcSource source, ChangeLog changeLog, boolean install, Duration maxAge,
+                               boolean initialSnapshot, Path stateDir, BatchPublisher publisher) {
+        this(source, changeLog, install, maxAge, initialSnapshot, stateDir, SourceStates.inFolder(stateDir, source.name()),
+                publisher);
     }
 
     @Override
@@ -138,8 +150,8 @@ public final class TriggerChangeSource implements ChangeSource {
             if (install) {
                 state.create(c);
             }
-            published = new PublishedSequence(stateDir, source.name());
-            generation = SourceGeneration.load(stateDir, source.name(), CaptureStrategy.trigger,
+            published = new PublishedSequence(states.store("trigger-seq"));
+            generation = SourceGeneration.load(states, source.name(), CaptureStrategy.trigger,
                     source.tables().stream().map(TableId::qualifiedName).toList());
             if (changeLog.numbersBelow(c, published.highest())) {
                 if (installedBefore && generation.sweepPending().isEmpty()) {

@@ -12,6 +12,7 @@ import io.cdcflow.capture.publish.KafkaChangePublisher;
 import io.cdcflow.capture.source.CaptureMetrics;
 import io.cdcflow.capture.source.ChangeSource;
 import io.cdcflow.capture.source.ChangeSourceFactory;
+import io.cdcflow.capture.state.CaptureStates;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -29,9 +30,12 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
     private final CaptureConfig capture;
     private final KafkaChangePublisher publisher;
     private final CaptureMetrics metrics;
+    private final CaptureStates states;
 
-    TriggerChangeSourceFactory(CaptureConfig capture, KafkaChangePublisher publisher, CaptureMetrics metrics) {
+    TriggerChangeSourceFactory(CaptureConfig capture, KafkaChangePublisher publisher, CaptureMetrics metrics,
+                               CaptureStates states) {
         this.capture = capture;
+        this.states = states;
         this.publisher = publisher;
         this.metrics = metrics;
     }
@@ -74,7 +78,7 @@ public class TriggerChangeSourceFactory implements ChangeSourceFactory {
             }
         }
         return () -> new TriggerChangeSource(source, changeLog, trigger.install(), trigger.maxAge(),
-                trigger.snapshot() == TriggerSnapshotMode.initial, capture.stateDir(),
+                trigger.snapshot() == TriggerSnapshotMode.initial, capture.stateDir(), states.of(name, config),
                 batch -> {
                     long started = System.currentTimeMillis();
                     publisher.publish(batch);

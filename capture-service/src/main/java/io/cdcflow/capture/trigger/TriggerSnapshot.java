@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.capture.jdbc.Column;
 import io.cdcflow.capture.jdbc.SqlDialect;
-import io.cdcflow.capture.jdbc.StateStore;
+import io.cdcflow.capture.state.StateStore;
 import io.cdcflow.capture.jdbc.TableEnvelopes;
 import io.cdcflow.capture.jdbc.TableId;
 import io.cdcflow.capture.jdbc.CapturedTable;

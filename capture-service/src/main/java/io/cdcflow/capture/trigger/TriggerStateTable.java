@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.capture.jdbc.MariaDbDialect;
 import io.cdcflow.capture.jdbc.PostgresDialect;
 import io.cdcflow.capture.jdbc.SqlDialect;
-import io.cdcflow.capture.jdbc.StateFile;
-import io.cdcflow.capture.jdbc.StateStore;
+import io.cdcflow.capture.state.StateFile;
+import io.cdcflow.capture.state.StateStore;
 import io.cdcflow.model.Json;
 
 import java.io.IOException;

@@ -70,7 +70,7 @@ class MariaDbTimestampCaptureIT {
     static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
         return new TimestampChangeSource(MariaDbTestSupport.source(SOURCE, PREFIX + table),
                 new TimestampChangeSource.Columns("updated_at", "deleted_at", Optional.of("created_at")),
-                Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), state, kafka.publisher());
+                Duration.ofSeconds(5), io.cdcflow.capture.state.SourceStates.inFolder(state, SOURCE), kafka.publisher());
     }
 
     @Test

@@ -85,7 +85,7 @@ class PostgresTimestampCaptureIT {
 
     static TimestampChangeSource timestamp(String table, Path state, KafkaTestSupport kafka) {
         return new TimestampChangeSource(source(table), new TimestampChangeSource.Columns("updated_at", "deleted_at",
-                Optional.of("created_at")), Duration.ofSeconds(5), new WatermarkStore(state, SOURCE), state, kafka.publisher());
+                Optional.of("created_at")), Duration.ofSeconds(5), io.cdcflow.capture.state.SourceStates.inFolder(state, SOURCE), kafka.publisher());
     }
 
     @Test
@@ -105,7 +105,8 @@ class PostgresTimestampCaptureIT {
                 s.execute("UPDATE " + table + " SET name = 'v2', updated_at = clock_timestamp() WHERE id = 5");
                 reader.await(6);
             }
-            io.cdcflow.capture.source.SourceGeneration.load(state, SOURCE,
+            io.cdcflow.capture.source.SourceGeneration.load(
+                    io.cdcflow.capture.state.SourceStates.inFolder(state, SOURCE), SOURCE,
                     io.cdcflow.capture.config.CaptureStrategy.timestamp, List.of(table)).raise(List.of(table));
 
             try (SourceThread second = new SourceThread(timestamp("mended", state, kafka)).awaitCapturing()) {

@@ -1,5 +1,6 @@
 package io.cdcflow.capture.timestamp;
 
+import io.cdcflow.capture.state.StateFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +14,7 @@ class ReadSequenceTest {
     @Test
     void onlyGrowsFollowsTheClockAndStartsAboveEverythingHandedOutAfterARestart(@TempDir Path dir) throws Exception {
         AtomicLong clock = new AtomicLong(1_000);
-        ReadSequence s = new ReadSequence(dir, "src", clock::get);
+        ReadSequence s = new ReadSequence(new StateFile(dir, "src.read-seq.json"), clock::get);
 
         long a = s.next();
         long b = s.next(); // same microsecond: one more
@@ -27,7 +28,7 @@ class ReadSequenceTest {
         assertThat(c).isEqualTo(5_000);
         assertThat(d).isEqualTo(5_001);
         // A restart (a crash: nothing saved at the end) with a clock that went back still starts above d.
-        ReadSequence again = new ReadSequence(dir, "src", () -> 10);
+        ReadSequence again = new ReadSequence(new StateFile(dir, "src.read-seq.json"), () -> 10);
         assertThat(again.next()).isGreaterThan(d);
     }
 }

@@ -1,5 +1,6 @@
 package io.cdcflow.capture.timestamp;
 
+import io.cdcflow.capture.config.CaptureConfig;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.config.SourceConfig;
 import io.cdcflow.capture.config.CaptureConfigs;
@@ -41,7 +42,8 @@ class TimestampStartupCheckIT {
         Map<String, String> p = new HashMap<>(extra);
         p.put("strategy", "timestamp");
         SourceConfig source = CaptureConfigs.source(stack, "chk", DatabaseKind.postgresql, "capture_ts_check.good", p);
-        new TimestampChangeSourceFactory(CaptureConfigs.of(Map.of()), null, null).prepare("chk", source);
+        CaptureConfig config = CaptureConfigs.of(Map.of());
+        new TimestampChangeSourceFactory(config, null, null, new io.cdcflow.capture.state.CaptureStates(config)).prepare("chk", source);
     }
 
     @Test

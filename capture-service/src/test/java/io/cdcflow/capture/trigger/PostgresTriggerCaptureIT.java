@@ -383,7 +383,8 @@ class PostgresTriggerCaptureIT {
             s.execute("DELETE FROM " + table + " WHERE id = 3");
             s.execute("DELETE FROM " + LOG_SCHEMA + ".cdc_changelog WHERE table_name = 'mended'");
             // What POST /sources/{source}/repair records before the source starts again.
-            io.cdcflow.capture.source.SourceGeneration.load(state, SOURCE, io.cdcflow.capture.config.CaptureStrategy.trigger,
+            io.cdcflow.capture.source.SourceGeneration.load(
+                    io.cdcflow.capture.state.SourceStates.inFolder(state, SOURCE), SOURCE, io.cdcflow.capture.config.CaptureStrategy.trigger,
                     List.of(table)).raise(List.of(table));
 
             try (SourceThread second = new SourceThread(new TriggerChangeSource(source, log, true, Duration.ofDays(1),

@@ -3,7 +3,7 @@ package io.cdcflow.capture.trigger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcflow.capture.jdbc.MariaDbDialect;
 import io.cdcflow.capture.jdbc.PostgresDialect;
-import io.cdcflow.capture.jdbc.StateStore;
+import io.cdcflow.capture.state.StateStore;
 import io.cdcflow.capture.jdbc.TableId;
 import io.cdcflow.model.Json;
 import org.junit.jupiter.api.Test;

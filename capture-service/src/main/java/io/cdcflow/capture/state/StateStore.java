@@ -1,4 +1,4 @@
-package io.cdcflow.capture.jdbc;
+package io.cdcflow.capture.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
