@@ -1,5 +1,6 @@
 package io.cdcflow.capture.leader;
 
+import io.cdcflow.capture.jdbc.TestDrivers;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.config.SourceConfig;
 import io.cdcflow.capture.config.CaptureConfigs;
@@ -18,14 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JdbcLeaderLockIT {
 
     static {
-        // DriverManager hands out only drivers of the caller's class loader; a @QuarkusTest that ran earlier in this
-        // JVM registered its drivers from its own loader.
-        try {
-            Class.forName("org.postgresql.Driver");
-            Class.forName("org.mariadb.jdbc.Driver");
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        TestDrivers.load();
     }
 
     @ParameterizedTest

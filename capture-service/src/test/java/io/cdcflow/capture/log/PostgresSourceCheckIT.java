@@ -1,5 +1,6 @@
 package io.cdcflow.capture.log;
 
+import io.cdcflow.capture.jdbc.TestDrivers;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.config.SourceConfig;
 import io.cdcflow.capture.config.CaptureConfigs;
@@ -24,14 +25,7 @@ class PostgresSourceCheckIT {
     private static final String NO_SLOT_YET = "hardening_no_such_slot";
 
     static {
-        // DriverManager hands out only drivers of the caller's class loader; a @QuarkusTest that ran earlier in this
-        // JVM registered its drivers from its own loader.
-        try {
-            Class.forName("org.postgresql.Driver");
-            Class.forName("org.mariadb.jdbc.Driver");
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        TestDrivers.load();
     }
 
     @Test

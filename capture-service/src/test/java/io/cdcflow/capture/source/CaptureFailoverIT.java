@@ -1,5 +1,6 @@
 package io.cdcflow.capture.source;
 
+import io.cdcflow.capture.jdbc.TestDrivers;
 import io.cdcflow.capture.config.CaptureConfigs;
 import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.jdbc.KafkaTestSupport;
@@ -61,13 +62,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CaptureFailoverIT {
 
     static {
-        // DriverManager hands out only drivers of the caller's class loader (see JdbcLeaderLockIT).
-        try {
-            Class.forName("org.postgresql.Driver");
-            Class.forName("org.mariadb.jdbc.Driver");
-        } catch (ClassNotFoundException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        TestDrivers.load();
     }
 
     /**
