@@ -87,7 +87,7 @@ class CaptureFailoverIT {
     private static final Duration DEADLINE = Duration.ofSeconds(180);
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = KillTarget.Case.class, names = {"LOG_POSTGRESQL", "LOG_MARIADB", "TRIGGER_POSTGRESQL"})
+    @EnumSource(value = KillTarget.Case.class, names = {"LOG_POSTGRESQL", "LOG_MARIADB", "TRIGGER_POSTGRESQL", "TRIGGER_MARIADB"})
     void theStandbyTakesOverFromAKilledLeaderWithoutLoss(KillTarget.Case testCase) throws Exception {
         KillTarget target = KillTarget.of(testCase, "fo");
         int chunk = chunk(target);

@@ -33,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Kafka. The standby takes over and rows change. It must go on in generation 1 from the leader's state: its events
  * carry generation 1 (in generation 0 every sink would order them below the repair's reads and keep the old values),
  * it does not read the table again (the timestamp strategy's watermarks, the trigger's and the log's progress), and
- * a sink applying the topic by position equals the table row by row.
+ * a sink applying the topic by position equals the table row by row. {@code -Dcdc.it.state-store=file} runs it with
+ * the state in the replicas' folders instead, as before the capture state topic: every case fails, the standby
+ * publishing in generation 0.
  */
 class CaptureStateFailoverIT {
 
