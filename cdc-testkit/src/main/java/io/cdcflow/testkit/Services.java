@@ -11,12 +11,24 @@ import java.util.List;
  */
 public final class Services {
 
+    /** Variables every start adds to the stack's, until cleared ({@link #startWith}). */
+    private static volatile java.util.Map<String, String> startEnv = java.util.Map.of();
+
     private Services() {
+    }
+
+    /**
+     * From now on, every start (by any test of this JVM, a fault's restart included) adds {@code env} to the stack's
+     * variables, until called again ({@code Map.of()} clears it): a suite that runs the services in another
+     * configuration throughout, e.g. capture's offsets in Kafka so that a second capture-service can stand by.
+     */
+    public static void startWith(java.util.Map<String, String> env) {
+        startEnv = java.util.Map.copyOf(env);
     }
 
     /** Starts the named services (all of them when none is named) and waits until each is ready. */
     public static void up(String... names) {
-        Scripts.run(command("up", names), Scripts.LONG, Stack.up().env());
+        up(java.util.Map.of(), names);
     }
 
     /**
@@ -25,6 +37,7 @@ public final class Services {
      */
     public static void up(java.util.Map<String, String> env, String... names) {
         java.util.Map<String, String> all = new java.util.HashMap<>(Stack.up().env());
+        all.putAll(startEnv);
         all.putAll(env);
         Scripts.run(command("up", names), Scripts.LONG, all);
     }
@@ -45,8 +58,10 @@ public final class Services {
      * group, so each start or stop is a rebalance.
      */
     public static void scale(String service, int count) {
+        java.util.Map<String, String> all = new java.util.HashMap<>(Stack.up().env());
+        all.putAll(startEnv);
         Scripts.run(List.of(Stack.home().resolve("bin").resolve("services").toString(), "scale", service,
-                Integer.toString(count)), Scripts.LONG, Stack.up().env());
+                Integer.toString(count)), Scripts.LONG, all);
     }
 
     /** The name {@code bin/services} gives instance {@code n} of a service: the service's own for 1, else {@code service@n}. */

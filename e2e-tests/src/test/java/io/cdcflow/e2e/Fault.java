@@ -47,6 +47,30 @@ sealed interface Fault {
     }
 
     /**
+     * Capture failover: a second capture-service started as the standby (it waits for the source's leader lock), then
+     * the leader killed with SIGKILL; the standby takes over from the offsets and state the leader left in Kafka
+     * (the suite runs capture with {@code CDC_CAPTURE_OFFSET_STORE=kafka}). The repair starts the killed instance
+     * again, now the standby, and stops the second one gracefully, which hands the source back to it: two takeovers.
+     */
+    record CaptureFailover() implements Fault {
+        static final String STANDBY = "capture-service@2";
+
+        public String name() {
+            return "kill -9 the capture leader, " + STANDBY + " takes over (then hands back)";
+        }
+
+        public void inject() {
+            Services.up(STANDBY);
+            Services.kill("capture-service");
+        }
+
+        public void end() {
+            Services.up("capture-service");
+            Services.down(STANDBY);
+        }
+    }
+
+    /**
      * DDL on a captured table in the middle of the workload, run while the router and a sink are killed with SIGKILL:
      * they come back to changes of both the old and the new shape, the new schema version not yet registered.
      */
@@ -253,6 +277,7 @@ sealed interface Fault {
                     case ScaleIn i -> i.inject();
                     case RollingRestart r -> r.inject();
                     case KillKafkaNodes k -> k.inject();
+                    case CaptureFailover c -> c.inject();
                 }
             }
             pause(longest);

@@ -56,6 +56,7 @@ class FaultSuiteIT {
     private static StoreStates states;
     private static SinkBacklog backlog;
     private static TestKafka kafka;
+    private static List<String> captureTopics = List.of();
 
     @BeforeAll
     static void startEverything() throws Exception {
@@ -65,6 +66,15 @@ class FaultSuiteIT {
             source.createSchema();
             source.execute(resource("/faults-workload.sql"));
         }
+        // Capture's offsets and state in Kafka topics of this run, so that a second capture-service can stand by
+        // (the failover scenario), as every restart of the suite starts it; one started before with its offsets in
+        // files is restarted so. A new offset topic reads the tables once more first (snapshot reads, which every sink
+        // orders below what it holds), then streams from the slot.
+        String run = java.util.UUID.randomUUID().toString().substring(0, 8);
+        captureTopics = List.of("cdcflow-capture-offsets-faults-" + run, "cdcflow-capture-state-faults-" + run);
+        Services.down("capture-service");
+        Services.startWith(Map.of("CDC_CAPTURE_OFFSET_STORE", "kafka", "CDC_CAPTURE_OFFSET_TOPIC", captureTopics.get(0),
+                "CDC_CAPTURE_STATE_TOPIC", captureTopics.get(1)));
         Services.up();
         workload = new FaultWorkload(stack);
         states = new StoreStates(stack);
@@ -74,6 +84,14 @@ class FaultSuiteIT {
 
     @AfterAll
     static void close() throws Exception {
+        // Later tests start capture with its offsets in files again.
+        Services.startWith(Map.of());
+        if (!captureTopics.isEmpty()) {
+            Services.down("capture-service", Fault.CaptureFailover.STANDBY);
+            try (TestKafka k = TestKafka.of(stack)) {
+                k.deleteTopics(captureTopics);
+            }
+        }
         if (backlog != null) {
             backlog.close();
         }
@@ -289,6 +307,7 @@ class FaultSuiteIT {
             if (this == SHORT) {
                 List<Fault> faults = new java.util.ArrayList<>(List.of(
                         new Fault.Kill(SERVICES),
+                        new Fault.CaptureFailover(),
                         ddl,
                         new Fault.StopServers(List.of("kafka"), kafkaDown)));
                 if (brokers) {
@@ -319,6 +338,7 @@ class FaultSuiteIT {
                     new Fault.Kill(List.of("search-sink")),
                     new Fault.Kill(List.of("router-service")),
                     new Fault.Kill(List.of("capture-service")),
+                    new Fault.CaptureFailover(),
                     new Fault.StopServers(List.of("kafka"), kafkaDown),
                     new Fault.StopServers(List.of("pg-source"), sourceDown),
                     new Fault.StopServers(List.of("redis"), outage),
