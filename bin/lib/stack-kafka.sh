@@ -218,6 +218,15 @@ kafka_ping() {
 }
 
 kafka_provision() { :; }
+
+# Deletes the topics whose names match a regular expression (kafka_delete_topics <regex>), through the first
+# node; false when Kafka is not up.
+kafka_delete_topics() {
+  local node=${KAFKA_SERVERS[0]}
+  port_open "$(kafka_port "$node")" || return 1
+  kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$(kafka_address "$node")" --delete --if-exists \
+    --topic "$1" >/dev/null
+}
 # A broker already answering on the port (say, started from another checkout's work folder) counts as up; asking
 # it needs the Kafka jars, so fetch them first when this work folder has none yet.
 kafka_check() {
