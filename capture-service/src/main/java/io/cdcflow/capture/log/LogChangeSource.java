@@ -31,6 +31,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * a blocking snapshot of its tables through the signal table; after each table's last snapshot record it publishes
  * the table's sweep, which removes from the sinks the rows of older generations the snapshot did not read.
  *
+ * <p><b>Snapshot requests.</b> Debezium acts on a request in the signal table only when it streams the row's insert;
+ * the requests written before this run's stream began (a first start, a takeover) are written again once it has
+ * ({@link SignalReplay}), so every accepted request is acted on.
+ *
  * <p><b>A lost position.</b> When the server no longer has the position capture stopped at, or its binlog went back
  * behind what this run read ({@link BinlogHistoryWatch}, checked every few seconds), the source fails with an error
  * that names the repair; while a repair's sweeps are pending, the engine snapshots anew instead of failing.
@@ -49,6 +53,7 @@ final class LogChangeSource implements ChangeSource {
     private final SignalTable signals;
     private final java.util.function.Supplier<BinlogHistoryWatch> historyWatches;
     private volatile BinlogHistoryWatch historyWatch;
+    private volatile SignalReplay signalReplay;
     private final ConnectRecordConverter converter = new ConnectRecordConverter();
     private SourceGeneration generation;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -99,6 +104,8 @@ final class LogChangeSource implements ChangeSource {
                     generation.sweepPending());
         }
         snapshotAddedTables();
+        SignalReplay replay = new SignalReplay(name, signals, signalTopic);
+        signalReplay = replay;
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(engineProperties())
                 .notifying(this::handleBatch)
@@ -111,6 +118,7 @@ final class LogChangeSource implements ChangeSource {
                     @Override
                     public void taskStarted() {
                         taskRunning = true;
+                        replay.start();
                     }
 
                     @Override
@@ -124,6 +132,7 @@ final class LogChangeSource implements ChangeSource {
         try {
             engine.run();
         } finally {
+            replay.close();
             if (watchTimer != null) {
                 watchTimer.shutdownNow();
             }
@@ -218,7 +227,9 @@ final class LogChangeSource implements ChangeSource {
         List<OutgoingChange> batch = new ArrayList<>(records.size());
         List<String> swept = new ArrayList<>();
         int g = generation.generation();
+        SignalReplay replay = signalReplay;
         for (RecordChangeEvent<SourceRecord> record : records) {
+            replay.observe(record.record());
             // Signal rows (requests and Debezium's window markers) are control data, not changes to publish.
             if (record.record().value() != null && !signalTopic.equals(record.record().topic())) {
                 if (record.record().value() instanceof org.apache.kafka.connect.data.Struct envelope
