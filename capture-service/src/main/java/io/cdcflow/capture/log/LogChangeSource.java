@@ -132,7 +132,7 @@ final class LogChangeSource implements ChangeSource {
         try {
             engine.run();
         } finally {
-            replay.close();
+            replay.close(failure.get() == null);
             if (watchTimer != null) {
                 watchTimer.shutdownNow();
             }

@@ -29,24 +29,31 @@ import java.util.concurrent.TimeUnit;
  * <p>Created for one run of the engine: {@link #start} when its task starts (probes until a record arrives, with
  * backoff: a probe written before the position is lost), {@link #observe} for every record handed over, on the
  * engine's thread, and {@link #close} when the run ends. It owns one timer thread, which does all database work;
- * a failed write is tried again on the next tick.
+ * a failed write is tried again a few seconds later.
  */
 final class SignalReplay implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SignalReplay.class);
     private static final long MAX_PROBE_INTERVAL_MS = 30_000;
+    /**
+     * How long a streamed request waits before it is marked: a few offset flushes (every second), so that a run that
+     * stops before committing an offset past it, and then has to take a new position, still finds it unseen.
+     */
+    private static final long MARK_DELAY_MS = 5_000;
+    private static final long RETRY_DELAY_MS = 5_000;
 
     private final String name;
     private final SignalTable signals;
     private final String signalTopic;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<String> toMark = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Streamed> toMark = new ConcurrentLinkedQueue<>();
     private volatile boolean positionTaken;
     private volatile String finalProbe;
     private volatile List<String> unseenBeforeProbe = List.of();
     private volatile List<String> toReplay;
     private volatile boolean done;
     private long nextProbeAt;
+    private long pausedUntil;
     private long probeInterval = 1_000;
     private ScheduledExecutorService timer;
 
@@ -86,7 +93,7 @@ final class SignalReplay implements AutoCloseable {
         String type = String.valueOf(after.get(columns.get(1)));
         if (SignalTable.EXECUTE_SNAPSHOT.equals(type)) {
             seen.add(id);
-            toMark.add(id);
+            toMark.add(new Streamed(id, System.currentTimeMillis()));
         } else if (id.equals(finalProbe) && toReplay == null) {
             List<String> unseen = new ArrayList<>(unseenBeforeProbe);
             unseen.removeAll(seen);
@@ -95,8 +102,11 @@ final class SignalReplay implements AutoCloseable {
     }
 
     private void tick() {
+        if (System.currentTimeMillis() < pausedUntil) {
+            return;
+        }
         try {
-            markSeen();
+            markSeen(System.currentTimeMillis() - MARK_DELAY_MS);
             if (done) {
                 return;
             }
@@ -116,17 +126,22 @@ final class SignalReplay implements AutoCloseable {
                 done = true;
             }
         } catch (SQLException e) {
-            LOG.warnf("source %s: cannot write to the signal table %s (%s); trying again", name,
-                    signals.dataCollection(), e.getMessage());
+            pausedUntil = System.currentTimeMillis() + RETRY_DELAY_MS;
+            LOG.warnf("source %s: cannot write to the signal table %s (%s); trying again in %d s", name,
+                    signals.dataCollection(), e.getMessage(), RETRY_DELAY_MS / 1000);
         } catch (RuntimeException e) {
             LOG.errorf(e, "source %s: replaying the snapshot requests the stream began too late to see failed", name);
         }
     }
 
-    private void markSeen() throws SQLException {
+    /** Marks the requests streamed at or before {@code due}. */
+    private void markSeen(long due) throws SQLException {
         Set<String> batch = new HashSet<>();
-        for (String id = toMark.poll(); id != null; id = toMark.poll()) {
-            batch.add(id);
+        for (Streamed s = toMark.peek(); s != null && s.at() <= due; s = toMark.peek()) {
+            Streamed taken = toMark.poll();
+            if (taken != null) {
+                batch.add(taken.id());
+            }
         }
         if (batch.isEmpty()) {
             return;
@@ -134,9 +149,13 @@ final class SignalReplay implements AutoCloseable {
         try {
             signals.markSeen(batch);
         } catch (SQLException e) {
-            toMark.addAll(batch);
+            batch.forEach(id -> toMark.add(new Streamed(id, 0)));
             throw e;
         }
+    }
+
+    /** A request seen in the stream, and when. */
+    private record Streamed(String id, long at) {
     }
 
     /**
@@ -169,10 +188,27 @@ final class SignalReplay implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the timer; after a clean stop, which commits the offsets of everything handed over, marks at once the
+     * requests still waiting to be marked.
+     */
+    synchronized void close(boolean offsetsCommitted) {
+        close();
+        if (offsetsCommitted && !toMark.isEmpty()) {
+            try {
+                markSeen(Long.MAX_VALUE);
+            } catch (SQLException e) {
+                LOG.warnf("source %s: cannot mark the requests it streamed in %s (%s); the next run may take them "
+                        + "again", name, signals.dataCollection(), e.getMessage());
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();
+            timer = null;
         }
     }
 }
