@@ -114,8 +114,9 @@ class CaptureFailoverIT {
             leader.awaitCapturing(DEADLINE);
             writer.start();
             events.whilePolling(writer::check);
-            // The writer's first event shows the stream is read: a MariaDB source reports itself capturing before it
-            // took its binlog position, and a signal written before that position is never seen.
+            // The writer's first event shows the stream is read, so the snapshot requested below starts at once: a
+            // MariaDB source reports itself capturing before it took its binlog position, and a request written
+            // before that position is acted on only once the stream began (written again, see SignalReplay).
             events.await(e -> !e.ids(1, Long.MIN_VALUE, Long.MAX_VALUE).isEmpty(), "the stream");
 
             // 1. Killed in the middle of a snapshot.
