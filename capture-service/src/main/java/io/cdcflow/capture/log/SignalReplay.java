@@ -35,18 +35,13 @@ final class SignalReplay implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SignalReplay.class);
     private static final long MAX_PROBE_INTERVAL_MS = 30_000;
-    /**
-     * How long a streamed request waits before it is marked: a few offset flushes (every second), so that a run that
-     * stops before committing an offset past it, and then has to take a new position, still finds it unseen.
-     */
-    private static final long MARK_DELAY_MS = 5_000;
     private static final long RETRY_DELAY_MS = 5_000;
 
     private final String name;
     private final SignalTable signals;
     private final String signalTopic;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
-    private final ConcurrentLinkedQueue<Streamed> toMark = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> toMark = new ConcurrentLinkedQueue<>();
     private volatile boolean positionTaken;
     private volatile String finalProbe;
     private volatile List<String> unseenBeforeProbe = List.of();
@@ -93,7 +88,7 @@ final class SignalReplay implements AutoCloseable {
         String type = String.valueOf(after.get(columns.get(1)));
         if (SignalTable.EXECUTE_SNAPSHOT.equals(type)) {
             seen.add(id);
-            toMark.add(new Streamed(id, System.currentTimeMillis()));
+            toMark.add(id);
         } else if (id.equals(finalProbe) && toReplay == null) {
             List<String> unseen = new ArrayList<>(unseenBeforeProbe);
             unseen.removeAll(seen);
@@ -106,7 +101,7 @@ final class SignalReplay implements AutoCloseable {
             return;
         }
         try {
-            markSeen(System.currentTimeMillis() - MARK_DELAY_MS);
+            markSeen();
             if (done) {
                 return;
             }
@@ -134,14 +129,16 @@ final class SignalReplay implements AutoCloseable {
         }
     }
 
-    /** Marks the requests streamed at or before {@code due}. */
-    private void markSeen(long due) throws SQLException {
+    /**
+     * Marks the requests streamed so far. Marked at once rather than once an offset past them is committed: a run
+     * that stops before, and resumes from its last offset, streams them again; only a run that committed no offset
+     * at all takes a new position, and one that snapshots reads the tables anyway. Later would instead have a
+     * takeover soon after a request replay a request Debezium is already acting on.
+     */
+    private void markSeen() throws SQLException {
         Set<String> batch = new HashSet<>();
-        for (Streamed s = toMark.peek(); s != null && s.at() <= due; s = toMark.peek()) {
-            Streamed taken = toMark.poll();
-            if (taken != null) {
-                batch.add(taken.id());
-            }
+        for (String id = toMark.poll(); id != null; id = toMark.poll()) {
+            batch.add(id);
         }
         if (batch.isEmpty()) {
             return;
@@ -149,13 +146,9 @@ final class SignalReplay implements AutoCloseable {
         try {
             signals.markSeen(batch);
         } catch (SQLException e) {
-            batch.forEach(id -> toMark.add(new Streamed(id, 0)));
+            toMark.addAll(batch);
             throw e;
         }
-    }
-
-    /** A request seen in the stream, and when. */
-    private record Streamed(String id, long at) {
     }
 
     /**
@@ -168,16 +161,32 @@ final class SignalReplay implements AutoCloseable {
             done = true;
             return;
         }
-        unseenBeforeProbe = unseen;
         // Known before it is written: the stream may bring it back before the insert returns.
-        finalProbe = UUID.randomUUID().toString();
+        String probe = UUID.randomUUID().toString();
+        probing(probe, unseen);
         try {
-            signals.probe(finalProbe);
+            signals.probe(probe);
         } catch (SQLException e) {
             finalProbe = null;
             throw e;
         }
-        LOG.debugf("source %s: probe %s written after requests %s", name, finalProbe, unseen);
+        LOG.debugf("source %s: probe %s written after requests %s", name, probe, unseen);
+    }
+
+    /** Notes the probe about to be written after listing the {@code unseen} requests. */
+    void probing(String probe, List<String> unseen) {
+        unseenBeforeProbe = List.copyOf(unseen);
+        finalProbe = probe;
+    }
+
+    /** Whether a record arrived, so the stream's position is taken. */
+    boolean positionTaken() {
+        return positionTaken;
+    }
+
+    /** The requests to write again, known once the stream reached the probe; null before. */
+    List<String> toReplay() {
+        return toReplay;
     }
 
     private void replay(List<String> unseen) throws SQLException {
@@ -188,15 +197,12 @@ final class SignalReplay implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops the timer; after a clean stop, which commits the offsets of everything handed over, marks at once the
-     * requests still waiting to be marked.
-     */
-    synchronized void close(boolean offsetsCommitted) {
+    /** Stops the timer; after a clean stop, marks the requests streamed since its last tick. */
+    synchronized void close(boolean clean) {
         close();
-        if (offsetsCommitted && !toMark.isEmpty()) {
+        if (clean && !toMark.isEmpty()) {
             try {
-                markSeen(Long.MAX_VALUE);
+                markSeen();
             } catch (SQLException e) {
                 LOG.warnf("source %s: cannot mark the requests it streamed in %s (%s); the next run may take them "
                         + "again", name, signals.dataCollection(), e.getMessage());
