@@ -91,7 +91,8 @@ final class LogChangeSource implements ChangeSource {
         generation = SourceGeneration.load(states, name, CaptureStrategy.log, tables);
         if (!generation.resetPending().isEmpty()) {
             // Read in the stream once the engine reaches it. After a lost slot with the offsets deleted, the new
-            // slot starts after this insert: the initial snapshot the engine takes then does the same work.
+            // slot starts after this insert: the initial snapshot the engine takes then does the same work, and
+            // SignalReplay writes the request again once the stream began, so the tables are read a second time.
             List<String> again = List.copyOf(generation.resetPending());
             String id = signals.requestBlockingSnapshot(again);
             LOG.infof("source %s: generation %d reads %s again (blocking snapshot, signal %s), then sweeps them",
