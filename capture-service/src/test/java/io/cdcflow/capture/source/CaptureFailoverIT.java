@@ -20,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -92,7 +90,7 @@ class CaptureFailoverIT {
         KillTarget target = KillTarget.of(testCase, "fo");
         int chunk = chunk(target);
         target.prepare();
-        execute(target, target.insertRange(1, SNAPSHOT_ROWS));
+        target.execute(target.insertRange(1, SNAPSHOT_ROWS));
         Map<String, String> properties = properties(target);
         List<Path> stateDirs = new ArrayList<>();
         List<PackagedCapture> replicas = new ArrayList<>();
@@ -155,7 +153,7 @@ class CaptureFailoverIT {
             PackagedCapture back = start(target, properties, stateDirs, replicas);
             back.awaitLogLine(STANDING_BY, DEADLINE);
             long published = events.endOffset();
-            execute(target, target.insertRange(TX_FIRST, TX_FIRST + TX_ROWS - 1));
+            target.execute(target.insertRange(TX_FIRST, TX_FIRST + TX_ROWS - 1));
             // Kafka's end offsets show the publication sooner than reading the events would.
             events.awaitEndOffset(published + TX_ROWS / 3);
             long killedAgain = kill(standby);
@@ -168,7 +166,7 @@ class CaptureFailoverIT {
             writer.stop();
 
             // Rows read back from Kafka against the source, key by key.
-            Map<Long, String> table = tableState(target);
+            Map<Long, String> table = target.names();
             assertThat(events.ids(TX_FIRST, Long.MIN_VALUE, Long.MAX_VALUE)).as("the large transaction's rows in Kafka")
                     .isEqualTo(table.keySet().stream().filter(id -> id >= TX_FIRST).collect(Collectors.toSet()));
             List<ConsumerRecord<byte[], byte[]>> records = events.awaitOrLast(e -> e.sink().equals(table));
@@ -280,22 +278,7 @@ class CaptureFailoverIT {
         return new Takeover(locked - killed, events.firstProducedAtOrAfter(killed) - killed);
     }
 
-    private static void execute(KillTarget target, String sql) throws Exception {
-        try (Connection c = target.connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
 
-    private static Map<Long, String> tableState(KillTarget target) throws Exception {
-        Map<Long, String> state = new HashMap<>();
-        try (Connection c = target.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, name FROM " + target.qualified())) {
-            while (rs.next()) {
-                state.put(rs.getLong(1), rs.getString(2));
-            }
-        }
-        return state;
-    }
 
     /**
      * Single-row transactions on one connection, about 100 a second, until stopped: updates (a new name) and deletes

@@ -14,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,7 +52,7 @@ class CaptureStateFailoverIT {
     void theStandbyGoesOnInTheRepairedGeneration(KillTarget.Case testCase) throws Exception {
         KillTarget target = KillTarget.of(testCase, "st");
         target.prepare();
-        execute(target, target.insertRange(1, ROWS));
+        target.execute(target.insertRange(1, ROWS));
         Map<String, String> properties = new HashMap<>(target.properties());
         String prefix = "cdc.capture.sources." + target.source() + ".";
         String stateTopic = "capture-state-" + target.source();
@@ -115,7 +113,7 @@ class CaptureStateFailoverIT {
             readAgain.removeIf(id -> id <= CHANGED || id == ROWS + 1);
             assertThat(readAgain).as("rows the standby published again though nothing changed them (it went on from "
                     + "the leader's state instead of reading the table again)").isEmpty();
-            Map<Long, String> table = tableState(target);
+            Map<Long, String> table = target.names();
             assertThat(KafkaTestSupport.applyAsSinks(records, "name")).as("a sink applying the topic by position")
                     .isEqualTo(table);
             System.out.printf("capture state failover (%s): repaired in generation 1, leader killed, the standby "
@@ -162,20 +160,5 @@ class CaptureStateFailoverIT {
         return ids;
     }
 
-    private static void execute(KillTarget target, String sql) throws Exception {
-        try (Connection c = target.connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
 
-    private static Map<Long, String> tableState(KillTarget target) throws Exception {
-        Map<Long, String> state = new HashMap<>();
-        try (Connection c = target.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id, name FROM " + target.qualified())) {
-            while (rs.next()) {
-                state.put(rs.getLong(1), rs.getString(2));
-            }
-        }
-        return state;
-    }
 }

@@ -66,6 +66,25 @@ record KillTarget(CaptureStrategy strategy, DatabaseKind kind, String source, St
         return source + "." + qualified();
     }
 
+    /** Runs one statement on a connection of its own (autocommit). */
+    void execute(String sql) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The table's rows now: each row's {@code name} by its {@code id}. */
+    Map<Long, String> names() throws SQLException {
+        Map<Long, String> rows = new HashMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT id, name FROM " + qualified())) {
+            while (rs.next()) {
+                rows.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
     Connection connect() throws SQLException {
         StackEndpoints stack = Stack.up();
         return postgres()
