@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,6 +47,8 @@ public final class ControlTopic implements AutoCloseable {
 
     private final String topic;
     private final Map<String, Object> kafka;
+    /** The largest record value it takes (0: Kafka's defaults, about 1 MB). */
+    private final int maxRecordBytes;
     private final CountDownLatch loaded = new CountDownLatch(1);
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile KafkaConsumer<byte[], byte[]> follower;
@@ -65,8 +69,17 @@ public final class ControlTopic implements AutoCloseable {
 
     /** The control topic {@code topic} of the Kafka that {@code kafka} (client settings) points at. */
     public ControlTopic(String topic, Map<String, Object> kafka) {
+        this(topic, kafka, 0);
+    }
+
+    /**
+     * A control topic whose records may be as large as {@code maxRecordBytes} (its {@code max.message.bytes} when it
+     * creates the topic, and its producer's limits, compressed with lz4); 0 keeps Kafka's defaults.
+     */
+    public ControlTopic(String topic, Map<String, Object> kafka, int maxRecordBytes) {
         this.topic = topic;
         this.kafka = Map.copyOf(kafka);
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     public String name() {
@@ -74,23 +87,38 @@ public final class ControlTopic implements AutoCloseable {
     }
 
     /**
-     * Creates the topic when it is missing (one partition, compacted, the broker's replication factor).
+     * Creates the topic when it is missing (one partition, compacted, the broker's replication factor). A topic of
+     * that name that exists but is not compacted is refused: Kafka would delete what it holds.
      *
      * @return true when it was created now
-     * @throws IllegalStateException when Kafka refuses or does not answer in time
+     * @throws IllegalStateException when Kafka refuses or does not answer in time, or the topic is not compacted
      */
     public boolean create() {
         try (Admin admin = Admin.create(only(AdminClientConfig.configNames()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(Map.of("cleanup.policy", "compact"))))
-                    .all().get(30, TimeUnit.SECONDS);
-            LOG.infof("created the control topic %s", topic);
-            exists = true;
-            return true;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                exists = true;
-                return false;
+            Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            if (maxRecordBytes > 0) {
+                configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxRecordBytes));
             }
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+                LOG.infof("created the control topic %s", topic);
+                exists = true;
+                return true;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            String policy = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
+                throw new IllegalStateException("the control topic " + topic + " exists with cleanup.policy=" + policy
+                        + ", which would delete what it holds; it must be compact (delete the topic, or alter it)");
+            }
+            exists = true;
+            return false;
+        } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create the control topic " + topic + ": " + e.getCause(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer while creating the control topic " + topic, e);
@@ -108,6 +136,8 @@ public final class ControlTopic implements AutoCloseable {
     public void follow(String threadName, Listener listener) {
         Map<String, Object> settings = only(ConsumerConfig.configNames());
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // Asking for a missing topic must not make a broker with auto.create.topics.enable create it not compacted.
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         follower = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         running = true;
@@ -191,6 +221,7 @@ public final class ControlTopic implements AutoCloseable {
         Map<String, byte[]> out = new HashMap<>();
         Map<String, Object> settings = only(ConsumerConfig.configNames());
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -235,6 +266,12 @@ public final class ControlTopic implements AutoCloseable {
                     Map<String, Object> settings = only(ProducerConfig.configNames());
                     settings.put(ProducerConfig.ACKS_CONFIG, "all");
                     settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                    if (maxRecordBytes > 0) {
+                        // The producer checks a record's size before compressing it; the topic, after.
+                        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
+                        settings.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Math.max(32L << 20, 2L * maxRecordBytes));
+                        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+                    }
                     producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
                 }
                 p = producer;

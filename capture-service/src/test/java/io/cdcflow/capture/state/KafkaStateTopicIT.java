@@ -83,6 +83,20 @@ class KafkaStateTopicIT {
     }
 
     @Test
+    void aPieceOfStateOverKafkasDefaultRecordSizeIsSavedAndLoaded() throws Exception {
+        // The timestamp strategy's overlap window after a bulk update sharing one timestamp: 60,000 keys, about 2 MB.
+        ObjectNode window = Json.mapper().createObjectNode();
+        var published = window.putObject("shop.orders").put("watermark_us", 1_700_000_000_000_000L).putArray("published");
+        for (int i = 0; i < 60_000; i++) {
+            published.add("1700000000000000|{\"id\":" + i + "}");
+        }
+        assertThat(Json.mapper().writeValueAsBytes(window).length).as("over Kafka's default 1 MB").isGreaterThan(1 << 20);
+        String topic = newTopic();
+        open(topic).save("shop/timestamp", window);
+        assertThat(open(topic).load("shop/timestamp")).contains(window);
+    }
+
+    @Test
     void aTopicThatDeletesOldRecordsIsRefusedNamingItsPolicy() throws Exception {
         String topic = newTopic();
         kafka.admin().createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
