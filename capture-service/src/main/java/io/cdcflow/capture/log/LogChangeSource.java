@@ -133,7 +133,7 @@ final class LogChangeSource implements ChangeSource {
         try {
             engine.run();
         } finally {
-            replay.close(failure.get() == null);
+            replay.close();
             if (watchTimer != null) {
                 watchTimer.shutdownNow();
             }

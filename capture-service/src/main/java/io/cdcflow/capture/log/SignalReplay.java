@@ -35,7 +35,8 @@ final class SignalReplay implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SignalReplay.class);
     private static final long MAX_PROBE_INTERVAL_MS = 30_000;
-    private static final long RETRY_DELAY_MS = 5_000;
+    private static final long FIRST_RETRY_DELAY_MS = 5_000;
+    private static final long MAX_RETRY_DELAY_MS = 300_000;
 
     private final String name;
     private final SignalTable signals;
@@ -50,6 +51,7 @@ final class SignalReplay implements AutoCloseable {
     private long nextProbeAt;
     private long pausedUntil;
     private long probeInterval = 1_000;
+    private long retryDelay = FIRST_RETRY_DELAY_MS;
     private ScheduledExecutorService timer;
 
     SignalReplay(String name, SignalTable signals, String signalTopic) {
@@ -120,13 +122,23 @@ final class SignalReplay implements AutoCloseable {
                 replay(toReplay);
                 done = true;
             }
+            retryDelay = FIRST_RETRY_DELAY_MS;
         } catch (SQLException e) {
-            pausedUntil = System.currentTimeMillis() + RETRY_DELAY_MS;
-            LOG.warnf("source %s: cannot write to the signal table %s (%s); trying again in %d s", name,
-                    signals.dataCollection(), e.getMessage(), RETRY_DELAY_MS / 1000);
+            LOG.warnf("source %s: cannot write to the signal table %s (%s; the capture user needs SELECT, INSERT and "
+                    + "UPDATE on it); trying again in %d s", name, signals.dataCollection(), e.getMessage(),
+                    retryDelay / 1000);
+            backOff();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "source %s: replaying the snapshot requests the stream began too late to see failed", name);
+            LOG.errorf(e, "source %s: replaying the snapshot requests the stream began too late to see failed; trying "
+                    + "again in %d s", name, retryDelay / 1000);
+            backOff();
         }
+    }
+
+    /** Waits before the next attempt, twice as long as before each time (up to five minutes) until one succeeds. */
+    private void backOff() {
+        pausedUntil = System.currentTimeMillis() + retryDelay;
+        retryDelay = Math.min(retryDelay * 2, MAX_RETRY_DELAY_MS);
     }
 
     /**
@@ -197,24 +209,23 @@ final class SignalReplay implements AutoCloseable {
         }
     }
 
-    /** Stops the timer; after a clean stop, marks the requests streamed since its last tick. */
-    synchronized void close(boolean clean) {
-        close();
-        if (clean && !toMark.isEmpty()) {
+    /**
+     * Stops the timer, then marks the requests streamed since its last tick (however the run ended: a request marked
+     * at once is safe, see {@link #markSeen}, and one left unmarked would be read again by the next run).
+     */
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer = null;
+        }
+        if (!toMark.isEmpty()) {
             try {
                 markSeen();
             } catch (SQLException e) {
                 LOG.warnf("source %s: cannot mark the requests it streamed in %s (%s); the next run may take them "
                         + "again", name, signals.dataCollection(), e.getMessage());
             }
-        }
-    }
-
-    @Override
-    public synchronized void close() {
-        if (timer != null) {
-            timer.shutdownNow();
-            timer = null;
         }
     }
 }
