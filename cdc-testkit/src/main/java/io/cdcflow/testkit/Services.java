@@ -36,10 +36,15 @@ public final class Services {
      * as {@code CDC_CAPTURE_TABLES}) and waits until each is ready; running ones are left as they are.
      */
     public static void up(java.util.Map<String, String> env, String... names) {
+        Scripts.run(command("up", names), Scripts.LONG, startEnvironment(env));
+    }
+
+    /** The stack's variables, then those of {@link #startWith}, then {@code env}. */
+    private static java.util.Map<String, String> startEnvironment(java.util.Map<String, String> env) {
         java.util.Map<String, String> all = new java.util.HashMap<>(Stack.up().env());
         all.putAll(startEnv);
         all.putAll(env);
-        Scripts.run(command("up", names), Scripts.LONG, all);
+        return all;
     }
 
     /** Kills the named services with SIGKILL, as a crash would: no shutdown hook, no final offset commit. */
@@ -58,10 +63,8 @@ public final class Services {
      * group, so each start or stop is a rebalance.
      */
     public static void scale(String service, int count) {
-        java.util.Map<String, String> all = new java.util.HashMap<>(Stack.up().env());
-        all.putAll(startEnv);
         Scripts.run(List.of(Stack.home().resolve("bin").resolve("services").toString(), "scale", service,
-                Integer.toString(count)), Scripts.LONG, all);
+                Integer.toString(count)), Scripts.LONG, startEnvironment(java.util.Map.of()));
     }
 
     /** The name {@code bin/services} gives instance {@code n} of a service: the service's own for 1, else {@code service@n}. */
