@@ -89,7 +89,8 @@ public interface SourceConfig {
          * Debezium signal table through which on-demand incremental snapshots are requested, as
          * {@code schema.table} (PostgreSQL, default {@code public.cdcflow_signal_<source>}) or {@code database.table}
          * (MySQL/MariaDB, default {@code <database>.cdcflow_signal_<source>}); one per source; created if absent and, on
-         * PostgreSQL, added to the publication.
+         * PostgreSQL, added to the publication; capture marks the requests it streams there and writes again those made
+         * before its stream began (the capture user needs SELECT, INSERT and UPDATE on it).
          */
         Optional<String> signalTable();
 
