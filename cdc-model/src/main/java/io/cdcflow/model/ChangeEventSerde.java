@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 import static io.cdcflow.model.MalformedEventException.Reason.MISSING_KEY;
 import static io.cdcflow.model.MalformedEventException.Reason.NOT_AN_ENVELOPE;
@@ -27,8 +28,23 @@ public final class ChangeEventSerde {
 
     /** Reads a record value. */
     public static Envelope readValue(byte[] value) {
+        return readValue(value, null);
+    }
+
+    /**
+     * Reads a record value whose Connect schema is likely {@code expectedSchema} (the last one its topic carried; may
+     * be null): when the value is {@code {"schema":<expectedSchema>,"payload":{...}}} with that schema byte for byte,
+     * the schema is neither tokenized nor copied, and the envelope carries {@code expectedSchema} itself.
+     */
+    public static Envelope readValue(byte[] value, RawJson expectedSchema) {
         if (value == null) {
             throw new MalformedEventException(NOT_AN_ENVELOPE, "the record has no value (a Kafka tombstone)");
+        }
+        if (expectedSchema != null) {
+            Envelope known = readWithKnownSchema(value, expectedSchema);
+            if (known != null) {
+                return known;
+            }
         }
         Envelope wrapped = readConnectWrapped(value);
         if (wrapped != null) {
@@ -68,6 +84,39 @@ public final class ChangeEventSerde {
                 return null;
             }
             return new Envelope(toEvent(payload), RawJson.copyOf(value, schemaStart, schemaEnd));
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static final byte[] SCHEMA_FIELD = "{\"schema\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PAYLOAD_FIELD = ",\"payload\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The envelope of {@code {"schema":S,"payload":P}} (no whitespace between them, as Connect's JSON converter
+     * writes) when S is {@code schema} byte for byte: S, a complete JSON object read before, needs no tokenizing; P
+     * must be exactly one JSON object up to the closing brace. Null when the value has another form or schema (the
+     * general path reads it then, and names what is wrong).
+     */
+    private static Envelope readWithKnownSchema(byte[] value, RawJson schema) {
+        int payloadField = SCHEMA_FIELD.length + schema.length();
+        int payloadStart = payloadField + PAYLOAD_FIELD.length;
+        int payloadEnd = value.length - 1;
+        if (payloadStart >= payloadEnd || value[payloadEnd] != '}' || value[payloadStart] != '{'
+                || !Arrays.equals(value, 0, SCHEMA_FIELD.length, SCHEMA_FIELD, 0, SCHEMA_FIELD.length)
+                || !Arrays.equals(value, payloadField, payloadStart, PAYLOAD_FIELD, 0, PAYLOAD_FIELD.length)
+                || !schema.isAt(value, SCHEMA_FIELD.length)) {
+            return null;
+        }
+        try (JsonParser p = MAPPER.createParser(value, payloadStart, payloadEnd - payloadStart)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            JsonNode payload = MAPPER.readTree(p);
+            if (p.nextToken() != null) {
+                return null;
+            }
+            return new Envelope(toEvent(payload), schema);
         } catch (IOException | NumberFormatException e) {
             return null;
         }

@@ -48,6 +48,12 @@ public final class RawJson {
         return bytes.length;
     }
 
+    /** True when {@code source} holds exactly these bytes from {@code from} on. */
+    public boolean isAt(byte[] source, int from) {
+        return from >= 0 && source.length - from >= bytes.length
+                && Arrays.equals(source, from, from + bytes.length, bytes, 0, bytes.length);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof RawJson other && other.hash == hash && Arrays.equals(other.bytes, bytes);

@@ -72,6 +72,35 @@ class ChangeEventSerdeTest {
     }
 
     @Test
+    void aValueWithTheExpectedSchemaReadsAsTheGeneralPathReadsIt() throws Exception {
+        JsonNode tree = Json.mapper().readTree(fixture("pg-insert-with-schema.json"));
+        byte[] compact = Json.mapper().writeValueAsBytes(tree); // as Connect's JSON converter writes it
+        RawJson schema = ChangeEventSerde.readValue(compact).connectSchemaJson();
+
+        Envelope known = ChangeEventSerde.readValue(compact, schema);
+        assertThat(known.connectSchemaJson()).isSameAs(schema);
+        assertThat(known.event()).isEqualTo(ChangeEventSerde.readValue(compact).event());
+
+        // Another schema, a value of another form or a broken payload take the general path, which reads or names it.
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("schema")).put("name", "other.Envelope");
+        byte[] other = Json.mapper().writeValueAsBytes(tree);
+        Envelope otherEnvelope = ChangeEventSerde.readValue(other, schema);
+        assertThat(otherEnvelope.connectSchemaJson()).isNotEqualTo(schema);
+        assertThat(otherEnvelope.connectSchema().get("name").asText()).isEqualTo("other.Envelope");
+        String text = new String(compact, StandardCharsets.UTF_8);
+        assertThat(ChangeEventSerde.readValue(bytes(text.replace(",\"payload\":", ", \"payload\" : ")), schema)
+                .connectSchemaJson()).isEqualTo(schema);
+        assertThatThrownBy(() -> ChangeEventSerde.readValue(bytes(text.substring(0, text.length() - 1)
+                + ",\"extra\":1}"), schema)).isInstanceOf(MalformedEventException.class);
+        assertThatThrownBy(() -> ChangeEventSerde.readValue(bytes(text.replace("\"op\":", "\"op\"")), schema))
+                .isInstanceOf(MalformedEventException.class)
+                .extracting(e -> ((MalformedEventException) e).reason())
+                .isEqualTo(MalformedEventException.Reason.UNPARSEABLE_JSON);
+        assertThatThrownBy(() -> ChangeEventSerde.readValue(bytes(text.substring(0, text.length() - 1) + "{}}"), schema))
+                .isInstanceOf(MalformedEventException.class);
+    }
+
+    @Test
     void snapshotRowsOrderBelowEveryStreamedChange() {
         ChangeEvent read = ChangeEventSerde.readValue(fixture("pg-snapshot-read.json")).event();
         ChangeEvent update = ChangeEventSerde.readValue(fixture("pg-update-schemaless.json")).event();

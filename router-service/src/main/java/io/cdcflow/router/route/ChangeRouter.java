@@ -8,6 +8,7 @@ import io.cdcflow.model.DeadLetterHeaders;
 import io.cdcflow.model.Envelope;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
+import io.cdcflow.model.RawJson;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.router.config.RouterConfig;
 import io.cdcflow.router.input.FlattenedRecords;
@@ -51,6 +52,8 @@ public class ChangeRouter {
     private final Map<String, Counter> routed = new ConcurrentHashMap<>();
     private final Map<String, Counter> tombstones = new ConcurrentHashMap<>();
     private final Map<String, Counter> flattened = new ConcurrentHashMap<>();
+    /** The Connect schema each topic's last event carried: the next one most likely carries it too. */
+    private final Map<String, RawJson> lastSchemas = new ConcurrentHashMap<>();
     private final Pattern offsetPositions;
 
     ChangeRouter(RouterConfig config, SchemaRegistrar registrar, OutboxRouter outbox, ValidatedRecords records,
@@ -136,7 +139,13 @@ public class ChangeRouter {
     /** The envelope of a record: as written, or made of a row that Debezium's unwrap transform flattened. */
     private Envelope read(String topic, int partition, long offset, byte[] value) {
         try {
-            return ChangeEventSerde.readValue(value);
+            RawJson expected = lastSchemas.get(topic);
+            Envelope envelope = ChangeEventSerde.readValue(value, expected);
+            RawJson schema = envelope.connectSchemaJson();
+            if (schema != null && schema != expected) {
+                lastSchemas.put(topic, schema);
+            }
+            return envelope;
         } catch (MalformedEventException e) {
             if (!FlattenedRecords.mayBeFlattened(e)) {
                 throw e;
