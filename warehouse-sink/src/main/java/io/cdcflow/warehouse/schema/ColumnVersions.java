@@ -3,6 +3,8 @@ package io.cdcflow.warehouse.schema;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +23,10 @@ public final class ColumnVersions {
     private static final List<String> FLOATS = List.of("real", "double precision");
     private static final Pattern NUMERIC = Pattern.compile("numeric(\\(\\d+,\\d+\\))?");
     private static final Pattern TEXT = Pattern.compile("text|character varying(\\(\\d+\\))?|varchar(\\(\\d+\\))?");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /** Answers of {@link #holds} by type pair: asked per column and change, about a handful of types. */
+    private static final Map<List<String>, Boolean> HOLDS = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED = 10_000;
 
     private ColumnVersions() {
     }
@@ -31,6 +37,22 @@ public final class ColumnVersions {
      * text). False when it must be widened first ({@link ColumnWidening}) or cannot follow at all (another kind).
      */
     public static boolean holds(String current, String wanted) {
+        if (current.equals(wanted)) {
+            return true;
+        }
+        List<String> pair = List.of(current, wanted);
+        Boolean known = HOLDS.get(pair);
+        if (known != null) {
+            return known;
+        }
+        boolean answer = decideHolds(current, wanted);
+        if (HOLDS.size() < MAX_REMEMBERED) {
+            HOLDS.put(pair, answer);
+        }
+        return answer;
+    }
+
+    private static boolean decideHolds(String current, String wanted) {
         String c = normalise(current);
         String w = normalise(wanted);
         if (c.equals(w)) {
@@ -61,7 +83,7 @@ public final class ColumnVersions {
 
     /** A type as {@code format_type} prints it: the aliases this sink creates columns with are spelled out. */
     static String normalise(String type) {
-        String t = type.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").replace(", ", ",");
+        String t = SPACES.matcher(type.strip().toLowerCase(Locale.ROOT)).replaceAll(" ").replace(", ", ",");
         return switch (t) {
             case "int2" -> "smallint";
             case "int", "int4" -> "integer";

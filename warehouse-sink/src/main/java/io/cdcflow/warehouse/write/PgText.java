@@ -37,8 +37,19 @@ final class PgText {
     /** An ISO date; years before 1 in PostgreSQL's {@code BC} form (Java's year 0 is 1 BC), years past 9999 as they are. */
     private static String date(LocalDate d) {
         int year = d.getYear();
-        String ymd = String.format("%04d-%02d-%02d", year > 0 ? year : 1 - year, d.getMonthValue(), d.getDayOfMonth());
-        return year > 0 ? ymd : ymd + " BC";
+        StringBuilder ymd = new StringBuilder(14);
+        int y = year > 0 ? year : 1 - year;
+        for (int digits = Integer.toString(y).length(); digits < 4; digits++) {
+            ymd.append('0');
+        }
+        ymd.append(y).append('-');
+        twoDigits(ymd, d.getMonthValue()).append('-');
+        twoDigits(ymd, d.getDayOfMonth());
+        return year > 0 ? ymd.toString() : ymd.append(" BC").toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder out, int value) {
+        return (value < 10 ? out.append('0') : out).append(value);
     }
 
     /** {@code +hh:mm} or {@code +hh:mm:ss}; UTC as {@code +00:00} rather than Java's {@code Z}. */

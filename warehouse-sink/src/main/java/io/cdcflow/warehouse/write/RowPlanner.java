@@ -30,6 +30,11 @@ import java.util.Optional;
  */
 final class RowPlanner {
 
+    private static final int MAX_REMEMBERED_NAMES = 100_000;
+
+    /** Column names already found usable: checked once, not per change (a bounded set; names are few). */
+    private final java.util.Set<String> usableNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /**
      * The usable changes of one table, its key columns, and the columns they need with their types: per column, the
      * types its values come in, in position order (one, unless the batch spans a lossy type change).
@@ -173,7 +178,7 @@ final class RowPlanner {
         return names;
     }
 
-    private static Optional<String> nameProblem(RowChange rc) {
+    private Optional<String> nameProblem(RowChange rc) {
         List<String> names = new ArrayList<>(keyNames(rc));
         rc.schema().ifPresent(s -> names.addAll(s.columns().keySet()));
         ObjectNode image = rc.change().event().row();
@@ -181,6 +186,9 @@ final class RowPlanner {
             image.fieldNames().forEachRemaining(names::add);
         }
         for (String n : names) {
+            if (usableNames.contains(n)) {
+                continue;
+            }
             if (n.startsWith(WarehouseSql.META_PREFIX)) {
                 return Optional.of("column '" + n + "' uses the prefix " + WarehouseSql.META_PREFIX
                         + " reserved for the warehouse's bookkeeping columns");
@@ -188,6 +196,9 @@ final class RowPlanner {
             Optional<String> p = Identifiers.problem(n, Identifiers.MAX_BYTES);
             if (p.isPresent()) {
                 return Optional.of("column name " + p.get());
+            }
+            if (usableNames.size() < MAX_REMEMBERED_NAMES) {
+                usableNames.add(n);
             }
         }
         return Optional.empty();
