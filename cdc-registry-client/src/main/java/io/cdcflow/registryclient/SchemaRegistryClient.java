@@ -43,6 +43,7 @@ public final class SchemaRegistryClient {
     private final HttpClient http;
     private final String authorization;
     private final Map<Integer, Optional<RegisteredSchema>> byId = new ConcurrentHashMap<>();
+    private final Map<Integer, Optional<RowSchema>> rowSchemas = new ConcurrentHashMap<>();
 
     public SchemaRegistryClient(RegistryClientSettings settings, Runnable onFailure) {
         this.settings = settings;
@@ -188,6 +189,20 @@ public final class SchemaRegistryClient {
         });
         byId.put(id, found);
         return found;
+    }
+
+    /**
+     * The table row the value schema of a global id describes ({@link RegisteredSchema#rowSchema}), read once per id
+     * (a schema's text never changes under its id); empty when the registry has none or it is not an envelope.
+     */
+    public Optional<RowSchema> rowSchema(int id) {
+        Optional<RowSchema> known = rowSchemas.get(id);
+        if (known != null) {
+            return known;
+        }
+        Optional<RowSchema> row = byId(id).flatMap(RegisteredSchema::rowSchema);
+        rowSchemas.put(id, row);
+        return row;
     }
 
     private <T> T retrying(String what, Supplier<T> call) {

@@ -7,7 +7,6 @@ import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.Position;
 import io.cdcflow.model.TableRef;
-import io.cdcflow.registryclient.RegisteredSchema;
 import io.cdcflow.registryclient.RowSchema;
 import io.cdcflow.registryclient.SchemaRegistryClient;
 import io.cdcflow.search.config.OpenSearchSinkConfig;
@@ -79,7 +78,7 @@ public class OpenSearchChangeWriter implements ChangeWriter {
     @Inject
     OpenSearchChangeWriter(OpenSearchClient client, OpenSearchIndices indices, SchemaRegistryClient registry,
                            OpenSearchSinkConfig config) {
-        this(client, indices, id -> registry.byId(id).flatMap(RegisteredSchema::rowSchema), config);
+        this(client, indices, registry::rowSchema, config);
     }
 
     /** A writer that looks the row schema of a schema id up with {@code schemas} (the registry, or a test's). */

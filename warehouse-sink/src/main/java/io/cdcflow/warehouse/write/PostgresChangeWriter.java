@@ -4,7 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import io.cdcflow.model.MalformedEventException;
 import io.cdcflow.model.Op;
 import io.cdcflow.model.TableRef;
-import io.cdcflow.registryclient.RegisteredSchema;
 import io.cdcflow.registryclient.SchemaRegistryClient;
 import io.cdcflow.sink.ChangeWriter;
 import io.cdcflow.sink.DeadLetter;
@@ -72,7 +71,7 @@ public class PostgresChangeWriter implements ChangeWriter {
     @Inject
     PostgresChangeWriter(AgroalDataSource dataSource, WarehouseTables tables, SchemaRegistryClient registry,
                          WarehouseSinkConfig config) {
-        this(dataSource, tables, id -> registry.byId(id).flatMap(RegisteredSchema::rowSchema).map(RowTypes::of), config);
+        this(dataSource, tables, id -> registry.rowSchema(id).map(RowTypes::of), config);
     }
 
     /** A writer that looks the column types of a schema id up with {@code schemas} (the registry, or a test's). */
