@@ -20,6 +20,8 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,6 +60,8 @@ public class RedisChangeWriter implements ChangeWriter {
     private final RedisSinkConfig config;
     private final RedisKeys keys;
     private final long tombstoneTtlMillis;
+    /** Each table's policy, read from the configuration once (one entry per table the sink has seen). */
+    private final Map<TableRef, TablePolicy> policies = new ConcurrentHashMap<>();
     private volatile boolean scriptLoaded;
 
     RedisChangeWriter(Redis redis, RedisSinkConfig config) {
@@ -112,7 +116,8 @@ public class RedisChangeWriter implements ChangeWriter {
             List<RedisReply> replies;
             try {
                 replies = call(chunk.stream().map(c -> ApplyScript.rowRequest(keys, c,
-                        TablePolicy.of(config, c.table()), tombstoneTtlMillis)).toList());
+                        policies.computeIfAbsent(c.table(), t -> TablePolicy.of(config, t)), tombstoneTtlMillis))
+                        .toList());
             } catch (StoreUnavailableException e) {
                 return new Unwritten(kept.subList(from, kept.size()), e.getMessage());
             }

@@ -3,6 +3,9 @@ package io.cdcflow.cache.redis;
 import io.cdcflow.model.RowKey;
 import io.cdcflow.model.TableRef;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Names the sink's Redis keys. A row lives at {@code <prefix>:<source>.<namespace>.<table>:<row key>}, where the row
  * key is {@link RowKey#asString()} (key column values joined by {@code :}); a table's own hash (its truncate
@@ -12,7 +15,11 @@ import io.cdcflow.model.TableRef;
  */
 public final class RedisKeys {
 
+    private static final int MAX_REMEMBERED = 10_000;
+
     private final String prefix;
+    /** Each table's key, made once rather than per change (bounded; tables are few). */
+    private final Map<TableRef, String> tableKeys = new ConcurrentHashMap<>();
 
     public RedisKeys(String prefix) {
         this.prefix = prefix;
@@ -20,7 +27,14 @@ public final class RedisKeys {
 
     /** The table's hash: {@code <prefix>:<source>.<namespace>.<table>}. */
     public String table(TableRef table) {
-        return prefix + ':' + escape(table.qualifiedName());
+        String key = tableKeys.get(table);
+        if (key == null) {
+            key = prefix + ':' + escape(table.qualifiedName());
+            if (tableKeys.size() < MAX_REMEMBERED) {
+                tableKeys.put(table, key);
+            }
+        }
+        return key;
     }
 
     /** The row's hash: {@code <prefix>:<source>.<namespace>.<table>:<row key>}. */
