@@ -39,7 +39,9 @@ final class FaultReport {
     }
 
     String markdown() {
-        StringBuilder out = new StringBuilder("### " + title + "\n\n")
+        // A scenario's load lasts as long as its fault: the changes committed in all, not the planned share.
+        long committed = lines.stream().mapToLong(Line::changes).sum();
+        StringBuilder out = new StringBuilder("### " + title + "; " + committed + " changes committed in all\n\n")
                 .append("| fault | changes | in flight at injection | restart (s) | recovery (s) | warehouse m/e/s | redis m/e/s | opensearch m/e/s | stale skips w/r/o | longest partition stall w/r/o (s) | longest produce stall capture/router (s) | end-to-end p99 ≤ w/r/o (s) |\n")
                 .append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Line l : lines) {

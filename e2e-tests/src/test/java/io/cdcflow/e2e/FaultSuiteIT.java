@@ -126,8 +126,8 @@ class FaultSuiteIT {
             Assumptions.assumeFalse(faults.isEmpty(), "no scenario's name contains cdc.faults.only=" + only);
         }
         long perScenario = mode.changes() / faults.size();
-        FaultReport report = new FaultReport(mode + " fault suite: " + perScenario * faults.size() + " changes, "
-                + faults.size() + " scenarios; " + kafkaNote);
+        FaultReport report = new FaultReport(mode + " fault suite: " + faults.size() + " scenarios of at least "
+                + perScenario + " changes each; " + kafkaNote);
         for (Fault fault : faults) {
             report.add(scenario(fault, perScenario, mode));
             System.out.println(report.lines().getLast());
