@@ -8,11 +8,13 @@ import java.util.Map;
 
 /**
  * Where the bench finds everything, from the environment bin/bench prepares ({@code bin/stack env} plus a few
- * BENCH_* paths): the source PostgreSQL, Kafka, the services' port base and the stack's run folder.
+ * BENCH_* paths): the source PostgreSQL, the warehouse (the store PostgreSQL), Kafka, the services' port base and
+ * the stack's run folder.
  */
 public record BenchEnv(Path repo, Path work, String pgHost, int pgPort, String pgDatabase, String pgUser, String pgPassword,
                        String kafkaBootstrap, Path stackHome, int servicesPortBase, Path pgBinDir, Path javaHome,
-                       String serviceJavaOpts) {
+                       String serviceJavaOpts, String storeHost, int storePort, String storeUser, String storePassword,
+                       String warehouseDatabase) {
 
     /** Reads the environment; fails naming the first missing variable. */
     public static BenchEnv fromEnvironment(Map<String, String> env) {
@@ -22,7 +24,11 @@ public record BenchEnv(Path repo, Path work, String pgHost, int pgPort, String p
                 required(env, "CDC_KAFKA_BOOTSTRAP"), Path.of(required(env, "BENCH_STACK_HOME")),
                 Integer.parseInt(env.getOrDefault("CDC_SERVICES_PORT_BASE", "18080")), Path.of(required(env, "BENCH_PG_BINDIR")),
                 Path.of(required(env, "JAVA_HOME")),
-                env.getOrDefault("CDC_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+                env.getOrDefault("CDC_SERVICE_JAVA_OPTS", "-Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+                required(env, "CDC_STORE_PG_HOST"), Integer.parseInt(required(env, "CDC_STORE_PG_PORT")),
+                required(env, "CDC_STORE_PG_USER"), required(env, "CDC_STORE_PG_PASSWORD"),
+                // warehouse-sink's database (its application.properties reads the same variable).
+                env.getOrDefault("CDC_WAREHOUSE_DB", "warehouse"));
     }
 
     private static String required(Map<String, String> env, String name) {
@@ -39,6 +45,15 @@ public record BenchEnv(Path repo, Path work, String pgHost, int pgPort, String p
 
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), pgUser, pgPassword);
+    }
+
+    /** The warehouse database of the store PostgreSQL, where warehouse-sink writes. */
+    public String warehouseJdbcUrl() {
+        return "jdbc:postgresql://" + storeHost + ":" + storePort + "/" + warehouseDatabase;
+    }
+
+    public Connection connectWarehouse() throws SQLException {
+        return DriverManager.getConnection(warehouseJdbcUrl(), storeUser, storePassword);
     }
 
     public Path java() {

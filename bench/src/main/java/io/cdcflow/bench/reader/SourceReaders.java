@@ -13,7 +13,8 @@ import io.cdcflow.bench.BenchEnv;
 /**
  * Starts the readers compared by the capture part, each on a replication slot of its own: our capture-service
  * (any strategy, as a standalone process with one source and no demo source), the Debezium PostgreSQL connector
- * on Kafka Connect standalone, and pg_recvlogical.
+ * on Kafka Connect standalone (alone, or with Debezium's JDBC sink connector for the whole-path part), and
+ * pg_recvlogical.
  */
 public final class SourceReaders {
 
@@ -73,13 +74,61 @@ public final class SourceReaders {
      */
     public ManagedProcess connect(String prefix, String tables, String slot, String publication, String snapshotMode,
                                   boolean captureSettings) throws IOException {
-        Path dir = env.work().resolve("connect-" + prefix);
+        Path dir = connectDir(prefix);
+        return startConnect(prefix, dir, connectWorker(dir, captureSettings, false),
+                List.of(postgresConnector(prefix, prefix, tables, slot, publication, snapshotMode, captureSettings)));
+    }
+
+    /**
+     * The whole-path reference: one Connect standalone worker running the Debezium PostgreSQL connector (as
+     * {@link #connect}, with capture-service's producer settings and poll interval when {@code tuned}) and
+     * Debezium's JDBC sink connector, which upserts its topics into {@code warehouseSchema} of the warehouse
+     * database ({@code insert.mode=upsert}, {@code primary.key.mode=record_key}, {@code delete.enabled},
+     * {@code schema.evolution=basic}); keys carry their schema, which record_key needs. {@code tuned} also turns
+     * on the JDBC sink's own batching options that do what warehouse-sink does: one write per key and batch
+     * ({@code use.reduction.buffer}) and one array-parameter statement per batch
+     * ({@code dialect.postgres.unnest.insert.enabled}). Topics {@code <topicPrefix>.<schema>.<table>}.
+     */
+    public ManagedProcess connectToWarehouse(String name, String topicPrefix, String tables, String slot, String publication,
+                                             String warehouseSchema, boolean tuned) throws IOException {
+        Path dir = connectDir(name);
+        Properties source = postgresConnector(name + "-source", topicPrefix, tables, slot, publication, "no_data", tuned);
+        Properties sink = new Properties();
+        sink.setProperty("name", name + "-jdbc");
+        sink.setProperty("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        sink.setProperty("tasks.max", "1");
+        List<String> topics = new ArrayList<>();
+        for (String table : tables.split(",")) {
+            topics.add(topicPrefix + "." + table.strip());
+        }
+        sink.setProperty("topics", String.join(",", topics));
+        sink.setProperty("connection.url", env.warehouseJdbcUrl());
+        sink.setProperty("connection.username", env.storeUser());
+        sink.setProperty("connection.password", env.storePassword());
+        sink.setProperty("insert.mode", "upsert");
+        sink.setProperty("primary.key.mode", "record_key");
+        sink.setProperty("delete.enabled", "true");
+        sink.setProperty("schema.evolution", "basic");
+        sink.setProperty("collection.name.format", warehouseSchema + ".${source.table}");
+        if (tuned) {
+            sink.setProperty("use.reduction.buffer", "true");
+            sink.setProperty("dialect.postgres.unnest.insert.enabled", "true");
+        }
+        return startConnect(name, dir, connectWorker(dir, tuned, true), List.of(source, sink));
+    }
+
+    private Path connectDir(String name) throws IOException {
+        Path dir = env.work().resolve("connect-" + name);
         deleteRecursively(dir);
         Files.createDirectories(dir);
+        return dir;
+    }
+
+    private Properties connectWorker(Path dir, boolean captureSettings, boolean keySchemas) {
         Properties worker = new Properties();
         worker.setProperty("bootstrap.servers", env.kafkaBootstrap());
         worker.setProperty("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        worker.setProperty("key.converter.schemas.enable", "false");
+        worker.setProperty("key.converter.schemas.enable", Boolean.toString(keySchemas));
         worker.setProperty("key.converter.decimal.format", "NUMERIC");
         worker.setProperty("value.converter", "org.apache.kafka.connect.json.JsonConverter");
         worker.setProperty("value.converter.schemas.enable", "true");
@@ -91,8 +140,13 @@ public final class SourceReaders {
         if (captureSettings) {
             CAPTURE_PRODUCER.forEach((k, v) -> worker.setProperty("producer." + k, v));
         }
+        return worker;
+    }
+
+    private Properties postgresConnector(String name, String prefix, String tables, String slot, String publication,
+                                         String snapshotMode, boolean captureSettings) {
         Properties connector = new Properties();
-        connector.setProperty("name", prefix);
+        connector.setProperty("name", name);
         connector.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         connector.setProperty("tasks.max", "1");
         connector.setProperty("database.hostname", env.pgHost());
@@ -115,11 +169,13 @@ public final class SourceReaders {
         if (captureSettings) {
             connector.setProperty("poll.interval.ms", CAPTURE_POLL_INTERVAL_MS);
         }
+        return connector;
+    }
+
+    private ManagedProcess startConnect(String name, Path dir, Properties worker, List<Properties> connectors) throws IOException {
         Path workerFile = dir.resolve("worker.properties");
-        Path connectorFile = dir.resolve("connector.properties");
-        try (var w = Files.newBufferedWriter(workerFile); var c = Files.newBufferedWriter(connectorFile)) {
+        try (var w = Files.newBufferedWriter(workerFile)) {
             worker.store(w, "generated by bin/bench");
-            connector.store(c, "generated by bin/bench (holds the source password of the local stack)");
         }
         List<String> cmd = new ArrayList<>();
         cmd.add(env.java().toString());
@@ -130,9 +186,15 @@ public final class SourceReaders {
         cmd.add(env.repo().resolve("bench/connect/target/connect-lib").toString() + "/*");
         cmd.add("org.apache.kafka.connect.cli.ConnectStandalone");
         cmd.add(workerFile.toString());
-        cmd.add(connectorFile.toString());
-        return ManagedProcess.start("Kafka Connect (" + prefix + ")", cmd, Map.of(), dir,
-                env.work().resolve("logs/connect-" + prefix + ".log"));
+        for (Properties connector : connectors) {
+            Path file = dir.resolve(connector.getProperty("name") + ".properties");
+            try (var c = Files.newBufferedWriter(file)) {
+                connector.store(c, "generated by bin/bench (holds a password of the local stack)");
+            }
+            cmd.add(file.toString());
+        }
+        return ManagedProcess.start("Kafka Connect (" + name + ")", cmd, Map.of(), dir,
+                env.work().resolve("logs/connect-" + name + ".log"));
     }
 
     /** pg_recvlogical streaming {@code slot} (test_decoding) to stdout until {@code endLsn}. */
