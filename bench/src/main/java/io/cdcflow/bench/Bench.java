@@ -18,9 +18,9 @@ import io.cdcflow.bench.report.Targets;
 
 /**
  * The benchmark program run by bin/bench: parses the options and runs the parts in order, the latency part
- * ({@link LatencyPart}, with its drain step), capture throughput ({@link CaptureThroughputPart}) and snapshot rate
- * ({@link SnapshotRatePart}), then writes JSON, Markdown and a PNG chart into {@code bench/results}
- * ({@link ResultsWriter}).
+ * ({@link LatencyPart}, with its drain step), capture throughput ({@link CaptureThroughputPart}), snapshot rate
+ * ({@link SnapshotRatePart}) and the whole path source → warehouse ({@link WholePathPart}), then writes JSON,
+ * Markdown and a PNG chart into {@code bench/results} ({@link ResultsWriter}).
  */
 public final class Bench {
 
@@ -77,12 +77,17 @@ public final class Bench {
         if (options.runs("snapshot")) {
             snapshots.addAll(new SnapshotRatePart(env, options, readers, kafka, notes).run());
         }
+        BenchResults.WholePath wholePath = null;
+        if (options.runs("wholepath")) {
+            wholePath = new WholePathPart(env, options, readers, kafka, notes, new RunningServices(env, http, notes),
+                    new SinkProgress(env, http, notes)).run();
+        }
         capture.forEach(t -> peakRss.put(t.reader() + " (capture part)", t.peakRssMib()));
         var machine = MachineInfo.describe(loadBefore, env);
         BenchResults results = new BenchResults(startedAt, options.command(), machine, capture, notes, rates, drain, snapshots, peakRss,
-                List.of());
+                wholePath, List.of());
         results = new BenchResults(startedAt, options.command(), machine, capture, notes, rates, drain, snapshots, peakRss,
-                Targets.evaluate(results));
+                wholePath, Targets.evaluate(results));
         new ResultsWriter(env, options).write(results);
     }
 }

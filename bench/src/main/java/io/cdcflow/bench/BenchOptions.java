@@ -3,10 +3,10 @@ package io.cdcflow.bench;
 import java.util.List;
 import java.util.Set;
 
-/** Command-line options: {@code --quick}, {@code --only <part>} (capture, snapshot or latency). */
+/** Command-line options: {@code --quick}, {@code --only <part>} (capture, snapshot, latency or wholepath). */
 record BenchOptions(boolean quick, Set<String> only, String command) {
 
-    static final List<String> PARTS = List.of("capture", "snapshot", "latency");
+    static final List<String> PARTS = List.of("capture", "snapshot", "latency", "wholepath");
 
     static BenchOptions parse(String[] args) {
         boolean quick = false;

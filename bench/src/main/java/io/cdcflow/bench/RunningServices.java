@@ -63,13 +63,7 @@ final class RunningServices {
     boolean servicesUp() throws Exception {
         boolean allUp = true;
         for (String svc : SERVICES) {
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.servicePort(svc)
-                        + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
-                allUp &= r.statusCode() == 200;
-            } catch (IOException e) {
-                allUp = false;
-            }
+            allUp &= ready(svc);
         }
         if (allUp) {
             notes.add("The services were already running: the latency part measured them as they were configured.");
@@ -77,6 +71,17 @@ final class RunningServices {
         }
         runScript("bin/services", "up");
         return true;
+    }
+
+    /** Whether the service of bin/services answers ready on its port. */
+    boolean ready(String service) throws InterruptedException {
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.servicePort(service)
+                    + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     void runScript(String script, String... args) throws Exception {

@@ -100,9 +100,28 @@ final class SinkProgress {
         return out;
     }
 
+    /** Waits until {@code sink} applied nothing for three seconds; false when it did not fall quiet within {@code timeout}. */
+    boolean awaitQuiet(String sink, Duration timeout) throws Exception {
+        long deadline = System.currentTimeMillis() + timeout.toMillis();
+        Map<String, Long> last = applied(scrape(List.of(sink)));
+        while (System.currentTimeMillis() < deadline) {
+            Thread.sleep(3000);
+            Map<String, Long> now = applied(scrape(List.of(sink)));
+            if (now.equals(last) && !now.isEmpty()) {
+                return true;
+            }
+            last = now;
+        }
+        return false;
+    }
+
     Map<String, String> scrapeSinks() {
+        return scrape(SINKS);
+    }
+
+    private Map<String, String> scrape(List<String> sinks) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String sink : SINKS) {
+        for (String sink : sinks) {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.servicePort(sink)
                         + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

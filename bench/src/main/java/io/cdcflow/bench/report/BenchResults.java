@@ -8,7 +8,7 @@ import io.cdcflow.bench.stats.LatencySummary;
 /** Everything one bench run measured, as written to {@code bench/results/<timestamp>.json}. */
 public record BenchResults(String startedAt, String command, Machine machine, List<Throughput> capture, List<String> notes,
                            List<RateStep> rates, Drain drain, List<Snapshot> snapshots, Map<String, Double> peakRssMib,
-                           List<Target> targets) {
+                           WholePath wholePath, List<Target> targets) {
 
     /** The machine and its load while the bench ran. */
     public record Machine(int cores, long memoryMib, String loadAverageBefore, String loadAverageAfter, String jdk,
@@ -71,6 +71,56 @@ public record BenchResults(String startedAt, String command, Machine machine, Li
         /** The slowest sink's rate, the pipeline's sustained throughput to all of them. */
         public double slowestPerSecond() {
             return appliedPerSecond.values().stream().mapToDouble(v -> Double.isNaN(v) ? 0 : v).min().orElse(Double.NaN);
+        }
+    }
+
+    /**
+     * The whole path source → warehouse, cdcflow against Debezium's PostgreSQL and JDBC sink connectors on one
+     * Connect worker: each path over the same backlog of {@code backlog} changes, and at a fixed rate of
+     * {@code probeRate} changes/s with the probe; {@code how} says how both were measured. Null when not run.
+     */
+    public record WholePath(long backlog, double probeRate, List<PathRun> paths, String how) {
+
+        /** The run of the named path, or null. */
+        public PathRun path(String name) {
+            return paths.stream().filter(p -> p.path().equals(name)).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * One path: {@code ms} from its start until its warehouse copy held the whole backlog ({@code complete} false
+     * when it did not within the time limit), {@code firstChangeMs} from its start until the copy held the
+     * backlog's first change, the cores each process tree kept busy over those {@code ms} (the path's own processes
+     * named in {@code pathProcesses}, the shared servers beside them), the peak RSS of the process the path
+     * started, and, when it ran the fixed-rate step, the probe's end-to-end latencies at {@code committedRate}
+     * changes/s with {@code probesUnseen} probes its copy never showed.
+     */
+    public record PathRun(String path, long changes, boolean complete, long ms, long firstChangeMs,
+                          Map<String, Double> cpuCores, List<String> pathProcesses, double peakRssMib,
+                          LatencySummary endToEnd, double committedRate, int probesUnseen, String how) {
+
+        /** Changes per second from the path's start until its copy held the whole backlog; NaN when incomplete. */
+        public double changesPerSecond() {
+            return complete && ms > 0 ? changes * 1000.0 / ms : Double.NaN;
+        }
+
+        /** Changes per second from the backlog's first change in the copy until its last; NaN when incomplete. */
+        public double afterFirstPerSecond() {
+            return complete && firstChangeMs >= 0 && ms > firstChangeMs ? changes * 1000.0 / (ms - firstChangeMs) : Double.NaN;
+        }
+
+        /** Microseconds of CPU the named process tree spent per change of the backlog; NaN when not measured. */
+        public double cpuMicrosPerChange(String process) {
+            return changes <= 0 ? Double.NaN : cpuCores.getOrDefault(process, Double.NaN) * ms * 1000.0 / changes;
+        }
+
+        /** Microseconds of CPU per change of the path's own processes together. */
+        public double pathCpuMicrosPerChange() {
+            double sum = 0;
+            for (String p : pathProcesses) {
+                sum += cpuMicrosPerChange(p);
+            }
+            return sum;
         }
     }
 

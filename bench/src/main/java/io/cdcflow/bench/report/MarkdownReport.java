@@ -80,6 +80,15 @@ public final class MarkdownReport {
             md.append("## A backlog through the whole pipeline\n\n");
             drainTables(md, r.drain());
         }
+        if (r.wholePath() != null) {
+            md.append("## Whole path source → warehouse (same backlog, each path on its own slot)\n\n");
+            wholePathTables(md, r.wholePath());
+            md.append("- method: ").append(r.wholePath().how()).append('\n');
+            for (BenchResults.PathRun p : r.wholePath().paths()) {
+                md.append("- ").append(p.path()).append(": ").append(p.how()).append('\n');
+            }
+            md.append('\n');
+        }
         if (!r.snapshots().isEmpty()) {
             md.append("## Snapshot of a fresh table\n\n| reader | rows | events | rows/s | start-up |\n| --- | ---: | ---: | ---: | ---: |\n");
             for (BenchResults.Snapshot s : r.snapshots()) {
@@ -133,6 +142,63 @@ public final class MarkdownReport {
                     num(e.getValue() * d.ms() * 1000.0 / d.changes())));
         }
         md.append(String.format(Locale.ROOT, "| **all of them** | %.2f | %s |%n%n", total, num(total * d.ms() * 1000.0 / d.changes())));
+    }
+
+    /**
+     * The whole path: each path's time and rate over the backlog with its ratio to cdcflow, the CPU per change of
+     * every process tree (the paths' own processes summed, the shared servers listed), and end-to-end latency at the
+     * fixed rate.
+     */
+    static void wholePathTables(StringBuilder md, BenchResults.WholePath w) {
+        BenchResults.PathRun ours = w.paths().stream().filter(p -> p.path().equals("cdcflow")).findFirst().orElse(null);
+        double ourRate = ours == null ? Double.NaN : ours.changesPerSecond();
+        md.append("| path | backlog | start to warehouse | changes/s | cdcflow vs this | first change after | changes/s after"
+                + " the first | µs of CPU per change (path) | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (BenchResults.PathRun p : w.paths()) {
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s |%n", p.path(), p.changes(),
+                    p.complete() ? String.format(Locale.ROOT, "%.1f s", p.ms() / 1000.0) : "incomplete",
+                    num(p.changesPerSecond()), ratio(ourRate, p.changesPerSecond()),
+                    p.firstChangeMs() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", p.firstChangeMs() / 1000.0),
+                    num(p.afterFirstPerSecond()), num(p.pathCpuMicrosPerChange()), mib(p.peakRssMib())));
+        }
+        md.append("\nµs of CPU per change of the backlog, per process tree, while each path worked it off (- : not part"
+                + " of that path):\n\n| process |");
+        w.paths().forEach(p -> md.append(' ').append(p.path()).append(" |"));
+        md.append("\n| --- |");
+        w.paths().forEach(p -> md.append(" ---: |"));
+        md.append('\n');
+        java.util.Set<String> processes = new java.util.LinkedHashSet<>();
+        w.paths().forEach(p -> processes.addAll(p.pathProcesses()));
+        java.util.Set<String> shared = new java.util.LinkedHashSet<>();
+        w.paths().forEach(p -> p.cpuCores().keySet().stream().filter(k -> !processes.contains(k)).forEach(shared::add));
+        for (String process : processes) {
+            md.append("| ").append(process).append(" |");
+            w.paths().forEach(p -> md.append(' ').append(p.pathProcesses().contains(process)
+                    ? num(p.cpuMicrosPerChange(process)) : "-").append(" |"));
+            md.append('\n');
+        }
+        md.append("| **the path's own processes** |");
+        w.paths().forEach(p -> md.append(" **").append(num(p.pathCpuMicrosPerChange())).append("** |"));
+        md.append('\n');
+        for (String process : shared) {
+            md.append("| ").append(process).append(" (shared) |");
+            w.paths().forEach(p -> md.append(' ').append(num(p.cpuMicrosPerChange(process))).append(" |"));
+            md.append('\n');
+        }
+        if (w.paths().stream().anyMatch(p -> p.endToEnd() != null)) {
+            md.append(String.format(Locale.ROOT, "%nEnd to end (source commit to the warehouse copy) at %,.0f changes/s, by the"
+                    + " probe, ms:%n%n| path | committed/s | probes | p50 | p95 | p99 | max | never seen |%n"
+                    + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n", w.probeRate()));
+            for (BenchResults.PathRun p : w.paths()) {
+                LatencySummary l = p.endToEnd();
+                if (l != null) {
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %,d |%n", p.path(),
+                            num(p.committedRate()), l.count(), num(l.p50()), num(l.p95()), num(l.p99()), num(l.max()),
+                            p.probesUnseen()));
+                }
+            }
+        }
+        md.append('\n');
     }
 
     /** Where the cores went in each step: cores a process tree kept busy, and its CPU microseconds per change. */

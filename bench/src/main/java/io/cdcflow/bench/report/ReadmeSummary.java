@@ -43,6 +43,10 @@ public final class ReadmeSummary {
             md.append("The whole pipeline working off a backlog, and the CPU each process tree spent per change:\n\n");
             MarkdownReport.drainTables(md, r.drain());
         }
+        if (r.wholePath() != null) {
+            md.append("The whole path source → warehouse, each path working off the same backlog on its own slot:\n\n");
+            MarkdownReport.wholePathTables(md, r.wholePath());
+        }
         return md.toString().stripTrailing() + "\n";
     }
 

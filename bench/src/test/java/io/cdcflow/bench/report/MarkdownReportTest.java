@@ -30,9 +30,9 @@ class MarkdownReportTest {
                 Map.of("router-service", 0.5, "capture-service", 0.25, "warehouse-sink", 0.1, "cache-sink", 0.1,
                         "search-sink", 0.1), 20_000);
         BenchResults r = new BenchResults("2026-11-25T10:00:00Z", "bin/bench --quick", machine, capture, List.of("a note"),
-                List.of(step, saturation), drain, snapshots, Map.of(), List.of());
+                List.of(step, saturation), drain, snapshots, Map.of(), null, List.of());
         return new BenchResults(r.startedAt(), r.command(), machine, capture, r.notes(), r.rates(), drain, snapshots, Map.of(),
-                Targets.evaluate(r));
+                null, Targets.evaluate(r));
     }
 
     @Test

@@ -23,9 +23,9 @@ class ReadmeSummaryTest {
                 Map.of("capture-service", 190.0), Map.of(), 20_000);
         var drain = new BenchResults.Drain(100_000, Map.of("warehouse-sink", 3787.0), Map.of("router-service", 0.26), 20_000);
         BenchResults r = new BenchResults("2026-12-01T10:20:01Z", "bin/bench", machine, capture, List.of(), List.of(step), drain,
-                List.of(), Map.of(), List.of());
+                List.of(), Map.of(), null, List.of());
         return new BenchResults(r.startedAt(), r.command(), machine, capture, List.of(), r.rates(), drain, List.of(), Map.of(),
-                Targets.evaluate(r));
+                null, Targets.evaluate(r));
     }
 
     @Test
