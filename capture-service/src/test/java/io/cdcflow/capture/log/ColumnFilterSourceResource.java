@@ -23,9 +23,7 @@ public class ColumnFilterSourceResource implements QuarkusTestResourceLifecycleM
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_colfilters' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_colfilters'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_colfilters");
+            PostgresSourceResource.dropSlotAndPublication(s, "cdcflow_colfilters");
             s.execute("DROP SCHEMA IF EXISTS column_filters CASCADE");
             s.execute("CREATE SCHEMA column_filters");
             s.execute("CREATE TABLE column_filters.people (id bigint PRIMARY KEY, name text NOT NULL, email text, ssn varchar(11),"

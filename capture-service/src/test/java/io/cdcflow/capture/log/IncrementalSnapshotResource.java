@@ -29,9 +29,7 @@ public class IncrementalSnapshotResource implements QuarkusTestResourceLifecycle
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_incrsnap' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_incrsnap'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_incrsnap");
+            PostgresSourceResource.dropSlotAndPublication(s, "cdcflow_incrsnap");
             s.execute("DROP SCHEMA IF EXISTS incr_snapshot CASCADE");
             s.execute("CREATE SCHEMA incr_snapshot");
             for (String table : new String[]{ITEMS, BIG}) {

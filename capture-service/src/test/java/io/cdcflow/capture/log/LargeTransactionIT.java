@@ -74,9 +74,7 @@ class LargeTransactionIT {
         int rows = Integer.getInteger("cdc.it.large-tx-rows", 100_000);
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_largetx' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_largetx'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_largetx");
+            PostgresSourceResource.dropSlotAndPublication(s, "cdcflow_largetx");
             s.execute("DROP SCHEMA IF EXISTS large_tx CASCADE");
             s.execute("CREATE SCHEMA large_tx");
             s.execute("CREATE TABLE large_tx.rows (id bigint PRIMARY KEY, v int NOT NULL)");

@@ -25,9 +25,7 @@ public class LogRepairResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
-            s.execute("DROP PUBLICATION IF EXISTS " + SLOT);
+            PostgresSourceResource.dropSlotAndPublication(s, SLOT);
             s.execute("DROP SCHEMA IF EXISTS log_repair CASCADE");
             s.execute("CREATE SCHEMA log_repair");
             s.execute("CREATE TABLE " + ITEMS + " (id bigint PRIMARY KEY, name text NOT NULL)");

@@ -3,19 +3,14 @@ package io.cdcflow.capture.log;
 import io.cdcflow.capture.config.CaptureConfigs;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.jdbc.KafkaTestSupport;
-import io.cdcflow.capture.leader.JdbcLeaderLock;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -31,8 +26,6 @@ public class MariaDbEarlySnapshotResource implements QuarkusTestResourceLifecycl
     static final String TABLE = "early_snap_items";
     static final String SIGNAL_TABLE = "cdcflow_signal_earlysnap";
     static final int ROWS = 300;
-
-    private static volatile JdbcLeaderLock held;
 
     @Override
     public Map<String, String> start() {
@@ -56,30 +49,12 @@ public class MariaDbEarlySnapshotResource implements QuarkusTestResourceLifecycl
             throw new IllegalStateException("cannot prepare the MariaDB source", e);
         }
         KafkaTestSupport.deleteTopics(topic(stack));
-        // Held without checks until the test lets go: its session's idle timeout must outlast the service's start.
-        held = new JdbcLeaderLock(SOURCE, CaptureConfigs.source(stack, SOURCE, DatabaseKind.mariadb, db + "." + TABLE,
-                Map.of()), Duration.ofMinutes(10));
-        if (!held.tryAcquire()) {
-            throw new IllegalStateException("another instance holds the leader lock of source " + SOURCE);
-        }
-        String prefix = "cdc.capture.sources." + SOURCE + ".";
-        try {
-            Map<String, String> config = new java.util.HashMap<>(Map.of(
-                    "cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap(),
-                    "cdc.capture.state-dir", Files.createTempDirectory("capture-early-snap-it").toString(),
-                    prefix + "kind", "mariadb",
-                    prefix + "host", stack.get("CDC_MARIADB_HOST"),
-                    prefix + "port", stack.get("CDC_MARIADB_PORT"),
-                    prefix + "database", db,
-                    prefix + "user", stack.get("CDC_MARIADB_USER"),
-                    prefix + "password", stack.get("CDC_MARIADB_PASSWORD"),
-                    prefix + "tables", db + "." + TABLE,
-                    prefix + "log.snapshot-mode", "no_data"));
-            config.put("cdc.capture.leader-lock-interval", "1s");
-            return config;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        HeldLeaderLock.hold(SOURCE, CaptureConfigs.source(stack, SOURCE, DatabaseKind.mariadb, db + "." + TABLE,
+                Map.of()));
+        Map<String, String> config = MariaDbSourceResource.sourceConfig(stack, SOURCE, db + "." + TABLE);
+        config.put("cdc.capture.sources." + SOURCE + ".log.snapshot-mode", "no_data");
+        config.put("cdc.capture.leader-lock-interval", "1s");
+        return config;
     }
 
     static String topic(StackEndpoints stack) {
@@ -88,10 +63,7 @@ public class MariaDbEarlySnapshotResource implements QuarkusTestResourceLifecycl
 
     /** Lets the service take the source's leader lock and start capturing. */
     static void releaseLock() {
-        JdbcLeaderLock lock = held;
-        if (lock != null) {
-            lock.close();
-        }
+        HeldLeaderLock.release(SOURCE);
     }
 
     @Override

@@ -33,23 +33,33 @@ public class MariaDbSourceResource implements QuarkusTestResourceLifecycleManage
             throw new IllegalStateException("cannot prepare the MariaDB source", e);
         }
         KafkaTestSupport.deleteTopics(topic(stack));
-        String prefix = "cdc.capture.sources." + SOURCE + ".";
+        Map<String, String> config = sourceConfig(stack, SOURCE, db + ".log_it_items");
+        // The table is created before the engine starts; its snapshot reads it (empty).
+        config.put("cdc.capture.sources." + SOURCE + ".log.snapshot-mode", "initial");
+        return config;
+    }
+
+    /**
+     * The configuration of capture-service with one log-based MariaDB source {@code source} over {@code tables} of
+     * the stack's MariaDB, with a fresh state folder; callers add their own settings to it.
+     */
+    static Map<String, String> sourceConfig(StackEndpoints stack, String source, String tables) {
+        String prefix = "cdc.capture.sources." + source + ".";
+        Map<String, String> config = new java.util.HashMap<>();
         try {
-            return Map.of(
-                    "cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap(),
-                    "cdc.capture.state-dir", Files.createTempDirectory("capture-mdb-it").toString(),
-                    prefix + "kind", "mariadb",
-                    prefix + "host", stack.get("CDC_MARIADB_HOST"),
-                    prefix + "port", stack.get("CDC_MARIADB_PORT"),
-                    prefix + "database", db,
-                    prefix + "user", stack.get("CDC_MARIADB_USER"),
-                    prefix + "password", stack.get("CDC_MARIADB_PASSWORD"),
-                    prefix + "tables", db + ".log_it_items",
-                    // The table is created before the engine starts; its snapshot reads it (empty).
-                    prefix + "log.snapshot-mode", "initial");
+            config.put("cdc.capture.state-dir", Files.createTempDirectory("capture-" + source).toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        config.put("cdc.capture.kafka-bootstrap-servers", stack.kafkaBootstrap());
+        config.put(prefix + "kind", "mariadb");
+        config.put(prefix + "host", stack.get("CDC_MARIADB_HOST"));
+        config.put(prefix + "port", stack.get("CDC_MARIADB_PORT"));
+        config.put(prefix + "database", stack.get("CDC_MARIADB_DB"));
+        config.put(prefix + "user", stack.get("CDC_MARIADB_USER"));
+        config.put(prefix + "password", stack.get("CDC_MARIADB_PASSWORD"));
+        config.put(prefix + "tables", tables);
+        return config;
     }
 
     static String topic(StackEndpoints stack) {

@@ -3,7 +3,6 @@ package io.cdcflow.capture.log;
 import io.cdcflow.capture.config.CaptureConfigs;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.jdbc.KafkaTestSupport;
-import io.cdcflow.capture.leader.JdbcLeaderLock;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -11,7 +10,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -27,15 +25,11 @@ public class PostgresEarlySnapshotResource implements QuarkusTestResourceLifecyc
     static final String SLOT = "cdcflow_earlysnappg";
     static final int ROWS = 300;
 
-    private static volatile JdbcLeaderLock held;
-
     @Override
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "'");
-            s.execute("DROP PUBLICATION IF EXISTS " + SLOT);
+            PostgresSourceResource.dropSlotAndPublication(s, SLOT);
             s.execute("DROP SCHEMA IF EXISTS early_snap CASCADE");
             s.execute("CREATE SCHEMA early_snap");
             s.execute("CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, name text NOT NULL)");
@@ -47,12 +41,7 @@ public class PostgresEarlySnapshotResource implements QuarkusTestResourceLifecyc
             throw new IllegalStateException("cannot prepare the source database", e);
         }
         KafkaTestSupport.deleteTopics(topic(), SOURCE + ".transaction");
-        // Held without checks until the test lets go: its session's idle timeout must outlast the service's start.
-        held = new JdbcLeaderLock(SOURCE, CaptureConfigs.source(stack, SOURCE, DatabaseKind.postgresql, TABLE, Map.of()),
-                Duration.ofMinutes(10));
-        if (!held.tryAcquire()) {
-            throw new IllegalStateException("another instance holds the leader lock of source " + SOURCE);
-        }
+        HeldLeaderLock.hold(SOURCE, CaptureConfigs.source(stack, SOURCE, DatabaseKind.postgresql, TABLE, Map.of()));
         String prefix = "cdc.capture.sources." + SOURCE + ".";
         Map<String, String> config = PostgresSourceResource.sourceConfig(stack, SOURCE, TABLE);
         config.put(prefix + "log.snapshot-mode", "no_data");
@@ -67,10 +56,7 @@ public class PostgresEarlySnapshotResource implements QuarkusTestResourceLifecyc
 
     /** Lets the service take the source's leader lock and start capturing. */
     static void releaseLock() {
-        JdbcLeaderLock lock = held;
-        if (lock != null) {
-            lock.close();
-        }
+        HeldLeaderLock.release(SOURCE);
     }
 
     @Override

@@ -58,9 +58,7 @@ class PostgresKafkaOffsetStoreIT {
     void capturedStopRestartedFromKafkaOffsetsWithoutLossOrSnapshot() throws Exception {
         StackEndpoints stack = Stack.up();
         try (Connection c = PostgresSourceResource.connect(stack); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_kafkaoffs' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_kafkaoffs'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_kafkaoffs");
+            PostgresSourceResource.dropSlotAndPublication(s, "cdcflow_kafkaoffs");
             s.execute("DROP SCHEMA IF EXISTS kafka_offsets CASCADE");
             s.execute("CREATE SCHEMA kafka_offsets");
             s.execute("CREATE TABLE kafka_offsets.items (id bigint PRIMARY KEY, v int NOT NULL)");

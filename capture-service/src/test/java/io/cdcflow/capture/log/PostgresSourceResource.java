@@ -28,10 +28,7 @@ public class PostgresSourceResource implements QuarkusTestResourceLifecycleManag
     public Map<String, String> start() {
         StackEndpoints stack = Stack.up();
         try (Connection c = connect(stack); Statement s = c.createStatement()) {
-            // A slot still held by an earlier run's engine (a JVM that has not exited yet) is taken from it first.
-            s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'cdcflow_itpg' AND active");
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'cdcflow_itpg'");
-            s.execute("DROP PUBLICATION IF EXISTS cdcflow_itpg");
+            dropSlotAndPublication(s, "cdcflow_itpg");
             s.execute("DROP SCHEMA IF EXISTS capture_it CASCADE");
             s.execute("CREATE SCHEMA capture_it");
             s.execute("CREATE TABLE capture_it.items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2), "
@@ -42,6 +39,16 @@ public class PostgresSourceResource implements QuarkusTestResourceLifecycleManag
         }
         KafkaTestSupport.deleteTopics(TOPIC, SOURCE + ".transaction");
         return sourceConfig(stack, SOURCE, "capture_it.items");
+    }
+
+    /**
+     * Drops a log source's replication slot (taken first from an engine still holding it: a JVM of an earlier run
+     * that has not exited yet) and its publication, both named {@code slot}, so that the source starts afresh.
+     */
+    public static void dropSlotAndPublication(Statement s, String slot) throws SQLException {
+        s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active");
+        s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+        s.execute("DROP PUBLICATION IF EXISTS " + slot);
     }
 
     /**

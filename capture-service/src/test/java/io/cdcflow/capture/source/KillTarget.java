@@ -4,6 +4,7 @@ import io.cdcflow.capture.config.CaptureStrategy;
 import io.cdcflow.capture.config.DatabaseKind;
 import io.cdcflow.capture.jdbc.KafkaTestSupport;
 import io.cdcflow.capture.jdbc.MariaDbTestSupport;
+import io.cdcflow.capture.log.PostgresSourceResource;
 import io.cdcflow.testkit.Stack;
 import io.cdcflow.testkit.StackEndpoints;
 
@@ -182,9 +183,7 @@ record KillTarget(CaptureStrategy strategy, DatabaseKind kind, String source, St
         try (Connection c = connect(); Statement s = c.createStatement()) {
             if (postgres()) {
                 if (strategy == CaptureStrategy.log) {
-                    s.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active");
-                    s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
-                    s.execute("DROP PUBLICATION IF EXISTS " + slot);
+                    PostgresSourceResource.dropSlotAndPublication(s, slot);
                 }
                 s.execute("DROP SCHEMA IF EXISTS " + namespace + " CASCADE");
             } else {
