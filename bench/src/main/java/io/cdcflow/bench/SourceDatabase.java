@@ -29,11 +29,46 @@ final class SourceDatabase {
         }
     }
 
+    /**
+     * Drops the bench's slots, first ending the session of a reader that still holds one (a process the bench has just
+     * stopped may not have let go yet); fails naming a slot still there after 10 s, which would keep WAL on the source.
+     */
     static void dropSlots(Connection c, List<String> slots) throws SQLException {
+        java.sql.Array names = c.createArrayOf("text", slots.toArray());
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY (?) AND NOT active")) {
-            ps.setArray(1, c.createArrayOf("text", slots.toArray()));
+                "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = ANY (?) AND active")) {
+            ps.setArray(1, names);
             ps.execute();
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        List<String> left;
+        do {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ANY (?) AND NOT active")) {
+                ps.setArray(1, names);
+                ps.execute();
+            }
+            left = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT slot_name FROM pg_replication_slots WHERE slot_name = ANY (?)")) {
+                ps.setArray(1, names);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        left.add(rs.getString(1));
+                    }
+                }
+            }
+            if (!left.isEmpty()) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        } while (!left.isEmpty() && System.currentTimeMillis() < deadline);
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("replication slots " + left + " are still in use and were not dropped: drop"
+                    + " them (SELECT pg_drop_replication_slot('<name>')) or they keep WAL on the source");
         }
     }
 

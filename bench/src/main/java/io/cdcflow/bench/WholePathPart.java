@@ -198,12 +198,22 @@ final class WholePathPart {
             }
             return new BenchResults.WholePath(backlog.changes(), RATE, runs, how(options));
         } finally {
-            cleanUp(slots, ourTopics, refTopics, txTopics);
-            if (!started.isEmpty()) {
-                servicesScript("down", started);
-            }
-            if (!stopped.isEmpty()) {
-                servicesScript("up", stopped);
+            // Each step on its own: a failed clean-up must neither leave the demo's services stopped nor hide why.
+            try {
+                cleanUp(slots, ourTopics, refTopics, txTopics);
+            } catch (Exception e) {
+                notes.add("The whole-path part could not clean up after itself: " + e.getMessage());
+                log("wholepath: clean-up failed: %s", e.getMessage());
+            } finally {
+                try {
+                    if (!started.isEmpty()) {
+                        servicesScript("down", started);
+                    }
+                } finally {
+                    if (!stopped.isEmpty()) {
+                        servicesScript("up", stopped);
+                    }
+                }
             }
         }
     }

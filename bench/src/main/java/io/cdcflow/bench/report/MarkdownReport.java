@@ -153,7 +153,7 @@ public final class MarkdownReport {
         BenchResults.PathRun ours = w.paths().stream().filter(p -> p.path().equals("cdcflow")).findFirst().orElse(null);
         double ourRate = ours == null ? Double.NaN : ours.changesPerSecond();
         md.append("| path | backlog | start to warehouse | changes/s | cdcflow vs this | first change after | changes/s after"
-                + " the first | µs of CPU per change (path) | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + " the first | µs of CPU per change (path) | peak RSS of the process started |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (BenchResults.PathRun p : w.paths()) {
             md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %s |%n", p.path(), p.changes(),
                     p.complete() ? String.format(Locale.ROOT, "%.1f s", p.ms() / 1000.0) : "incomplete",
